@@ -1,0 +1,114 @@
+package bot
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+)
+
+// maxBodyBytes bounds a request body. Slack's largest payloads (a modal
+// submission with many fields) stay well under it.
+const maxBodyBytes = 1 << 20
+
+// ServeHTTP takes Slack's HTTP-mode requests on one URL, as Bolt does:
+// slash commands and interactivity (form-encoded) and Events API callbacks
+// (JSON). The signature is checked on the raw body before anything is
+// parsed; a request that fails the check gets 401 and changes nothing.
+func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	if err != nil {
+		http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+		return
+	}
+	if err := b.verify(r.Header, body); err != nil {
+		b.logger.Warn("slack request refused", "err", err, "remote", r.RemoteAddr)
+		http.Error(w, "invalid signature", http.StatusUnauthorized)
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	ctx := r.Context()
+	var kind string
+	var payload any
+	switch {
+	case strings.HasPrefix(r.Header.Get("Content-Type"), "application/json"):
+		kind = "event"
+		ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
+		if err != nil {
+			// An event type slack-go does not know: ack it anyway, or
+			// Slack retries it and eventually disables the app.
+			b.logger.Debug("unparsed event acked", "err", err)
+			break
+		}
+		if ev.Type == slackevents.URLVerification {
+			if v, ok := ev.Data.(*slackevents.EventsAPIURLVerificationEvent); ok {
+				payload = map[string]string{"challenge": v.Challenge}
+			}
+			break
+		}
+		b.event(ctx, ev)
+	default:
+		if err := r.ParseForm(); err != nil {
+			http.Error(w, "bad form", http.StatusBadRequest)
+			return
+		}
+		if r.PostForm.Has("payload") {
+			kind = "interaction"
+			var cb slack.InteractionCallback
+			if err := json.Unmarshal([]byte(r.PostForm.Get("payload")), &cb); err != nil {
+				http.Error(w, "bad payload", http.StatusBadRequest)
+				return
+			}
+			payload = b.interaction(ctx, &cb)
+			break
+		}
+		kind = "slash"
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		cmd, err := slack.SlashCommandParse(r)
+		if err != nil || cmd.UserID == "" {
+			http.Error(w, "bad slash command", http.StatusBadRequest)
+			return
+		}
+		payload = b.slashCommand(ctx, cmd)
+	}
+	out, err := ackJSON(payload)
+	if err != nil {
+		b.logger.Error("ack not encoded", "err", err)
+		out = nil
+	}
+	if out != nil {
+		w.Header().Set("Content-Type", "application/json")
+	}
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(out)
+	b.metrics.Ack(kind, time.Since(start))
+}
+
+// verify checks Slack's signature of body: HMAC-SHA256 of
+// "v0:timestamp:body" with the signing secret, and a timestamp within five
+// minutes of now in either direction.
+func (b *Bot) verify(h http.Header, body []byte) error {
+	if b.cfg.SigningSecret == "" {
+		return errors.New("no signing secret configured")
+	}
+	sv, err := slack.NewSecretsVerifier(h, b.cfg.SigningSecret)
+	if err != nil {
+		return err
+	}
+	if _, err := sv.Write(body); err != nil {
+		return err
+	}
+	return sv.Ensure()
+}

@@ -1,0 +1,188 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"cercle/commands"
+	"cercle/metrics"
+)
+
+var (
+	_ commands.Notifier  = (*Notifier)(nil)
+	_ commands.Directory = (*Directory)(nil)
+)
+
+// Notifier delivers the outbox's messages over the Web API: a member's DM
+// is opened with conversations.open (once, then remembered) and the
+// message posted with chat.postMessage.
+type Notifier struct {
+	api *slack.Client
+	mu  sync.Mutex
+	dms map[commands.UserID]string
+}
+
+// NewNotifier returns a Notifier over api.
+func NewNotifier(api *slack.Client) *Notifier {
+	return &Notifier{api: api, dms: map[commands.UserID]string{}}
+}
+
+// Notify posts r to the recipient. Its errors are *commands.DeliveryError.
+func (n *Notifier) Notify(ctx context.Context, to commands.Recipient, r *commands.Response) error {
+	channel := string(to.Channel)
+	if to.User != "" {
+		var err error
+		if channel, err = n.dmChannel(ctx, to.User); err != nil {
+			return deliveryError(err)
+		}
+	}
+	if _, _, err := n.api.PostMessageContext(ctx, channel, msgOptions(r)...); err != nil {
+		return deliveryError(err)
+	}
+	return nil
+}
+
+func (n *Notifier) dmChannel(ctx context.Context, user commands.UserID) (string, error) {
+	n.mu.Lock()
+	id, ok := n.dms[user]
+	n.mu.Unlock()
+	if ok {
+		return id, nil
+	}
+	ch, _, _, err := n.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{string(user)}})
+	if err != nil {
+		return "", err
+	}
+	n.mu.Lock()
+	n.dms[user] = ch.ID
+	n.mu.Unlock()
+	return ch.ID, nil
+}
+
+// deliveryError classifies a Web API error for the outbox: wait as told on
+// 429, retry server errors and network failures, give up on the rest
+// (unknown user, archived channel, missing scope).
+func deliveryError(err error) error {
+	de := &commands.DeliveryError{Err: err}
+	var (
+		rl     *slack.RateLimitedError
+		status slack.StatusCodeError
+		apiErr slack.SlackErrorResponse
+		netErr net.Error
+	)
+	switch {
+	case errors.As(err, &rl):
+		de.RetryAfter = rl.RetryAfter
+	case errors.As(err, &status):
+		de.Permanent = !status.Retryable()
+	case errors.As(err, &apiErr):
+		switch apiErr.Err {
+		case "ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout":
+		default:
+			de.Permanent = true
+		}
+	case errors.As(err, &netErr), errors.Is(err, context.DeadlineExceeded):
+	}
+	return de
+}
+
+// Directory looks members up with users.info and remembers the answers,
+// also the failures for a minute, so an outage of Slack costs one slow
+// lookup per minute per person rather than one per command.
+type Directory struct {
+	api     *slack.Client
+	ttl     time.Duration
+	failTTL time.Duration
+	mu      sync.Mutex
+	cache   map[commands.UserID]dirEntry
+}
+
+type dirEntry struct {
+	profile *commands.Profile
+	err     error
+	until   time.Time
+}
+
+// NewDirectory returns a Directory over api.
+func NewDirectory(api *slack.Client) *Directory {
+	return &Directory{api: api, ttl: 24 * time.Hour, failTTL: time.Minute, cache: map[commands.UserID]dirEntry{}}
+}
+
+// Directory returns the bot's commands.Directory.
+func (b *Bot) Directory() *Directory { return NewDirectory(b.api) }
+
+// LookupUser returns what Slack knows of a user.
+func (d *Directory) LookupUser(ctx context.Context, id commands.UserID) (*commands.Profile, error) {
+	now := time.Now()
+	d.mu.Lock()
+	e, ok := d.cache[id]
+	d.mu.Unlock()
+	if ok && now.Before(e.until) {
+		return e.profile, e.err
+	}
+	u, err := d.api.GetUserInfoContext(ctx, string(id))
+	e = dirEntry{err: err, until: now.Add(d.failTTL)}
+	if err == nil {
+		name := u.Profile.RealName
+		if name == "" {
+			name = u.RealName
+		}
+		if name == "" {
+			name = u.Name
+		}
+		e = dirEntry{
+			profile: &commands.Profile{ID: id, Name: name, Locale: u.Locale, TimeZone: u.TZ, IsBot: u.IsBot, Deleted: u.Deleted},
+			until:   now.Add(d.ttl),
+		}
+	}
+	d.mu.Lock()
+	d.cache[id] = e
+	d.mu.Unlock()
+	return e.profile, e.err
+}
+
+// countingTransport counts Web API calls by method and outcome. It reads
+// the (small) JSON answer to tell Slack's "ok": false from a success.
+type countingTransport struct {
+	next    http.RoundTripper
+	metrics *metrics.Metrics
+}
+
+func (t countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	method := req.URL.Path[strings.LastIndexByte(req.URL.Path, '/')+1:]
+	if !strings.Contains(method, ".") {
+		method = "other" // response_url and upload URLs: not Web API methods
+	}
+	resp, err := t.next.RoundTrip(req)
+	switch {
+	case err != nil:
+		t.metrics.SlackCall(method, "transport_error")
+	case resp.StatusCode == http.StatusTooManyRequests:
+		t.metrics.SlackCall(method, "rate_limited")
+	case resp.StatusCode != http.StatusOK:
+		t.metrics.SlackCall(method, "http_error")
+	default:
+		body, rerr := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+		resp.Body.Close()
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+		if rerr == nil && bytes.Contains(body, []byte(`"ok":false`)) {
+			t.metrics.SlackCall(method, "slack_error")
+		} else {
+			t.metrics.SlackCall(method, "ok")
+		}
+	}
+	return resp, err
+}
+
+func (b *Bot) httpClient() *http.Client {
+	return &http.Client{Timeout: 10 * time.Second, Transport: countingTransport{next: http.DefaultTransport, metrics: b.metrics}}
+}

@@ -1,0 +1,292 @@
+package bot
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackutilsx"
+
+	"cercle/commands"
+)
+
+// Block Kit limits (Slack's block reference): going over them makes Slack
+// reject the whole message, so the renderer cuts instead.
+const (
+	maxMessageBlocks = 50
+	maxViewBlocks    = 100
+	maxSectionText   = 3000
+	maxFieldText     = 2000
+	maxFieldsPerBox  = 10
+	maxHeaderText    = 150
+	maxModalTitle    = 24
+	maxButtonText    = 75
+	maxFallbackText  = 3000
+)
+
+// valueActionID is the action id of every form input: the block id (the
+// field id) already says which field it is.
+const valueActionID = "value"
+
+// escape makes untrusted text literal in mrkdwn: Slack reads <…> as
+// mentions and links, so a company named "<!channel>" would ping everyone.
+func escape(s string) string { return slackutilsx.EscapeMessage(s) }
+
+// mrkdwn renders spans as Slack mrkdwn, escaping every piece of text.
+func mrkdwn(spans []commands.Span) string {
+	var b strings.Builder
+	for _, s := range spans {
+		switch s.Kind {
+		case commands.SpanBold:
+			if t := strings.TrimSpace(s.Text); t != "" {
+				b.WriteString("*" + escape(t) + "*")
+			}
+		case commands.SpanCode:
+			b.WriteString("`" + escape(strings.ReplaceAll(s.Text, "`", "'")) + "`")
+		case commands.SpanMention:
+			if id, ok := commands.ParseMention(s.Target); ok {
+				b.WriteString("<@" + string(id) + ">")
+			}
+		case commands.SpanLink:
+			if safeURL(s.Target) {
+				b.WriteString("<" + s.Target + "|" + escape(strings.ReplaceAll(s.Text, "|", "/")) + ">")
+			} else {
+				b.WriteString(escape(s.Text))
+			}
+		default:
+			b.WriteString(escape(s.Text))
+		}
+	}
+	return b.String()
+}
+
+func safeURL(u string) bool {
+	return (strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://")) &&
+		!strings.ContainsAny(u, "|<> \n")
+}
+
+// cut shortens s to n runes, marking the cut.
+func cut(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+func mrkdwnText(s string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.MarkdownType, s, false, false)
+}
+
+func plainText(s string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
+}
+
+// blocks renders a response as Block Kit blocks, at most limit of them.
+func blocks(r *commands.Response, limit int) []slack.Block {
+	var out []slack.Block
+	if r.Title != "" {
+		out = append(out, slack.NewHeaderBlock(plainText(cut(r.Title, maxHeaderText))))
+	}
+	for _, s := range r.Sections {
+		out = append(out, sectionBlocks(s)...)
+	}
+	if len(out) > limit {
+		out = append(out[:limit-1], slack.NewContextBlock("", mrkdwnText("…")))
+	}
+	return out
+}
+
+func sectionBlocks(s commands.Section) []slack.Block {
+	var out []slack.Block
+	text := ""
+	if s.Heading != "" {
+		text = "*" + escape(s.Heading) + "*"
+	}
+	if body := mrkdwn(s.Body); body != "" {
+		if text != "" {
+			text += "\n"
+		}
+		text += body
+	}
+	if text != "" {
+		if s.Note {
+			out = append(out, slack.NewContextBlock("", mrkdwnText(cut(text, maxSectionText))))
+		} else {
+			out = append(out, slack.NewSectionBlock(mrkdwnText(cut(text, maxSectionText)), nil, nil))
+		}
+	}
+	for i := 0; i < len(s.Pairs); i += maxFieldsPerBox {
+		var fields []*slack.TextBlockObject
+		for _, p := range s.Pairs[i:min(i+maxFieldsPerBox, len(s.Pairs))] {
+			fields = append(fields, mrkdwnText(cut("*"+escape(p.Label)+"*\n"+escape(p.Value), maxFieldText)))
+		}
+		out = append(out, slack.NewSectionBlock(nil, fields, nil))
+	}
+	if len(s.Buttons) > 0 {
+		var elems []slack.BlockElement
+		for _, b := range s.Buttons {
+			elems = append(elems, button(b))
+		}
+		out = append(out, slack.NewActionBlock("", elems...))
+	}
+	return out
+}
+
+func button(b commands.Button) *slack.ButtonBlockElement {
+	e := slack.NewButtonBlockElement(b.ActionID, b.Value, plainText(cut(b.Label, maxButtonText)))
+	switch b.Style {
+	case commands.ButtonPrimary:
+		e.Style = slack.StylePrimary
+	case commands.ButtonDanger:
+		e.Style = slack.StyleDanger
+	}
+	if c := b.Confirm; c != nil {
+		e.Confirm = slack.NewConfirmationBlockObject(plainText(cut(c.Title, 100)), plainText(cut(c.Text, 300)),
+			plainText(cut(c.Yes, 30)), plainText(cut(c.No, 30)))
+	}
+	return e
+}
+
+// fallbackText is the plain text Slack shows in notifications and to
+// screen readers; it is escaped like the blocks.
+func fallbackText(r *commands.Response) string {
+	var parts []string
+	if r.Title != "" {
+		parts = append(parts, escape(r.Title))
+	}
+	for _, s := range r.Sections {
+		if s.Heading != "" {
+			parts = append(parts, escape(s.Heading))
+		}
+		if len(s.Body) > 0 {
+			parts = append(parts, mrkdwn(s.Body))
+		}
+		for _, p := range s.Pairs {
+			parts = append(parts, escape(p.Label+" : "+p.Value))
+		}
+	}
+	return cut(strings.Join(parts, "\n"), maxFallbackText)
+}
+
+// message renders a response as a slash-command reply or response_url
+// payload.
+func message(r *commands.Response) *slack.Msg {
+	m := &slack.Msg{
+		ResponseType: slack.ResponseTypeEphemeral,
+		Text:         fallbackText(r),
+		Blocks:       slack.Blocks{BlockSet: blocks(r, maxMessageBlocks)},
+	}
+	if r.Public {
+		m.ResponseType = slack.ResponseTypeInChannel
+	}
+	if r.Replace {
+		m.ReplaceOriginal = true
+	}
+	return m
+}
+
+// msgOptions renders a response for chat.postMessage and friends.
+func msgOptions(r *commands.Response) []slack.MsgOption {
+	return []slack.MsgOption{
+		slack.MsgOptionText(fallbackText(r), false),
+		slack.MsgOptionBlocks(blocks(r, maxMessageBlocks)...),
+	}
+}
+
+// modal renders a form as a Slack modal. Field ids become block ids, so
+// the core's FieldErrors map straight onto Slack's error response.
+func modal(f *commands.Form, closeLabel string) slack.ModalViewRequest {
+	var bs []slack.Block
+	for _, fl := range f.Fields {
+		bs = append(bs, inputBlock(fl))
+	}
+	return slack.ModalViewRequest{
+		Type:            slack.VTModal,
+		Title:           plainText(cut(f.Title, maxModalTitle)),
+		Submit:          plainText(cut(f.Submit, maxModalTitle)),
+		Close:           plainText(cut(closeLabel, maxModalTitle)),
+		CallbackID:      f.ID,
+		PrivateMetadata: f.State,
+		Blocks:          slack.Blocks{BlockSet: bs},
+	}
+}
+
+func inputBlock(f commands.Field) *slack.InputBlock {
+	var elem slack.BlockElement
+	switch f.Kind {
+	case commands.FieldSelect:
+		var opts []*slack.OptionBlockObject
+		var initial *slack.OptionBlockObject
+		for _, o := range f.Options {
+			ob := slack.NewOptionBlockObject(o.Value, plainText(cut(o.Label, 75)), nil)
+			opts = append(opts, ob)
+			if o.Value == f.Value {
+				initial = ob
+			}
+		}
+		sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, nil, valueActionID, opts...)
+		sel.InitialOption = initial
+		elem = sel
+	default:
+		in := slack.NewPlainTextInputBlockElement(nil, valueActionID)
+		in.InitialValue = f.Value
+		in.Multiline = f.Kind == commands.FieldLongText
+		if f.MaxLength > 0 {
+			in.MaxLength = f.MaxLength
+		}
+		if f.Placeholder != "" {
+			in.Placeholder = plainText(cut(f.Placeholder, 150))
+		}
+		elem = in
+	}
+	var hint *slack.TextBlockObject
+	if f.Hint != "" {
+		hint = plainText(cut(f.Hint, 2000))
+	}
+	b := slack.NewInputBlock(f.ID, plainText(cut(f.Label, 2000)), hint, elem)
+	b.Optional = f.Optional
+	return b
+}
+
+// resultView replaces a submitted modal with the response to it.
+func resultView(r *commands.Response, closeLabel string) *slack.ModalViewRequest {
+	title := r.Title
+	if title == "" {
+		title = "Cercle"
+	}
+	body := *r
+	body.Title = ""
+	return &slack.ModalViewRequest{
+		Type:   slack.VTModal,
+		Title:  plainText(cut(title, maxModalTitle)),
+		Close:  plainText(cut(closeLabel, maxModalTitle)),
+		Blocks: slack.Blocks{BlockSet: blocks(&body, maxViewBlocks)},
+	}
+}
+
+// homeView renders the App Home tab.
+func homeView(r *commands.Response) slack.HomeTabViewRequest {
+	return slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks(r, maxViewBlocks)}}
+}
+
+// formValues flattens a submitted view's state (block id → action id →
+// value) into field id → value.
+func formValues(state *slack.ViewState) map[string]string {
+	out := map[string]string{}
+	if state == nil {
+		return out
+	}
+	for blockID, actions := range state.Values {
+		a, ok := actions[valueActionID]
+		if !ok {
+			continue
+		}
+		v := a.Value
+		if v == "" && a.SelectedOption.Value != "" {
+			v = a.SelectedOption.Value
+		}
+		out[blockID] = v
+	}
+	return out
+}

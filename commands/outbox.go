@@ -1,0 +1,269 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+)
+
+// Recipient is where an outgoing message goes: a member's direct messages
+// or a channel. Exactly one field is set.
+type Recipient struct {
+	User    UserID
+	Channel ChannelID
+}
+
+// String returns the recipient as "user:ID" or "channel:ID", the form the
+// outbox stores and rate-limits on.
+func (r Recipient) String() string {
+	if r.User != "" {
+		return "user:" + string(r.User)
+	}
+	return "channel:" + string(r.Channel)
+}
+
+// OutboxMessage is a message the bot sends on its own initiative. It is
+// stored before it is sent, so a crash loses nothing, and its DedupeKey
+// (such as "reminder:event42:U123:J-1") makes a second enqueue a no-op.
+type OutboxMessage struct {
+	ID        int64
+	DedupeKey string
+	To        Recipient
+	Message   Response
+	Attempts  int
+	CreatedAt time.Time
+	DueAt     time.Time
+	SentAt    time.Time
+	LastError string
+}
+
+// DeliveryError is a Notifier's failure, saying whether a retry may help.
+type DeliveryError struct {
+	// RetryAfter is the wait the server asked for (Slack's Retry-After).
+	RetryAfter time.Duration
+	// Permanent means retrying cannot help (unknown user, archived channel).
+	Permanent bool
+	Err       error
+}
+
+func (e *DeliveryError) Error() string { return e.Err.Error() }
+func (e *DeliveryError) Unwrap() error { return e.Err }
+
+// Outbox delivers stored messages through a Notifier, paced to stay inside
+// Slack's limits: about one message per second per channel and a
+// workspace-wide rate.
+type Outbox struct {
+	Store    OutboxStore
+	Notifier Notifier
+	Logger   *slog.Logger
+	Now      func() time.Time
+
+	// PerRecipientInterval is the least time between two messages to one
+	// recipient.
+	PerRecipientInterval time.Duration
+	// Rate is the most messages per second across the workspace.
+	Rate float64
+	// MaxAttempts is how many tries a message gets before it is given up.
+	MaxAttempts int
+	// Backoff is the first wait after a transient failure; it doubles on
+	// each try, up to MaxBackoff.
+	Backoff    time.Duration
+	MaxBackoff time.Duration
+	// PollInterval bounds how long the worker sleeps when it has no news.
+	PollInterval time.Duration
+	// SendTimeout bounds one delivery attempt.
+	SendTimeout time.Duration
+
+	wakeOnce sync.Once
+	wake     chan struct{}
+	lastSent map[Recipient]time.Time
+	nextSlot time.Time
+}
+
+// NewOutbox returns an outbox with Slack's published limits as defaults.
+func NewOutbox(store OutboxStore, n Notifier, logger *slog.Logger) *Outbox {
+	return &Outbox{
+		Store:                store,
+		Notifier:             n,
+		Logger:               logger,
+		Now:                  time.Now,
+		PerRecipientInterval: time.Second,
+		Rate:                 10,
+		MaxAttempts:          8,
+		Backoff:              2 * time.Second,
+		MaxBackoff:           10 * time.Minute,
+		PollInterval:         30 * time.Second,
+		SendTimeout:          15 * time.Second,
+	}
+}
+
+func (o *Outbox) wakeChan() chan struct{} {
+	o.wakeOnce.Do(func() { o.wake = make(chan struct{}, 1) })
+	return o.wake
+}
+
+// Wake tells a running worker that new messages are due.
+func (o *Outbox) Wake() {
+	select {
+	case o.wakeChan() <- struct{}{}:
+	default:
+	}
+}
+
+// Run delivers due messages until ctx is done. A message whose delivery was
+// cut by the end of ctx stays pending and is sent by the next run.
+func (o *Outbox) Run(ctx context.Context) error {
+	wake := o.wakeChan()
+	for {
+		if _, err := o.Flush(ctx); err != nil && ctx.Err() == nil {
+			o.Logger.Error("outbox pass", "err", err)
+		}
+		wait := o.PollInterval
+		if next, err := o.Store.NextDueTime(ctx); err == nil && !next.IsZero() {
+			if d := next.Sub(o.Now()); d < wait {
+				wait = max(d, 10*time.Millisecond)
+			}
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return nil
+		case <-wake:
+		case <-timer.C:
+		}
+		timer.Stop()
+	}
+}
+
+// Flush delivers every message due now, pacing them, and returns how many
+// were sent. It is what Run does on each pass, and what the console and
+// one-shot jobs call to deliver before they exit.
+func (o *Outbox) Flush(ctx context.Context) (int, error) {
+	if o.lastSent == nil {
+		o.lastSent = map[Recipient]time.Time{}
+	}
+	sent := 0
+	for {
+		due, err := o.Store.DueMessages(ctx, o.Now(), 100)
+		if err != nil {
+			return sent, fmt.Errorf("find due messages: %w", err)
+		}
+		if len(due) == 0 {
+			return sent, nil
+		}
+		progressed := false
+		for _, m := range due {
+			if err := ctx.Err(); err != nil {
+				return sent, err
+			}
+			if o.recentlySent(m.To) {
+				// Same recipient again within the interval: try it on the
+				// next pass instead of holding up everyone else.
+				continue
+			}
+			if err := o.pace(ctx); err != nil {
+				return sent, err
+			}
+			ok, err := o.deliver(ctx, m)
+			if err != nil {
+				return sent, err
+			}
+			progressed = true
+			if ok {
+				sent++
+			}
+		}
+		if !progressed {
+			// Only paced recipients remain: wait for the earliest to clear.
+			if err := sleep(ctx, o.PerRecipientInterval/4); err != nil {
+				return sent, err
+			}
+		}
+	}
+}
+
+func (o *Outbox) recentlySent(to Recipient) bool {
+	last, ok := o.lastSent[to]
+	return ok && o.Now().Sub(last) < o.PerRecipientInterval
+}
+
+// pace waits for the next slot of the workspace-wide rate.
+func (o *Outbox) pace(ctx context.Context) error {
+	if o.Rate <= 0 {
+		return nil
+	}
+	now := o.Now()
+	if o.nextSlot.After(now) {
+		if err := sleep(ctx, o.nextSlot.Sub(now)); err != nil {
+			return err
+		}
+		now = o.nextSlot
+	}
+	o.nextSlot = now.Add(time.Duration(float64(time.Second) / o.Rate))
+	return nil
+}
+
+// deliver makes one attempt and records its outcome. It returns an error
+// only when the outcome could not be recorded.
+func (o *Outbox) deliver(ctx context.Context, m *OutboxMessage) (bool, error) {
+	sendCtx, cancel := context.WithTimeout(ctx, o.SendTimeout)
+	err := o.Notifier.Notify(sendCtx, m.To, &m.Message)
+	cancel()
+	o.lastSent[m.To] = o.Now()
+	if err == nil {
+		if err := o.Store.MarkMessageSent(context.WithoutCancel(ctx), m.ID, o.Now()); err != nil {
+			return false, fmt.Errorf("mark message %d sent: %w", m.ID, err)
+		}
+		return true, nil
+	}
+	if ctx.Err() != nil {
+		// Stopping: the attempt was cut short, not failed. Leave it pending.
+		return false, ctx.Err()
+	}
+	retryAt := o.retryTime(m.Attempts+1, err)
+	log := o.Logger.With("outbox_id", m.ID, "dedupe_key", m.DedupeKey, "attempt", m.Attempts+1, "err", err)
+	if retryAt.IsZero() {
+		log.Error("outbox message given up")
+	} else {
+		log.Warn("outbox delivery failed, will retry", "retry_at", retryAt)
+	}
+	if err := o.Store.MarkMessageFailed(context.WithoutCancel(ctx), m.ID, retryAt, err.Error()); err != nil {
+		return false, fmt.Errorf("mark message %d failed: %w", m.ID, err)
+	}
+	return false, nil
+}
+
+// retryTime returns when to try again after the attempt-th failure, or the
+// zero time to give up.
+func (o *Outbox) retryTime(attempt int, err error) time.Time {
+	var de *DeliveryError
+	if errors.As(err, &de) && de.Permanent || attempt >= o.MaxAttempts {
+		return time.Time{}
+	}
+	if errors.As(err, &de) && de.RetryAfter > 0 {
+		return o.Now().Add(de.RetryAfter)
+	}
+	wait := o.Backoff << min(attempt-1, 20)
+	if wait > o.MaxBackoff || wait <= 0 {
+		wait = o.MaxBackoff
+	}
+	// Jitter spreads retries so a recovering Slack is not hit all at once.
+	wait += time.Duration(rand.Int64N(int64(wait)/4 + 1))
+	return o.Now().Add(wait)
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

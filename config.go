@@ -1,0 +1,264 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"cercle/commands"
+	"cercle/i18n"
+)
+
+// Mode is how Cercle talks to people.
+type Mode int
+
+const (
+	ModeConsole Mode = iota // a terminal REPL: no Slack needed
+	ModeSocket              // Slack Socket Mode: no public URL needed
+	ModeHTTP                // Slack HTTP mode: Slack posts to /slack/events
+)
+
+func (m Mode) String() string {
+	return [...]string{"console", "socket", "http"}[m]
+}
+
+// Config is the whole configuration, from the environment and flags.
+// Secrets come from the environment only, so they never show in a process
+// list; String and the logs never print them.
+type Config struct {
+	SlackBotToken      string
+	SlackAppToken      string
+	SlackSigningSecret string
+	SlackAPIURL        string
+	ForceMode          string // "", "console", "socket" or "http"
+
+	DB          string
+	Synchronous string
+	HTTPAddr    string
+	Zone        *time.Location
+	Lang        i18n.Lang
+	Admins      []commands.UserID
+	LogLevel    slog.Level
+	OutboxRate  float64
+	Demo        bool
+
+	problems []error
+}
+
+// DefaultConfig works with nothing set: console mode on ./cercle.db.
+func DefaultConfig() Config {
+	return Config{
+		DB:          "./cercle.db",
+		Synchronous: "FULL",
+		HTTPAddr:    "localhost:8080",
+		Zone:        i18n.Paris(),
+		Lang:        i18n.French,
+		LogLevel:    slog.LevelInfo,
+		OutboxRate:  10,
+	}
+}
+
+// Mode returns the mode the configuration selects: the one forced with
+// -mode, else Socket Mode with an app token, HTTP with a signing secret,
+// the console without a bot token.
+func (c Config) Mode() Mode {
+	switch c.ForceMode {
+	case "console":
+		return ModeConsole
+	case "socket":
+		return ModeSocket
+	case "http":
+		return ModeHTTP
+	}
+	switch {
+	case c.SlackBotToken == "":
+		return ModeConsole
+	case c.SlackAppToken != "":
+		return ModeSocket
+	default:
+		return ModeHTTP
+	}
+}
+
+const usageText = `Cercle, l'assistant Slack d'un réseau d'entreprises.
+
+Usage :
+  cercle [options]                 lance le bot (console si aucun jeton Slack n'est défini)
+  cercle migrate                   applique les migrations de la base
+  cercle backup FICHIER            sauvegarde la base à chaud dans FICHIER
+  cercle run-job outbox            envoie une fois les messages en attente
+  cercle healthcheck               interroge /healthz (pour Docker)
+  cercle version
+
+Variables d'environnement :
+  SLACK_BOT_TOKEN        jeton du bot (xoxb-…) ; absent : mode console
+  SLACK_APP_TOKEN        jeton d'application (xapp-…, connections:write) : Socket Mode
+  SLACK_SIGNING_SECRET   secret de signature : mode HTTP (POST /slack/events)
+  SLACK_API_URL          URL de l'API Web de Slack (défaut https://slack.com/api/), pour un faux Slack de test
+  CERCLE_DB              fichier SQLite (défaut ./cercle.db)
+  CERCLE_SYNCHRONOUS     FULL (défaut : une inscription validée survit à une coupure) ou NORMAL
+  CERCLE_HTTP_ADDR       adresse de /healthz, /metrics et /slack/events (défaut localhost:8080)
+  CERCLE_TZ              fuseau du réseau (défaut Europe/Paris)
+  CERCLE_LANG            langue par défaut : fr (défaut) ou en
+  CERCLE_ADMINS          identifiants Slack des administrateurs, séparés par des virgules (U0123,U0456)
+  CERCLE_OUTBOX_RATE     messages envoyés par seconde au plus, tout l'espace de travail (défaut 10)
+  LOG_LEVEL              debug, info (défaut), warn ou error
+
+Options (elles priment sur l'environnement) :
+`
+
+// Parse reads getenv, then the flags in args, and returns the arguments
+// left (a subcommand). Problems are kept for Validate, which reports them
+// all at once.
+func (c *Config) Parse(args []string, getenv func(string) string, stderr io.Writer) ([]string, error) {
+	c.SlackBotToken = getenv("SLACK_BOT_TOKEN")
+	c.SlackAppToken = getenv("SLACK_APP_TOKEN")
+	c.SlackSigningSecret = getenv("SLACK_SIGNING_SECRET")
+	c.SlackAPIURL = getenv("SLACK_API_URL")
+	str := func(name string, dst *string) {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			*dst = v
+		}
+	}
+	str("CERCLE_DB", &c.DB)
+	str("CERCLE_SYNCHRONOUS", &c.Synchronous)
+	str("CERCLE_HTTP_ADDR", &c.HTTPAddr)
+	tz, lang, admins, level := getenv("CERCLE_TZ"), getenv("CERCLE_LANG"), getenv("CERCLE_ADMINS"), getenv("LOG_LEVEL")
+	rate := getenv("CERCLE_OUTBOX_RATE")
+
+	fs := flag.NewFlagSet("cercle", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usageText)
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&c.DB, "db", c.DB, "fichier SQLite (CERCLE_DB)")
+	fs.StringVar(&c.HTTPAddr, "http-addr", c.HTTPAddr, "adresse HTTP (CERCLE_HTTP_ADDR)")
+	fs.StringVar(&c.ForceMode, "mode", "", "console, socket ou http (défaut : déduit des jetons)")
+	fs.StringVar(&tz, "tz", tz, "fuseau du réseau (CERCLE_TZ)")
+	fs.StringVar(&lang, "lang", lang, "langue par défaut (CERCLE_LANG)")
+	fs.StringVar(&admins, "admins", admins, "administrateurs (CERCLE_ADMINS)")
+	fs.StringVar(&level, "log-level", level, "niveau de journal (LOG_LEVEL)")
+	fs.BoolVar(&c.Demo, "demo", false, "charge un réseau de démonstration (mode console)")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+
+	c.problems = nil
+	if tz != "" {
+		loc, err := time.LoadLocation(tz)
+		if err != nil {
+			c.problem("CERCLE_TZ=%q n'est pas un fuseau connu (ex. Europe/Paris)", tz)
+		} else {
+			c.Zone = loc
+		}
+	}
+	switch strings.ToLower(strings.TrimSpace(lang)) {
+	case "":
+	case "fr", "en":
+		c.Lang = i18n.Lang(strings.ToLower(strings.TrimSpace(lang)))
+	default:
+		c.problem("CERCLE_LANG=%q : fr ou en", lang)
+	}
+	c.Admins = nil
+	for _, a := range strings.Split(admins, ",") {
+		if a = strings.TrimSpace(a); a == "" {
+			continue
+		}
+		id, ok := commands.ParseMention(a)
+		if !ok {
+			c.problem("CERCLE_ADMINS : %q n'est pas un identifiant Slack", a)
+			continue
+		}
+		c.Admins = append(c.Admins, id)
+	}
+	if level != "" {
+		if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
+			c.problem("LOG_LEVEL=%q : debug, info, warn ou error", level)
+		}
+	}
+	if rate != "" {
+		r, err := strconv.ParseFloat(rate, 64)
+		if err != nil || r <= 0 || r > 1000 {
+			c.problem("CERCLE_OUTBOX_RATE=%q : un nombre de messages par seconde entre 0 et 1000", rate)
+		} else {
+			c.OutboxRate = r
+		}
+	}
+	return fs.Args(), nil
+}
+
+func (c *Config) problem(format string, args ...any) {
+	c.problems = append(c.problems, fmt.Errorf(format, args...))
+}
+
+// Validate reports every problem of the configuration at once.
+func (c *Config) Validate() error {
+	errs := append([]error(nil), c.problems...)
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	switch c.ForceMode {
+	case "", "console", "socket", "http":
+	default:
+		add("-mode=%q : console, socket ou http", c.ForceMode)
+	}
+	mode := c.Mode()
+	if mode != ModeConsole {
+		if c.SlackBotToken == "" {
+			add("SLACK_BOT_TOKEN manque : il faut le jeton du bot (xoxb-…) hors du mode console")
+		} else if !strings.HasPrefix(c.SlackBotToken, "xoxb-") {
+			add("SLACK_BOT_TOKEN doit commencer par xoxb- (jeton du bot, pas un jeton utilisateur)")
+		}
+	}
+	if mode == ModeSocket {
+		if c.SlackAppToken == "" {
+			add("SLACK_APP_TOKEN manque : le Socket Mode demande un jeton d'application (xapp-…)")
+		} else if !strings.HasPrefix(c.SlackAppToken, "xapp-") {
+			add("SLACK_APP_TOKEN doit commencer par xapp- (jeton d'application avec connections:write)")
+		}
+	}
+	if mode == ModeHTTP && c.SlackSigningSecret == "" {
+		add("SLACK_SIGNING_SECRET manque : le mode HTTP vérifie chaque requête avec le secret de signature (ou définissez SLACK_APP_TOKEN pour le Socket Mode)")
+	}
+	if c.SlackAPIURL != "" {
+		u, err := url.Parse(c.SlackAPIURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			add("SLACK_API_URL=%q n'est pas une URL http(s)", c.SlackAPIURL)
+		} else if !strings.HasSuffix(c.SlackAPIURL, "/") {
+			// slack-go appends the method name directly.
+			c.SlackAPIURL += "/"
+		}
+	}
+	if c.DB == "" {
+		add("CERCLE_DB est vide")
+	}
+	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
+		add("CERCLE_HTTP_ADDR=%q : attendu hôte:port, par ex. :8080", c.HTTPAddr)
+	}
+	switch strings.ToUpper(c.Synchronous) {
+	case "NORMAL", "FULL", "EXTRA":
+	default:
+		add("CERCLE_SYNCHRONOUS=%q : FULL ou NORMAL", c.Synchronous)
+	}
+	if c.Demo && mode != ModeConsole {
+		add("--demo ne s'utilise qu'en mode console (il écrirait des membres fictifs dans un vrai espace Slack)")
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("configuration invalide :\n  - %w", joinLines(errs))
+}
+
+func joinLines(errs []error) error {
+	msgs := make([]string, len(errs))
+	for i, e := range errs {
+		msgs[i] = e.Error()
+	}
+	return errors.New(strings.Join(msgs, "\n  - "))
+}

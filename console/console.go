@@ -1,0 +1,242 @@
+// Package console is Cercle's terminal transport: a REPL over the same
+// commands.Service that Slack uses. A line such as "/cercle aide" is a
+// slash command, any other text is a message to the bot, and lines
+// starting with ":" drive the console itself (":as claire animateur" acts
+// as someone else). Forms are asked field by field and messages the bot
+// sends on its own are printed. It reads stdin, so
+// `printf '/cercle aide\n' | cercle` works in a script.
+//
+// It imports commands and i18n, never another adapter; it compiles without
+// slack-go, which shows the core needs no Slack.
+package console
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+
+	"cercle/commands"
+)
+
+// Console is one terminal session.
+type Console struct {
+	service *commands.Service
+	in      *bufio.Scanner
+	out     *syncWriter
+	user    commands.User
+	// Prompt prints "> " before each line; off when stdin is not a terminal.
+	Prompt bool
+	// AfterLine runs after each line, so messages queued by it are delivered
+	// and printed before the next prompt.
+	AfterLine func(ctx context.Context)
+}
+
+// New returns a console reading in and writing out, acting as user.
+func New(service *commands.Service, in io.Reader, out io.Writer, user commands.User) *Console {
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	return &Console{service: service, in: sc, out: &syncWriter{w: out}, user: user}
+}
+
+// Writer returns the console's output, safe to share with the Notifier.
+func (c *Console) Writer() io.Writer { return c.out }
+
+// Run reads lines until EOF, ":quitter" or the end of ctx.
+func (c *Console) Run(ctx context.Context) error {
+	for {
+		if c.Prompt {
+			c.printf("> ")
+		}
+		line, ok := c.readLine()
+		if !ok {
+			return c.in.Err()
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		quit, err := c.handleLine(ctx, line)
+		if err != nil {
+			c.printf("%s\n", err)
+		}
+		if c.AfterLine != nil {
+			c.AfterLine(ctx)
+		}
+		if quit {
+			return nil
+		}
+	}
+}
+
+func (c *Console) readLine() (string, bool) {
+	if !c.in.Scan() {
+		return "", false
+	}
+	return strings.TrimSpace(c.in.Text()), true
+}
+
+func (c *Console) handleLine(ctx context.Context, line string) (quit bool, err error) {
+	switch {
+	case line == "":
+		return false, nil
+	case strings.HasPrefix(line, ":"):
+		return c.consoleCommand(ctx, line)
+	case strings.HasPrefix(strings.ToLower(line), "/cercle"):
+		c.show(ctx, c.service.Handle(ctx, &commands.Request{Kind: commands.KindSlash, Text: line, User: c.user, ChannelID: "console"}))
+	default:
+		c.show(ctx, c.service.Handle(ctx, &commands.Request{Kind: commands.KindDirectMessage, Text: line, User: c.user, ChannelID: "console"}))
+	}
+	return false, nil
+}
+
+func (c *Console) consoleCommand(ctx context.Context, line string) (bool, error) {
+	fields := strings.Fields(line)
+	switch strings.ToLower(fields[0]) {
+	case ":quitter", ":quit", ":q":
+		return true, nil
+	case ":as", ":qui":
+		if len(fields) < 2 || len(fields) > 3 {
+			return false, errors.New("usage : :as <membre> [membre|animateur|expert|admin]")
+		}
+		id, ok := commands.ParseMention(fields[1])
+		if !ok {
+			return false, fmt.Errorf("identifiant de membre illisible : %q", fields[1])
+		}
+		role := commands.Role("")
+		if len(fields) == 3 {
+			if role, ok = commands.ParseRole(fields[2]); !ok {
+				return false, fmt.Errorf("rôle inconnu %q : membre, animateur, expert ou admin", fields[2])
+			}
+		}
+		m, err := c.service.EnsureMember(ctx, commands.User{ID: id, Name: string(id)}, role)
+		if err != nil {
+			return false, err
+		}
+		c.user = commands.User{ID: m.UserID, Name: m.Name}
+		c.printf("Vous agissez maintenant comme %s (%s).\n", m.Name, m.Role)
+	case ":accueil", ":home":
+		c.show(ctx, c.service.Home(ctx, c.user))
+	case ":clic", ":click":
+		if len(fields) < 2 {
+			return false, errors.New("usage : :clic <action> [valeur]")
+		}
+		a := &commands.Action{ID: fields[1], User: c.user, ChannelID: "console"}
+		if len(fields) > 2 {
+			a.Value = strings.Join(fields[2:], " ")
+		}
+		c.show(ctx, c.service.Act(ctx, a))
+	case ":aide", ":help":
+		c.printf("%s", consoleHelp)
+	default:
+		return false, fmt.Errorf("commande de console inconnue %q : tapez :aide", fields[0])
+	}
+	return false, nil
+}
+
+const consoleHelp = `Console Cercle
+  /cercle <commande>     une commande, comme dans Slack (/cercle aide pour la liste)
+  <texte>                un message au bot, comme en message direct
+  :as <membre> [rôle]    agir comme un autre membre (rôle : membre, animateur, expert, admin)
+  :accueil               afficher l'onglet Accueil
+  :clic <action> [val]   appuyer sur un bouton affiché [entre crochets]
+  :quitter               sortir
+`
+
+// show prints a response, and runs the form it carries.
+func (c *Console) show(ctx context.Context, r *commands.Response) {
+	if r.Form != nil {
+		c.fillForm(ctx, r.Form)
+		return
+	}
+	c.printf("%s", Render(r))
+}
+
+// fillForm asks each field in turn, submits, and asks again the fields in
+// error until the form is accepted or abandoned with ":annuler".
+func (c *Console) fillForm(ctx context.Context, f *commands.Form) {
+	c.printf("== %s == (Entrée garde la valeur entre crochets, :annuler abandonne)\n", f.Title)
+	values := map[string]string{}
+	for _, fl := range f.Fields {
+		values[fl.ID] = fl.Value
+	}
+	ask := f.Fields
+	for {
+		for _, fl := range ask {
+			v, ok := c.askField(fl, values[fl.ID])
+			if !ok {
+				c.printf("Formulaire abandonné.\n")
+				return
+			}
+			values[fl.ID] = v
+		}
+		resp := c.service.Submit(ctx, &commands.Submission{FormID: f.ID, State: f.State, Values: values, User: c.user})
+		if len(resp.FieldErrors) == 0 {
+			c.show(ctx, resp)
+			return
+		}
+		ask = nil
+		for _, fl := range f.Fields {
+			if msg, bad := resp.FieldErrors[fl.ID]; bad {
+				c.printf("  ! %s : %s\n", fl.Label, msg)
+				ask = append(ask, fl)
+			}
+		}
+		if len(ask) == 0 {
+			// Errors on fields the form does not show: nothing to re-ask.
+			ids := make([]string, 0, len(resp.FieldErrors))
+			for id := range resp.FieldErrors {
+				ids = append(ids, id)
+			}
+			sort.Strings(ids)
+			c.printf("Formulaire refusé (%s).\n", strings.Join(ids, ", "))
+			return
+		}
+	}
+}
+
+func (c *Console) askField(f commands.Field, current string) (string, bool) {
+	label := f.Label
+	if f.Optional {
+		label += " (facultatif)"
+	}
+	if len(f.Options) > 0 {
+		var opts []string
+		for _, o := range f.Options {
+			opts = append(opts, o.Value+" = "+o.Label)
+		}
+		label += " {" + strings.Join(opts, ", ") + "}"
+	}
+	if current != "" {
+		label += " [" + current + "]"
+	}
+	c.printf("%s : ", label)
+	line, ok := c.readLine()
+	if !c.Prompt {
+		c.printf("\n")
+	}
+	if !ok || line == ":annuler" {
+		return "", false
+	}
+	if line == "" {
+		return current, true
+	}
+	return line, true
+}
+
+func (c *Console) printf(format string, args ...any) { fmt.Fprintf(c.out, format, args...) }
+
+// syncWriter serialises writes from the REPL and the delivery worker.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}

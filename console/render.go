@@ -1,0 +1,81 @@
+package console
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"cercle/commands"
+)
+
+// Render writes a response as readable plain text. Nothing is escaped: a
+// terminal gives "<!channel>" no meaning.
+func Render(r *commands.Response) string {
+	var b strings.Builder
+	if r.Title != "" {
+		b.WriteString(r.Title + "\n" + strings.Repeat("─", min(len([]rune(r.Title)), 60)) + "\n")
+	}
+	for _, s := range r.Sections {
+		if s.Heading != "" {
+			b.WriteString("## " + s.Heading + "\n")
+		}
+		if len(s.Body) > 0 {
+			if s.Note {
+				b.WriteString("  ")
+			}
+			b.WriteString(spans(s.Body) + "\n")
+		}
+		for _, p := range s.Pairs {
+			b.WriteString("  • " + p.Label + " : " + p.Value + "\n")
+		}
+		if len(s.Buttons) > 0 {
+			var bs []string
+			for _, btn := range s.Buttons {
+				cmd := ":clic " + btn.ActionID
+				if btn.Value != "" {
+					cmd += " " + btn.Value
+				}
+				bs = append(bs, "["+btn.Label+"] ("+cmd+")")
+			}
+			b.WriteString("  " + strings.Join(bs, "  ") + "\n")
+		}
+	}
+	for id, msg := range r.FieldErrors {
+		b.WriteString("  ! " + id + " : " + msg + "\n")
+	}
+	return b.String()
+}
+
+func spans(ss []commands.Span) string {
+	var b strings.Builder
+	for _, s := range ss {
+		switch s.Kind {
+		case commands.SpanMention:
+			b.WriteString("@" + s.Target)
+		case commands.SpanBold:
+			b.WriteString(s.Text)
+		case commands.SpanLink:
+			b.WriteString(s.Text + " <" + s.Target + ">")
+		default:
+			b.WriteString(s.Text)
+		}
+	}
+	return b.String()
+}
+
+// Notifier prints the messages the bot sends on its own, as they would
+// reach a member's DM or a channel.
+type Notifier struct{ Out io.Writer }
+
+var _ commands.Notifier = Notifier{}
+
+// Notify prints r with its recipient.
+func (n Notifier) Notify(_ context.Context, to commands.Recipient, r *commands.Response) error {
+	where := "#" + string(to.Channel)
+	if to.User != "" {
+		where = "message direct à @" + string(to.User)
+	}
+	_, err := fmt.Fprintf(n.Out, "\n📨 [%s]\n%s\n", where, Render(r))
+	return err
+}

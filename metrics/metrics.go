@@ -1,0 +1,95 @@
+// Package metrics holds Cercle's Prometheus series: commands by name and
+// outcome, ack latency, Slack Web API calls and outbox depth. Transports and
+// main record into it; it imports no other Cercle package, so any of them
+// may use it without breaking the import rule.
+package metrics
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Metrics is one registry of Cercle's series. Its methods are safe for
+// concurrent use; a nil *Metrics records nothing.
+type Metrics struct {
+	registry   *prometheus.Registry
+	commands   *prometheus.CounterVec
+	duration   *prometheus.HistogramVec
+	ackLatency *prometheus.HistogramVec
+	slackCalls *prometheus.CounterVec
+}
+
+// New returns a registry with Cercle's series and the Go runtime's.
+func New() *Metrics {
+	m := &Metrics{
+		registry: prometheus.NewRegistry(),
+		commands: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "cercle_commands_total",
+			Help: "Commands, buttons and forms handled, by name and outcome (ok or an error code).",
+		}, []string{"command", "outcome"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "cercle_command_duration_seconds",
+			Help:    "Time the core took to handle a command, by name.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+		}, []string{"command"}),
+		ackLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "cercle_ack_latency_seconds",
+			Help:    "Time from receiving a Slack request to acknowledging it (Slack allows 3 s), by kind.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2, 3, 5},
+		}, []string{"kind"}),
+		slackCalls: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "cercle_slack_api_calls_total",
+			Help: "Slack Web API calls by method and outcome (ok, slack_error, rate_limited, http_error, transport_error).",
+		}, []string{"method", "outcome"}),
+	}
+	m.registry.MustRegister(m.commands, m.duration, m.ackLatency, m.slackCalls,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// CommandHandled counts a command and its duration; it implements
+// commands.Metrics.
+func (m *Metrics) CommandHandled(command, outcome string, d time.Duration) {
+	if m == nil {
+		return
+	}
+	m.commands.WithLabelValues(command, outcome).Inc()
+	m.duration.WithLabelValues(command).Observe(d.Seconds())
+}
+
+// Ack records how long a Slack request waited for its acknowledgement.
+func (m *Metrics) Ack(kind string, d time.Duration) {
+	if m == nil {
+		return
+	}
+	m.ackLatency.WithLabelValues(kind).Observe(d.Seconds())
+}
+
+// SlackCall counts one Web API call.
+func (m *Metrics) SlackCall(method, outcome string) {
+	if m == nil {
+		return
+	}
+	m.slackCalls.WithLabelValues(method, outcome).Inc()
+}
+
+// WatchOutboxDepth exposes the number of undelivered outbox messages,
+// read from depth at each scrape.
+func (m *Metrics) WatchOutboxDepth(depth func() float64) {
+	m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "cercle_outbox_pending",
+		Help: "Messages waiting in the outbox.",
+	}, depth))
+}
+
+// Handler serves the registry in the Prometheus text format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{Registry: m.registry})
+}
+
+// Registry returns the underlying registry, for tests.
+func (m *Metrics) Registry() *prometheus.Registry { return m.registry }

@@ -1,0 +1,220 @@
+// Package storage keeps Cercle's data in SQLite (mattn/go-sqlite3) and
+// implements commands.Store.
+//
+// One writer connection takes every write, in BEGIN IMMEDIATE transactions
+// so concurrent writers queue on the busy timeout instead of failing; a
+// separate read-only pool serves reads. Every per-connection pragma is in
+// the DSN, because database/sql opens connections on its own. Instants are
+// stored as fixed-width UTC text (see timeLayout) and converted to a
+// person's zone only when shown. Schema changes are numbered SQL files in
+// migrations/, embedded and applied at Open by goose.
+//
+// It imports commands (whose Store it implements) and no other Cercle package.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+	"github.com/pressly/goose/v3"
+
+	"cercle/commands"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+var _ commands.Store = (*DB)(nil)
+
+// timeLayout is how instants are stored: UTC, fixed width, so text order is
+// time order.
+const timeLayout = "2006-01-02T15:04:05.000Z"
+
+// DB is Cercle's database.
+type DB struct {
+	write *sql.DB
+	read  *sql.DB
+	path  string
+
+	// Now is the clock; tests set it.
+	Now func() time.Time
+}
+
+// Options tune how the database is opened.
+type Options struct {
+	// Synchronous is SQLite's synchronous setting: FULL (the default)
+	// makes a committed transaction survive a power cut; NORMAL may lose
+	// the last transactions on power loss but never corrupts.
+	Synchronous string
+	// ReadConns is the size of the read pool (default: number of CPUs, at least 2).
+	ReadConns int
+}
+
+// Open opens (creating if needed) the database at path and applies pending
+// migrations.
+func Open(ctx context.Context, path string, opts Options) (*DB, error) {
+	if path == "" || strings.ContainsAny(path, "?#") {
+		return nil, fmt.Errorf("open database: invalid path %q", path)
+	}
+	sync := strings.ToUpper(opts.Synchronous)
+	switch sync {
+	case "":
+		sync = "FULL"
+	case "OFF", "NORMAL", "FULL", "EXTRA":
+	default:
+		return nil, fmt.Errorf("open database: unknown synchronous mode %q", opts.Synchronous)
+	}
+	common := url.Values{}
+	common.Set("_busy_timeout", "5000")
+	common.Set("_foreign_keys", "on")
+
+	w := url.Values{"_journal_mode": {"WAL"}, "_txlock": {"immediate"}, "_synchronous": {sync}}
+	for k, v := range common {
+		w[k] = v
+	}
+	write, err := sql.Open("sqlite3", "file:"+path+"?"+w.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	// SQLite allows one writer at a time; one connection makes Go queue
+	// writers instead of SQLite refusing them.
+	write.SetMaxOpenConns(1)
+	write.SetConnMaxIdleTime(0)
+	db := &DB{write: write, path: path, Now: time.Now}
+	if err := db.Migrate(ctx); err != nil {
+		write.Close()
+		return nil, err
+	}
+
+	r := url.Values{"mode": {"ro"}, "_txlock": {"deferred"}}
+	for k, v := range common {
+		r[k] = v
+	}
+	read, err := sql.Open("sqlite3", "file:"+path+"?"+r.Encode())
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open read pool: %w", err)
+	}
+	n := opts.ReadConns
+	if n <= 0 {
+		n = max(2, runtime.NumCPU())
+	}
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+	db.read = read
+	return db, nil
+}
+
+// Migrate applies the embedded migrations not yet applied.
+func (db *DB) Migrate(ctx context.Context) error {
+	fsys, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, db.write, fsys)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// Close closes both pools. Call it last, after every user of the database
+// has stopped.
+func (db *DB) Close() error {
+	var errs []error
+	if db.read != nil {
+		errs = append(errs, db.read.Close())
+	}
+	errs = append(errs, db.write.Close())
+	return errors.Join(errs...)
+}
+
+// Ping checks that the database answers, for health checks.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// Backup writes a consistent copy of the database to dest, which must not
+// exist. It is safe while the bot runs: VACUUM INTO reads one snapshot
+// while writers go on.
+func (db *DB) Backup(ctx context.Context, dest string) error {
+	if _, err := db.write.ExecContext(ctx, "VACUUM INTO ?", dest); err != nil {
+		return fmt.Errorf("backup to %s: %w", dest, err)
+	}
+	return nil
+}
+
+// Tx is a write transaction with its clock fixed at BEGIN.
+type Tx struct {
+	*sql.Tx
+	now time.Time
+}
+
+// beginTx starts a write transaction (BEGIN IMMEDIATE, from the DSN).
+func (db *DB) beginTx(ctx context.Context) (*Tx, error) {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, formatError(err)
+	}
+	return &Tx{Tx: tx, now: db.Now().UTC()}, nil
+}
+
+// inTx runs fn in a write transaction and commits it if fn succeeds.
+func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
+	tx, err := db.beginTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return formatError(tx.Commit())
+}
+
+// formatError turns driver errors into application errors by code, so the
+// core can tell "already exists" from a broken disk.
+func formatError(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return commands.Errorf(commands.ENOTFOUND, "error.not_found")
+	}
+	var se sqlite3.Error
+	if errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique {
+		return commands.Errorf(commands.ECONFLICT, "error.conflict")
+	}
+	return err
+}
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(timeLayout)
+}
+
+func parseTime(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(timeLayout, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("parse stored time %q: %w", s, err)
+	}
+	return t, nil
+}

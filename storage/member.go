@@ -1,0 +1,231 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"cercle/commands"
+	"cercle/i18n"
+)
+
+const memberColumns = `m.id, m.user_id, m.name, m.role, m.lang, m.time_zone, m.synced_at, m.created_at,
+	c.id, c.name, c.sector, c.headcount, c.city, c.founded_year, c.updated_at`
+
+const memberFrom = ` FROM members m LEFT JOIN companies c ON c.id = m.company_id `
+
+// queryer is what both pools and transactions offer, so one scan helper
+// serves reads and writes.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// FindMemberByUserID returns the member with that user id and their company.
+func (db *DB) FindMemberByUserID(ctx context.Context, id commands.UserID) (*commands.Member, error) {
+	return findMember(ctx, db.read, id)
+}
+
+func findMember(ctx context.Context, q queryer, id commands.UserID) (*commands.Member, error) {
+	row := q.QueryRowContext(ctx, `SELECT `+memberColumns+memberFrom+`WHERE m.user_id = ?`, string(id))
+	m, err := scanMember(row)
+	if err != nil {
+		return nil, formatError(err)
+	}
+	return m, nil
+}
+
+// FindMembersByName returns the members named name, ignoring case.
+func (db *DB) FindMembersByName(ctx context.Context, name string) ([]*commands.Member, error) {
+	rows, err := db.read.QueryContext(ctx,
+		`SELECT `+memberColumns+memberFrom+`WHERE m.name = ? COLLATE NOCASE ORDER BY m.id LIMIT 20`, name)
+	if err != nil {
+		return nil, fmt.Errorf("find members by name: %w", err)
+	}
+	defer rows.Close()
+	var out []*commands.Member
+	for rows.Next() {
+		m, err := scanMember(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanMember(s scanner) (*commands.Member, error) {
+	var (
+		m                 commands.Member
+		role, lang        string
+		synced, created   string
+		cID, cHead, cYear sql.NullInt64
+		cName, cSector    sql.NullString
+		cCity, cUpdated   sql.NullString
+	)
+	err := s.Scan(&m.ID, &m.UserID, &m.Name, &role, &lang, &m.TimeZone, &synced, &created,
+		&cID, &cName, &cSector, &cHead, &cCity, &cYear, &cUpdated)
+	if err != nil {
+		return nil, err
+	}
+	m.Role, m.Lang = commands.Role(role), i18n.Lang(lang)
+	if m.SyncedAt, err = parseTime(synced); err != nil {
+		return nil, err
+	}
+	if m.CreatedAt, err = parseTime(created); err != nil {
+		return nil, err
+	}
+	if cID.Valid {
+		m.CompanyID = cID.Int64
+		m.Company = &commands.Company{
+			ID: cID.Int64, Name: cName.String, Sector: cSector.String, Headcount: int(cHead.Int64),
+			City: cCity.String, FoundedYear: int(cYear.Int64),
+		}
+		if m.Company.UpdatedAt, err = parseTime(cUpdated.String); err != nil {
+			return nil, err
+		}
+	}
+	return &m, nil
+}
+
+// CreateMember stores a new member.
+func (db *DB) CreateMember(ctx context.Context, m *commands.Member) error {
+	return db.inTx(ctx, func(tx *Tx) error { return createMember(ctx, tx, m) })
+}
+
+func createMember(ctx context.Context, tx *Tx, m *commands.Member) error {
+	if m.Role == "" {
+		m.Role = commands.RoleMember
+	}
+	if m.Lang == "" {
+		m.Lang = i18n.French
+	}
+	m.CreatedAt = tx.now
+	res, err := tx.ExecContext(ctx,
+		`INSERT INTO members (user_id, name, role, lang, time_zone, synced_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		string(m.UserID), m.Name, string(m.Role), string(m.Lang), m.TimeZone, formatTime(m.SyncedAt), formatTime(m.CreatedAt))
+	if err != nil {
+		return formatError(err)
+	}
+	m.ID, err = res.LastInsertId()
+	return err
+}
+
+// UpdateMember changes the given fields of a member.
+func (db *DB) UpdateMember(ctx context.Context, id commands.UserID, upd commands.MemberUpdate) (*commands.Member, error) {
+	var m *commands.Member
+	err := db.inTx(ctx, func(tx *Tx) error {
+		var sets []string
+		var args []any
+		if upd.Name != nil {
+			sets, args = append(sets, "name = ?"), append(args, *upd.Name)
+		}
+		if upd.Lang != nil {
+			sets, args = append(sets, "lang = ?"), append(args, string(*upd.Lang))
+		}
+		if upd.TimeZone != nil {
+			sets, args = append(sets, "time_zone = ?"), append(args, *upd.TimeZone)
+		}
+		if upd.SyncedAt != nil {
+			sets, args = append(sets, "synced_at = ?"), append(args, formatTime(*upd.SyncedAt))
+		}
+		if len(sets) > 0 {
+			res, err := tx.ExecContext(ctx, `UPDATE members SET `+strings.Join(sets, ", ")+` WHERE user_id = ?`,
+				append(args, string(id))...)
+			if err != nil {
+				return fmt.Errorf("update member: %w", err)
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return formatError(sql.ErrNoRows)
+			}
+		}
+		var err error
+		m, err = findMember(ctx, tx, id)
+		return err
+	})
+	return m, err
+}
+
+// SetRole gives a member a role and writes the audit log in the same
+// transaction.
+func (db *DB) SetRole(ctx context.Context, actor, target commands.UserID, role commands.Role) error {
+	return db.inTx(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE members SET role = ? WHERE user_id = ?`, string(role), string(target))
+		if err != nil {
+			return fmt.Errorf("set role: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return formatError(sql.ErrNoRows)
+		}
+		return audit(ctx, tx, actor, "role.set", string(target), string(role))
+	})
+}
+
+// EnsureAdmins makes each user an admin, creating missing members with
+// their id as a provisional name (the directory completes it on first contact).
+func (db *DB) EnsureAdmins(ctx context.Context, ids []commands.UserID) error {
+	return db.inTx(ctx, func(tx *Tx) error {
+		for _, id := range ids {
+			_, err := tx.ExecContext(ctx,
+				`INSERT INTO members (user_id, name, role, created_at) VALUES (?, ?, 'admin', ?)
+				 ON CONFLICT (user_id) DO UPDATE SET role = 'admin' WHERE role <> 'admin'`,
+				string(id), string(id), formatTime(tx.now))
+			if err != nil {
+				return fmt.Errorf("ensure admin %s: %w", id, err)
+			}
+		}
+		return nil
+	})
+}
+
+// SaveCompany creates the member's company or updates it.
+func (db *DB) SaveCompany(ctx context.Context, member commands.UserID, c *commands.Company) (*commands.Company, error) {
+	saved := *c
+	err := db.inTx(ctx, func(tx *Tx) error {
+		m, err := findMember(ctx, tx, member)
+		if err != nil {
+			return err
+		}
+		saved.UpdatedAt = tx.now
+		if m.CompanyID != 0 {
+			saved.ID = m.CompanyID
+			_, err = tx.ExecContext(ctx,
+				`UPDATE companies SET name = ?, sector = ?, headcount = ?, city = ?, founded_year = ?, updated_at = ? WHERE id = ?`,
+				saved.Name, saved.Sector, saved.Headcount, saved.City, saved.FoundedYear, formatTime(saved.UpdatedAt), saved.ID)
+			if err != nil {
+				return fmt.Errorf("update company: %w", err)
+			}
+		} else {
+			res, err := tx.ExecContext(ctx,
+				`INSERT INTO companies (name, sector, headcount, city, founded_year, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+				saved.Name, saved.Sector, saved.Headcount, saved.City, saved.FoundedYear, formatTime(saved.UpdatedAt))
+			if err != nil {
+				return fmt.Errorf("insert company: %w", err)
+			}
+			if saved.ID, err = res.LastInsertId(); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE members SET company_id = ? WHERE id = ?`, saved.ID, m.ID); err != nil {
+				return fmt.Errorf("link company: %w", err)
+			}
+		}
+		return audit(ctx, tx, member, "company.save", fmt.Sprint(saved.ID), "")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &saved, nil
+}
+
+// audit records who did what, inside the caller's transaction.
+func audit(ctx context.Context, tx *Tx, actor commands.UserID, action, subject, detail string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)`,
+		formatTime(tx.now), string(actor), action, subject, detail)
+	if err != nil {
+		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	return nil
+}

@@ -1,0 +1,162 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"cercle/commands"
+)
+
+// maxErrorText bounds the failure reason kept per message.
+const maxErrorText = 500
+
+// EnqueueMessages stores messages to send; a known dedupe key is skipped.
+func (db *DB) EnqueueMessages(ctx context.Context, msgs []*commands.OutboxMessage) (int, error) {
+	added := 0
+	err := db.inTx(ctx, func(tx *Tx) error {
+		stmt, err := tx.PrepareContext(ctx,
+			`INSERT INTO outbox (dedupe_key, recipient, message, due_at, created_at) VALUES (?, ?, ?, ?, ?)
+			 ON CONFLICT (dedupe_key) DO NOTHING`)
+		if err != nil {
+			return fmt.Errorf("prepare enqueue: %w", err)
+		}
+		defer stmt.Close()
+		for _, m := range msgs {
+			if m.DedupeKey == "" {
+				return fmt.Errorf("enqueue message to %s: empty dedupe key", m.To)
+			}
+			body, err := json.Marshal(m.Message)
+			if err != nil {
+				return fmt.Errorf("encode message %s: %w", m.DedupeKey, err)
+			}
+			due := m.DueAt
+			if due.IsZero() {
+				due = tx.now
+			}
+			res, err := stmt.ExecContext(ctx, m.DedupeKey, m.To.String(), string(body), formatTime(due), formatTime(tx.now))
+			if err != nil {
+				return fmt.Errorf("enqueue %s: %w", m.DedupeKey, err)
+			}
+			if n, _ := res.RowsAffected(); n == 1 {
+				added++
+			}
+		}
+		return nil
+	})
+	return added, err
+}
+
+// DueMessages returns pending messages due at or before now, oldest first.
+func (db *DB) DueMessages(ctx context.Context, now time.Time, limit int) ([]*commands.OutboxMessage, error) {
+	rows, err := db.read.QueryContext(ctx,
+		`SELECT id, dedupe_key, recipient, message, attempts, due_at, created_at FROM outbox
+		 WHERE status = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?`, formatTime(now), limit)
+	if err != nil {
+		return nil, fmt.Errorf("due messages: %w", err)
+	}
+	defer rows.Close()
+	var out []*commands.OutboxMessage
+	for rows.Next() {
+		var (
+			m                      commands.OutboxMessage
+			to, body, due, created string
+		)
+		if err := rows.Scan(&m.ID, &m.DedupeKey, &to, &body, &m.Attempts, &due, &created); err != nil {
+			return nil, err
+		}
+		if m.To, err = parseRecipient(to); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(body), &m.Message); err != nil {
+			return nil, fmt.Errorf("decode message %d: %w", m.ID, err)
+		}
+		if m.DueAt, err = parseTime(due); err != nil {
+			return nil, err
+		}
+		if m.CreatedAt, err = parseTime(created); err != nil {
+			return nil, err
+		}
+		out = append(out, &m)
+	}
+	return out, rows.Err()
+}
+
+func parseRecipient(s string) (commands.Recipient, error) {
+	kind, id, ok := strings.Cut(s, ":")
+	switch {
+	case ok && kind == "user":
+		return commands.Recipient{User: commands.UserID(id)}, nil
+	case ok && kind == "channel":
+		return commands.Recipient{Channel: commands.ChannelID(id)}, nil
+	}
+	return commands.Recipient{}, fmt.Errorf("stored recipient %q: unknown form", s)
+}
+
+// NextDueTime returns when the earliest pending message is due.
+func (db *DB) NextDueTime(ctx context.Context) (time.Time, error) {
+	var due sql.NullString
+	err := db.read.QueryRowContext(ctx, `SELECT MIN(due_at) FROM outbox WHERE status = 'pending'`).Scan(&due)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("next due time: %w", err)
+	}
+	return parseTime(due.String)
+}
+
+// MarkMessageSent records a delivery; only a pending message changes.
+func (db *DB) MarkMessageSent(ctx context.Context, id int64, at time.Time) error {
+	return db.inTx(ctx, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx,
+			`UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = '' WHERE id = ? AND status = 'pending'`,
+			formatTime(at), id)
+		return err
+	})
+}
+
+// MarkMessageFailed records a failed attempt and when to retry (never, if
+// retryAt is zero).
+func (db *DB) MarkMessageFailed(ctx context.Context, id int64, retryAt time.Time, reason string) error {
+	if len(reason) > maxErrorText {
+		reason = reason[:maxErrorText]
+	}
+	status, due := "pending", formatTime(retryAt)
+	if retryAt.IsZero() {
+		status, due = "failed", formatTime(db.Now())
+	}
+	return db.inTx(ctx, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx,
+			`UPDATE outbox SET status = ?, due_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ? AND status = 'pending'`,
+			status, due, reason, id)
+		return err
+	})
+}
+
+// CountPendingMessages returns how many messages wait to be sent.
+func (db *DB) CountPendingMessages(ctx context.Context) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE status = 'pending'`).Scan(&n)
+	return n, err
+}
+
+// MarkEventProcessed records a Slack event_id and reports whether it is new.
+// Ids older than a day are forgotten: Slack retries within minutes.
+func (db *DB) MarkEventProcessed(ctx context.Context, eventID string) (bool, error) {
+	first := false
+	err := db.inTx(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx,
+			`INSERT INTO processed_events (event_id, received_at) VALUES (?, ?) ON CONFLICT DO NOTHING`,
+			eventID, formatTime(tx.now))
+		if err != nil {
+			return fmt.Errorf("mark event processed: %w", err)
+		}
+		n, _ := res.RowsAffected()
+		first = n == 1
+		_, err = tx.ExecContext(ctx, `DELETE FROM processed_events WHERE received_at < ?`,
+			formatTime(tx.now.Add(-24*time.Hour)))
+		return err
+	})
+	return first, err
+}
