@@ -229,3 +229,10 @@ func audit(ctx context.Context, tx *Tx, actor commands.UserID, action, subject, 
 	}
 	return nil
 }
+
+// CountMembers returns how many members the network has.
+func (db *DB) CountMembers(ctx context.Context) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM members`).Scan(&n)
+	return n, err
+}

@@ -1,0 +1,182 @@
+package bot_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"cercle/bot"
+	"cercle/bot/slackfake"
+	"cercle/commands"
+	"cercle/metrics"
+	"cercle/storage"
+)
+
+const testSecret = "8f742231b10e8888abcd99yyyzzz85a5"
+
+// harness is Cercle's Slack side wired as in production, on a temporary
+// SQLite file, behind a real HTTP server, talking to a fake Slack.
+type harness struct {
+	db      *storage.DB
+	service *commands.Service
+	bot     *bot.Bot
+	slack   *slackfake.Server
+	srv     *httptest.Server
+	metrics *metrics.Metrics
+}
+
+type harnessOption func(*bot.Config)
+
+func newHarness(tb testing.TB, opts ...harnessOption) *harness {
+	tb.Helper()
+	ctx := context.Background()
+	db, err := storage.Open(ctx, filepath.Join(tb.TempDir(), "cercle.db"), storage.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	fake := slackfake.Start()
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if testing.Verbose() {
+		logger = slog.New(slog.NewTextHandler(testWriter{tb}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	m := metrics.New()
+	cfg := bot.Config{BotToken: "xoxb-test", SigningSecret: testSecret, APIURL: fake.APIURL(), AppToken: "xapp-test"}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	svc := commands.NewService(db, nil, logger)
+	svc.Metrics = m
+	b := bot.New(cfg, svc, logger, m)
+	svc.Directory = b.Directory()
+	srv := httptest.NewServer(b)
+	h := &harness{db: db, service: svc, bot: b, slack: fake, srv: srv, metrics: m}
+	tb.Cleanup(func() {
+		srv.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = b.Wait(ctx)
+		fake.Stop()
+		db.Close()
+	})
+	return h
+}
+
+type testWriter struct{ tb testing.TB }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.tb.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
+
+// post sends body signed as Slack signs it, at the given moment.
+func (h *harness) post(tb testing.TB, contentType string, body []byte, signedAt time.Time) (*http.Response, []byte) {
+	tb.Helper()
+	req, err := http.NewRequest(http.MethodPost, h.srv.URL, bytes.NewReader(body))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	req.Header.Set("Content-Type", contentType)
+	bot.SignRequest(req.Header, testSecret, signedAt, body)
+	return do(tb, req)
+}
+
+func do(tb testing.TB, req *http.Request) (*http.Response, []byte) {
+	tb.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return resp, out
+}
+
+// slashBody is a slash command form as Slack posts it.
+func (h *harness) slashBody(user, text string) []byte {
+	v := url.Values{
+		"token": {"ignored"}, "team_id": {"T1"}, "team_domain": {"cercle"},
+		"channel_id": {"C1"}, "channel_name": {"general"},
+		"user_id": {user}, "user_name": {strings.ToLower(user)},
+		"command": {"/cercle"}, "text": {text},
+		"response_url": {h.slack.ResponseURL(user)},
+		"trigger_id":   {"trigger-" + user}, "api_app_id": {"A1"},
+	}
+	return []byte(v.Encode())
+}
+
+// slash runs a signed slash command and decodes the ack.
+func (h *harness) slash(tb testing.TB, user, text string) ackMessage {
+	tb.Helper()
+	resp, body := h.post(tb, "application/x-www-form-urlencoded", h.slashBody(user, text), time.Now())
+	if resp.StatusCode != http.StatusOK {
+		tb.Fatalf("slash %q: status %d: %s", text, resp.StatusCode, body)
+	}
+	var m ackMessage
+	if len(body) > 0 {
+		if err := json.Unmarshal(body, &m); err != nil {
+			tb.Fatalf("slash %q: ack %s: %v", text, body, err)
+		}
+	}
+	m.raw = unescapeJSON(string(body))
+	return m
+}
+
+type ackMessage struct {
+	ResponseType string            `json:"response_type"`
+	Text         string            `json:"text"`
+	Blocks       []json.RawMessage `json:"blocks"`
+	raw          string
+}
+
+// interact posts an interactivity payload, signed.
+func (h *harness) interact(tb testing.TB, payload any) (int, []byte) {
+	tb.Helper()
+	raw, err := json.Marshal(payload)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	body := []byte(url.Values{"payload": {string(raw)}}.Encode())
+	resp, out := h.post(tb, "application/x-www-form-urlencoded", body, time.Now())
+	return resp.StatusCode, out
+}
+
+// event posts an Events API callback, signed.
+func (h *harness) event(tb testing.TB, eventID string, inner map[string]any) (int, []byte) {
+	tb.Helper()
+	raw, err := json.Marshal(map[string]any{
+		"token": "ignored", "team_id": "T1", "api_app_id": "A1", "type": "event_callback",
+		"event_id": eventID, "event_time": time.Now().Unix(), "event": inner,
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	resp, out := h.post(tb, "application/json", raw, time.Now())
+	return resp.StatusCode, out
+}
+
+func (h *harness) memberCount(tb testing.TB) int {
+	tb.Helper()
+	n, err := h.db.CountMembers(context.Background())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return n
+}
+
+// unescapeJSON undoes encoding/json's HTML escaping, so tests read "<" as
+// Slack will once it decodes the JSON.
+func unescapeJSON(s string) string {
+	return strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&").Replace(s)
+}

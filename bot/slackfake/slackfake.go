@@ -1,0 +1,231 @@
+// Package slackfake is a fake Slack for tests and load runs: slack-go's
+// slacktest server with the Web API methods Cercle calls (and slacktest
+// lacks or cannot observe) answered in Slack's real shapes and recorded,
+// failures scripted per method, a response_url endpoint, and a Socket Mode
+// WebSocket that a test can push envelopes into and read acks from.
+package slackfake
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/slack-go/slack/slacktest"
+)
+
+// Call is one recorded request to the fake.
+type Call struct {
+	Method string
+	Form   url.Values // form-encoded Web API arguments
+	Body   string     // raw body (JSON for response_url and views.*)
+	At     time.Time
+}
+
+// Reply is a scripted answer: a status, an optional Retry-After and body.
+type Reply struct {
+	Status     int
+	RetryAfter string
+	Body       string
+	// Block, when set, makes the handler wait until it is closed (or the
+	// client gives up), to simulate a hung Slack.
+	Block chan struct{}
+}
+
+// Server is a running fake Slack.
+type Server struct {
+	*slacktest.Server
+	mu       sync.Mutex
+	calls    []Call
+	scripts  map[string][]Reply
+	userInfo func(id string) (map[string]any, time.Duration)
+	sockets  chan *websocket.Conn
+}
+
+// Start starts a fake Slack; call Stop when done.
+func Start() *Server {
+	s := &Server{scripts: map[string][]Reply{}, sockets: make(chan *websocket.Conn, 4)}
+	s.userInfo = defaultUser
+	methods := []string{"chat.postMessage", "chat.postEphemeral", "chat.update", "conversations.open",
+		"views.open", "views.publish", "views.update", "users.info", "auth.test"}
+	s.Server = slacktest.NewTestServer(func(c slacktest.Customize) {
+		for _, m := range methods {
+			c.Handle("/"+m, s.handler(m))
+		}
+		c.Handle("/response/", s.handler("response_url"))
+		c.Handle("/ws", slacktest.Websocket(func(conn *websocket.Conn) {
+			s.sockets <- conn
+			// Keep the connection open until the client closes it.
+			for {
+				if _, _, err := conn.NextReader(); err != nil {
+					return
+				}
+			}
+		}))
+	})
+	s.Server.Start()
+	return s
+}
+
+// APIURL is the value for slack.OptionAPIURL (with its trailing slash).
+func (s *Server) APIURL() string { return s.GetAPIURL() }
+
+// ResponseURL returns a response_url served by the fake.
+func (s *Server) ResponseURL(name string) string {
+	return strings.TrimSuffix(s.GetAPIURL(), "/") + "/response/" + name
+}
+
+// Script queues replies for a method; once they are used up the method
+// answers normally again.
+func (s *Server) Script(method string, replies ...Reply) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.scripts[method] = append(s.scripts[method], replies...)
+}
+
+// SetUserInfo replaces how users.info answers: the user object and a delay.
+func (s *Server) SetUserInfo(f func(id string) (map[string]any, time.Duration)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.userInfo = f
+}
+
+// Calls returns the recorded calls to method ("" for all).
+func (s *Server) Calls(method string) []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Call
+	for _, c := range s.calls {
+		if method == "" || c.Method == method {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// WaitCalls waits until method has been called n times, or the timeout.
+func (s *Server) WaitCalls(method string, n int, timeout time.Duration) []Call {
+	deadline := time.Now().Add(timeout)
+	for {
+		calls := s.Calls(method)
+		if len(calls) >= n || time.Now().After(deadline) {
+			return calls
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// NextSocket returns the next Socket Mode connection a client opens.
+func (s *Server) NextSocket(timeout time.Duration) (*websocket.Conn, error) {
+	select {
+	case c := <-s.sockets:
+		return c, nil
+	case <-time.After(timeout):
+		return nil, fmt.Errorf("no socket mode connection within %s", timeout)
+	}
+}
+
+func (s *Server) handler(method string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		form := parseArgs(r.Header.Get("Content-Type"), body)
+		s.mu.Lock()
+		var reply *Reply
+		if q := s.scripts[method]; len(q) > 0 {
+			reply, s.scripts[method] = &q[0], q[1:]
+		}
+		s.calls = append(s.calls, Call{Method: method, Form: form, Body: string(body), At: time.Now()})
+		userInfo := s.userInfo
+		s.mu.Unlock()
+		if reply != nil {
+			if reply.Block != nil {
+				select {
+				case <-reply.Block:
+				case <-r.Context().Done():
+					return
+				}
+			}
+			if reply.RetryAfter != "" {
+				w.Header().Set("Retry-After", reply.RetryAfter)
+			}
+			if reply.Status != 0 && reply.Status != http.StatusOK {
+				w.WriteHeader(reply.Status)
+				_, _ = io.WriteString(w, reply.Body)
+				return
+			}
+			if reply.Body != "" {
+				_, _ = io.WriteString(w, reply.Body)
+				return
+			}
+		}
+		w.Header().Set("Content-Type", "application/json")
+		var out any
+		switch method {
+		case "chat.postMessage", "chat.update":
+			out = map[string]any{"ok": true, "channel": form.Get("channel"), "ts": fmt.Sprintf("%d.000100", time.Now().Unix())}
+		case "chat.postEphemeral":
+			out = map[string]any{"ok": true, "message_ts": fmt.Sprintf("%d.000200", time.Now().Unix())}
+		case "conversations.open":
+			out = map[string]any{"ok": true, "channel": map[string]any{"id": "D" + strings.TrimPrefix(form.Get("users"), "U")}}
+		case "views.open", "views.publish", "views.update":
+			out = map[string]any{"ok": true, "view": map[string]any{"id": "V0001"}}
+		case "users.info":
+			user, delay := userInfo(form.Get("user"))
+			if delay > 0 {
+				select {
+				case <-time.After(delay):
+				case <-r.Context().Done():
+					return
+				}
+			}
+			if user == nil {
+				out = map[string]any{"ok": false, "error": "user_not_found"}
+			} else {
+				out = map[string]any{"ok": true, "user": user}
+			}
+		case "auth.test":
+			out = map[string]any{"ok": true, "user_id": "UBOT", "team_id": "T1"}
+		default:
+			out = map[string]any{"ok": true}
+		}
+		_ = json.NewEncoder(w).Encode(out)
+	}
+}
+
+// parseArgs reads Web API arguments, which slack-go sends form-encoded
+// for most methods and as JSON for views.*: JSON values that are not
+// strings are kept as their raw JSON.
+func parseArgs(contentType string, body []byte) url.Values {
+	if !strings.HasPrefix(contentType, "application/json") {
+		form, _ := url.ParseQuery(string(body))
+		return form
+	}
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(body, &fields) != nil {
+		return url.Values{}
+	}
+	form := url.Values{}
+	for k, raw := range fields {
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			form.Set(k, s)
+		} else {
+			form.Set(k, string(raw))
+		}
+	}
+	return form
+}
+
+// defaultUser answers users.info like Slack for a French member.
+func defaultUser(id string) (map[string]any, time.Duration) {
+	return map[string]any{
+		"id": id, "name": strings.ToLower(id), "real_name": "Membre " + id,
+		"tz": "Europe/Paris", "locale": "fr-FR",
+		"profile": map[string]any{"real_name": "Membre " + id},
+	}, 0
+}
