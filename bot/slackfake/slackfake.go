@@ -45,11 +45,13 @@ type Server struct {
 	scripts  map[string][]Reply
 	userInfo func(id string) (map[string]any, time.Duration)
 	sockets  chan *websocket.Conn
+	stopped  chan struct{}
+	stopOnce sync.Once
 }
 
 // Start starts a fake Slack; call Stop when done.
 func Start() *Server {
-	s := &Server{scripts: map[string][]Reply{}, sockets: make(chan *websocket.Conn, 4)}
+	s := &Server{scripts: map[string][]Reply{}, sockets: make(chan *websocket.Conn, 4), stopped: make(chan struct{})}
 	s.userInfo = defaultUser
 	methods := []string{"chat.postMessage", "chat.postEphemeral", "chat.update", "conversations.open",
 		"views.open", "views.publish", "views.update", "users.info", "auth.test"}
@@ -59,17 +61,20 @@ func Start() *Server {
 		}
 		c.Handle("/response/", s.handler("response_url"))
 		c.Handle("/ws", slacktest.Websocket(func(conn *websocket.Conn) {
+			// The test owns the connection from here; keep it open until
+			// the fake stops.
 			s.sockets <- conn
-			// Keep the connection open until the client closes it.
-			for {
-				if _, _, err := conn.NextReader(); err != nil {
-					return
-				}
-			}
+			<-s.stopped
 		}))
 	})
 	s.Server.Start()
 	return s
+}
+
+// Stop closes the open sockets and stops the server.
+func (s *Server) Stop() {
+	s.stopOnce.Do(func() { close(s.stopped) })
+	s.Server.Stop()
 }
 
 // APIURL is the value for slack.OptionAPIURL (with its trailing slash).
