@@ -76,10 +76,14 @@ func splitWords(text string) ([]string, error) {
 		return nil, Errorf(EINVALID, "parse.unclosed_quote")
 	}
 	flush()
-	for i, w := range words {
-		words[i] = strings.TrimSpace(w)
+	// A quoted part may hold only spaces ("" or « »): it names nothing.
+	kept := words[:0]
+	for _, w := range words {
+		if w = strings.TrimSpace(w); w != "" {
+			kept = append(kept, w)
+		}
 	}
-	return words, nil
+	return kept, nil
 }
 
 // ParseMention reads a member reference as Slack sends it in a command

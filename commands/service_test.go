@@ -1,0 +1,135 @@
+package commands_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"cercle/commands"
+	"cercle/console"
+	"cercle/storage"
+)
+
+// newService returns a service on a real SQLite file.
+func newService(tb testing.TB, dir commands.Directory) (*commands.Service, *storage.DB) {
+	tb.Helper()
+	db, err := storage.Open(context.Background(), filepath.Join(tb.TempDir(), "cercle.db"), storage.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return commands.NewService(db, dir, slog.New(slog.NewTextHandler(io.Discard, nil))), db
+}
+
+func slash(s *commands.Service, user commands.UserID, text string) string {
+	return console.Render(s.Handle(context.Background(), &commands.Request{
+		Kind: commands.KindSlash, Text: text, User: commands.User{ID: user, Name: string(user)},
+	}))
+}
+
+// directory is a stand-in for Slack's users.info, which may be down.
+type directory struct {
+	down  bool
+	calls int
+}
+
+func (d *directory) LookupUser(_ context.Context, id commands.UserID) (*commands.Profile, error) {
+	d.calls++
+	if d.down {
+		return nil, errors.New("slack unreachable")
+	}
+	return &commands.Profile{ID: id, Name: "Claire Vasseur", Locale: "fr-FR", TimeZone: "Europe/Paris"}, nil
+}
+
+func TestMemberCompletedAfterSlackOutage(t *testing.T) {
+	dir := &directory{down: true}
+	s, db := newService(t, dir)
+	ctx := context.Background()
+	if out := slash(s, "U1", "aide"); !strings.Contains(out, "Commandes Cercle") {
+		t.Fatalf("while Slack is down: %s", out)
+	}
+	m, _ := db.FindMemberByUserID(ctx, "U1")
+	if m.Name != "U1" || !m.SyncedAt.IsZero() {
+		t.Fatalf("member created during the outage = %+v", m)
+	}
+	dir.down = false
+	slash(s, "U1", "aide")
+	m, _ = db.FindMemberByUserID(ctx, "U1")
+	if m.Name != "Claire Vasseur" || m.SyncedAt.IsZero() {
+		t.Errorf("member after Slack came back = %+v, want completed", m)
+	}
+	calls := dir.calls
+	slash(s, "U1", "aide")
+	if dir.calls != calls {
+		t.Errorf("a synced member is looked up again on every command")
+	}
+}
+
+func TestHelpDetail(t *testing.T) {
+	s, _ := newService(t, nil)
+	out := slash(s, "U1", "aide profil")
+	for _, want := range []string{"/cercle profil", "Ouvre un formulaire", "Utilisation : /cercle profil", "Autres noms : profile"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("help detail lacks %q:\n%s", want, out)
+		}
+	}
+	if out := slash(s, "U1", "aide inscrir"); !strings.Contains(out, "Je ne connais pas la commande « inscrir »") {
+		t.Errorf("help for an unknown command:\n%s", out)
+	}
+}
+
+func TestEveryCommandIsDocumented(t *testing.T) {
+	s, _ := newService(t, nil)
+	for _, c := range s.Commands() {
+		for _, key := range []string{c.Usage, c.Summary, c.Detail} {
+			if key == "" || !hasKey(key) {
+				t.Errorf("command %s: catalog key %q missing", c.Name, key)
+			}
+		}
+	}
+}
+
+func TestParseCompany(t *testing.T) {
+	now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	p := printer()
+	c, fe := commands.ParseCompany(map[string]string{
+		"company_name": "  Métallerie\tHaddad \x00 ", "company_headcount": "1 200", "company_founded": "1995",
+	}, now, p)
+	if fe != nil {
+		t.Fatalf("unexpected errors %v", fe)
+	}
+	if c.Name != "Métallerie Haddad" || c.Headcount != 1200 || c.FoundedYear != 1995 {
+		t.Errorf("company = %+v", c)
+	}
+	_, fe = commands.ParseCompany(map[string]string{
+		"company_name": strings.Repeat("x", 121), "company_headcount": "-3", "company_founded": "2027", "company_city": strings.Repeat("y", 81),
+	}, now, p)
+	for _, id := range []string{"company_name", "company_headcount", "company_founded", "company_city"} {
+		if fe[id] == "" {
+			t.Errorf("no error for %s: %v", id, fe)
+		}
+	}
+}
+
+func TestDemoSeedIsIdempotent(t *testing.T) {
+	s, db := newService(t, nil)
+	ctx := context.Background()
+	for range 2 {
+		if err := s.SeedDemo(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := db.CountMembers(ctx)
+	if err != nil || n != 14 {
+		t.Fatalf("members = %d, %v; want 14", n, err)
+	}
+	m, _ := db.FindMemberByUserID(ctx, "claire")
+	if m.Role != commands.RoleFacilitator || m.Company == nil || m.Company.City != "Lille" {
+		t.Errorf("claire = %+v", m)
+	}
+}

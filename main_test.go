@@ -1,0 +1,190 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"cercle/bot"
+	"cercle/bot/slackfake"
+)
+
+// env returns a getenv over a map, so tests never read the machine's.
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+// lockedBuffer is a bytes.Buffer safe for the writers of a running Main.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func TestConsoleOnDemoData(t *testing.T) {
+	dir := t.TempDir()
+	var out, logs lockedBuffer
+	m := NewMain()
+	m.Stdin = strings.NewReader(strings.Join([]string{
+		"/cercle aide",
+		":as claire",
+		"/cercle profil",
+		"", "", "", "", "", // keep every value of the demo company
+		"/cercle role @nadia expert",
+		":as nadia",
+		"/cercle aide",
+	}, "\n") + "\n")
+	m.Stdout, m.Stderr = &out, &logs
+	vars := map[string]string{"CERCLE_DB": filepath.Join(dir, "c.db"), "CERCLE_HTTP_ADDR": "127.0.0.1:0"}
+	if err := m.Run(context.Background(), []string{"--demo"}, env(vars)); err != nil {
+		t.Fatalf("run: %v\nlogs: %s", err, logs.String())
+	}
+	got := out.String()
+	for _, want := range []string{
+		"Données de démonstration chargées",
+		"Commandes Cercle",
+		"/cercle role @membre animateur|expert|membre", // the local operator is an admin
+		"Vous agissez maintenant comme Claire Vasseur",
+		"Entreprise [Cercle Hauts-de-France]",
+		"Profil enregistré",
+		"Cette commande est réservée aux administrateurs", // claire is a facilitator, not an admin
+		"Vous agissez maintenant comme Nadia Haddad",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("console output lacks %q\n%s", want, got)
+		}
+	}
+}
+
+func TestConfigReportsEveryProblem(t *testing.T) {
+	m := NewMain()
+	m.Stderr = io.Discard
+	err := m.Run(context.Background(), nil, env(map[string]string{
+		"SLACK_BOT_TOKEN": "xoxp-user-token",
+		"CERCLE_TZ":       "Mars/Olympus",
+		"CERCLE_LANG":     "de",
+		"LOG_LEVEL":       "loud",
+		"CERCLE_ADMINS":   "U1,<!channel>",
+	}))
+	if err == nil {
+		t.Fatal("bad configuration accepted")
+	}
+	for _, want := range []string{"CERCLE_TZ", "CERCLE_LANG", "LOG_LEVEL", "CERCLE_ADMINS", "xoxb-", "SLACK_SIGNING_SECRET"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %s:\n%v", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), "xoxp-user-token") {
+		t.Error("the error prints the token")
+	}
+}
+
+func TestHelpExitsCleanly(t *testing.T) {
+	var out bytes.Buffer
+	m := NewMain()
+	m.Stderr = &out
+	err := m.Run(context.Background(), []string{"--help"}, env(nil))
+	if err == nil || !strings.Contains(out.String(), "SLACK_SIGNING_SECRET") || !strings.Contains(out.String(), "CERCLE_ADMINS") {
+		t.Errorf("--help: %v\n%s", err, out.String())
+	}
+}
+
+func TestHTTPModeEndToEnd(t *testing.T) {
+	fake := slackfake.Start()
+	defer fake.Stop()
+	const secret, token = "s3cr3t-signing", "xoxb-very-secret-token"
+	var logs lockedBuffer
+	m := NewMain()
+	m.Stderr = &logs
+	ready := make(chan string, 1)
+	m.Ready = func(addr string) { ready <- addr }
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- m.Run(ctx, nil, env(map[string]string{
+			"SLACK_BOT_TOKEN": token, "SLACK_SIGNING_SECRET": secret, "SLACK_API_URL": fake.APIURL(),
+			"CERCLE_DB": filepath.Join(t.TempDir(), "c.db"), "CERCLE_HTTP_ADDR": "127.0.0.1:0",
+			"CERCLE_ADMINS": "UADMIN", "LOG_LEVEL": "debug",
+		}))
+	}()
+	var addr string
+	select {
+	case addr = <-ready:
+	case err := <-done:
+		t.Fatalf("stopped before ready: %v\n%s", err, logs.String())
+	case <-time.After(10 * time.Second):
+		t.Fatal("not ready")
+	}
+	base := "http://" + addr
+
+	body := []byte(url.Values{"user_id": {"UADMIN"}, "user_name": {"admin"}, "team_id": {"T1"}, "channel_id": {"C1"},
+		"command": {"/cercle"}, "text": {"aide"}, "response_url": {fake.ResponseURL("x")}, "trigger_id": {"t"}}.Encode())
+	req, _ := http.NewRequest(http.MethodPost, base+"/slack/events", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	bot.SignRequest(req.Header, secret, time.Now(), body)
+	resp, out := get(t, req)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(out, "Commandes Cercle") || !strings.Contains(out, "/cercle role") {
+		t.Fatalf("slash: %d %s", resp.StatusCode, out)
+	}
+
+	req, _ = http.NewRequest(http.MethodGet, base+"/healthz", nil)
+	if resp, out := get(t, req); resp.StatusCode != http.StatusOK || strings.TrimSpace(out) != "ok" {
+		t.Errorf("healthz: %d %q", resp.StatusCode, out)
+	}
+	req, _ = http.NewRequest(http.MethodGet, base+"/metrics", nil)
+	_, metricsText := get(t, req)
+	for _, want := range []string{
+		`cercle_commands_total{command="aide",outcome="ok"} 1`,
+		`cercle_ack_latency_seconds_count{kind="slash"} 1`,
+		`cercle_slack_api_calls_total{method="users.info",outcome="ok"} 1`,
+		`cercle_outbox_pending 0`,
+	} {
+		if !strings.Contains(metricsText, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("run: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("did not shut down")
+	}
+	for _, s := range []string{secret, token} {
+		if strings.Contains(logs.String(), s) {
+			t.Errorf("logs contain a secret")
+		}
+	}
+}
+
+func get(t *testing.T, req *http.Request) (*http.Response, string) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
