@@ -2,8 +2,8 @@ package storage_test
 
 import (
 	"context"
-	"fmt"
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
