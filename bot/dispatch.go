@@ -3,7 +3,9 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -17,45 +19,55 @@ import (
 // empty ack). HTTP writes the payload as the response body; Socket Mode
 // passes it to Ack. Anything slow happens on a worker after the ack.
 
-// slashCommand runs a /cercle command. The answer goes back in the ack
-// when it is ready within the ack budget, through response_url otherwise.
-func (b *Bot) slashCommand(ctx context.Context, cmd slack.SlashCommand) any {
+// slashCommand runs a /cercle command and acks it exactly once through
+// ack: with the answer when it is ready within the ack budget, otherwise
+// with a "working on it" note, the answer then going to response_url. The
+// command runs on the caller's goroutine, so the common fast case costs no
+// hand-off; a timer covers the slow case.
+func (b *Bot) slashCommand(ctx context.Context, cmd slack.SlashCommand, ack func(payload any)) {
 	req := &commands.Request{
 		Kind:      commands.KindSlash,
 		Text:      cmd.Text,
 		User:      commands.User{ID: commands.UserID(cmd.UserID), TeamID: cmd.TeamID, Name: cmd.UserName},
 		ChannelID: commands.ChannelID(cmd.ChannelID),
 	}
-	done := make(chan *commands.Response)
-	started := b.work.start(ctx, "slash", func(ctx context.Context) {
-		resp := b.service.Handle(ctx, req)
-		if resp.Form != nil {
-			b.openForm(ctx, cmd.TriggerID, resp.Form, req.User)
-			resp = nil
+	var (
+		once sync.Once
+		late bool
+	)
+	timer := time.AfterFunc(b.cfg.AckBudget, func() {
+		once.Do(func() {
+			late = true
+			p := b.service.Printer(ctx, req.User)
+			ack(message(&commands.Response{Sections: []commands.Section{commands.Paragraph(commands.Text(p.T("bot.working")))}}))
+		})
+	})
+	defer timer.Stop()
+	// Slack may hang up after 3 s; the command goes on regardless.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.cfg.WorkTimeout)
+	defer cancel()
+	defer func() {
+		if p := recover(); p != nil {
+			b.logger.Error("panic in slash command", "panic", fmt.Sprint(p))
+			once.Do(func() { ack(message(b.service.ErrorResponse(ctx, req.User, fmt.Errorf("panic: %v", p)))) })
 		}
-		select {
-		case done <- resp:
-		default:
-			// The ack has gone without us: answer through response_url.
-			if resp != nil {
-				b.respond(ctx, cmd.ResponseURL, resp)
-			}
+	}()
+
+	resp := b.service.Handle(ctx, req)
+	if resp.Form != nil {
+		b.openForm(ctx, cmd.TriggerID, resp.Form, req.User)
+		resp = nil
+	}
+	timer.Stop()
+	once.Do(func() {
+		if resp == nil {
+			ack(nil)
+		} else {
+			ack(message(resp))
 		}
 	})
-	if !started {
-		return message(b.busy(ctx, req.User))
-	}
-	timer := time.NewTimer(b.cfg.AckBudget)
-	defer timer.Stop()
-	select {
-	case resp := <-done:
-		if resp == nil {
-			return nil
-		}
-		return message(resp)
-	case <-timer.C:
-		p := b.service.Printer(ctx, req.User)
-		return message(&commands.Response{Sections: []commands.Section{commands.Paragraph(commands.Text(p.T("bot.working")))}})
+	if late && resp != nil {
+		b.respond(ctx, cmd.ResponseURL, resp)
 	}
 }
 

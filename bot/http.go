@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -74,15 +75,22 @@ func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			payload = b.interaction(ctx, &cb)
 			break
 		}
-		kind = "slash"
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		cmd, err := slack.SlashCommandParse(r)
 		if err != nil || cmd.UserID == "" {
 			http.Error(w, "bad slash command", http.StatusBadRequest)
 			return
 		}
-		payload = b.slashCommand(ctx, cmd)
+		b.slashCommand(ctx, cmd, func(payload any) { b.writeAck(w, "slash", start, payload) })
+		return
 	}
+	b.writeAck(w, kind, start, payload)
+}
+
+// writeAck writes the ack and flushes it: for a slow slash command the
+// handler is still running, and Slack must have its ack now, not when the
+// handler returns.
+func (b *Bot) writeAck(w http.ResponseWriter, kind string, start time.Time, payload any) {
 	out, err := ackJSON(payload)
 	if err != nil {
 		b.logger.Error("ack not encoded", "err", err)
@@ -91,8 +99,12 @@ func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if out != nil {
 		w.Header().Set("Content-Type", "application/json")
 	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(out)))
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(out)
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
 	b.metrics.Ack(kind, time.Since(start))
 }
 

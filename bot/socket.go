@@ -29,7 +29,9 @@ func (b *Bot) RunSocketMode(ctx context.Context) error {
 		case evt := <-sm.Events:
 			// The events channel must be drained fast: a slow consumer stops
 			// the reads, acks come late and Slack retries.
-			go b.socketEvent(ctx, sm, evt)
+			if !b.work.start(ctx, "socket", func(ctx context.Context) { b.socketEvent(ctx, sm, evt) }) && evt.Request != nil {
+				b.ack(ctx, sm, evt.Request.EnvelopeID, nil, "")
+			}
 		}
 	}
 }
@@ -43,9 +45,10 @@ func (b *Bot) socketEvent(ctx context.Context, sm *socketmode.Client, evt socket
 		if !ok || evt.Request == nil {
 			return
 		}
-		payload := b.slashCommand(ctx, cmd)
-		b.ack(ctx, sm, evt.Request.EnvelopeID, payload, cmd.ResponseURL)
-		b.metrics.Ack("slash", time.Since(start))
+		b.slashCommand(ctx, cmd, func(payload any) {
+			b.ack(ctx, sm, evt.Request.EnvelopeID, payload, cmd.ResponseURL)
+			b.metrics.Ack("slash", time.Since(start))
+		})
 	case socketmode.EventTypeInteractive:
 		cb, ok := evt.Data.(slack.InteractionCallback)
 		if !ok || evt.Request == nil {

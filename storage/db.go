@@ -45,6 +45,9 @@ type DB struct {
 	read  *sql.DB
 	path  string
 
+	// members caches member lookups: every command starts with one.
+	members *memberCache
+
 	// Now is the clock; tests set it.
 	Now func() time.Time
 }
@@ -76,6 +79,9 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	common := url.Values{}
 	common.Set("_busy_timeout", "5000")
 	common.Set("_foreign_keys", "on")
+	// Re-preparing the same few queries on every call was a third of a
+	// member lookup; each connection keeps its recent statements.
+	common.Set("_stmt_cache_size", "32")
 
 	w := url.Values{"_journal_mode": {"WAL"}, "_txlock": {"immediate"}, "_synchronous": {sync}}
 	for k, v := range common {
@@ -89,7 +95,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	// writers instead of SQLite refusing them.
 	write.SetMaxOpenConns(1)
 	write.SetConnMaxIdleTime(0)
-	db := &DB{write: write, path: path, Now: time.Now}
+	db := &DB{write: write, path: path, Now: time.Now, members: newMemberCache(memberCacheSize, memberCacheTTL)}
 	if err := db.Migrate(ctx); err != nil {
 		write.Close()
 		return nil, err

@@ -24,7 +24,16 @@ type queryer interface {
 
 // FindMemberByUserID returns the member with that user id and their company.
 func (db *DB) FindMemberByUserID(ctx context.Context, id commands.UserID) (*commands.Member, error) {
-	return findMember(ctx, db.read, id)
+	m, version, ok := db.members.get(id)
+	if ok {
+		return m, nil
+	}
+	m, err := findMember(ctx, db.read, id)
+	if err != nil {
+		return nil, err
+	}
+	db.members.put(m, version)
+	return m, nil
 }
 
 func findMember(ctx context.Context, q queryer, id commands.UserID) (*commands.Member, error) {
@@ -93,6 +102,7 @@ func scanMember(s scanner) (*commands.Member, error) {
 
 // CreateMember stores a new member.
 func (db *DB) CreateMember(ctx context.Context, m *commands.Member) error {
+	defer db.members.invalidate(m.UserID)
 	return db.inTx(ctx, func(tx *Tx) error { return createMember(ctx, tx, m) })
 }
 
@@ -117,6 +127,7 @@ func createMember(ctx context.Context, tx *Tx, m *commands.Member) error {
 // UpdateMember changes the given fields of a member.
 func (db *DB) UpdateMember(ctx context.Context, id commands.UserID, upd commands.MemberUpdate) (*commands.Member, error) {
 	var m *commands.Member
+	defer db.members.invalidate(id)
 	err := db.inTx(ctx, func(tx *Tx) error {
 		var sets []string
 		var args []any
@@ -152,6 +163,7 @@ func (db *DB) UpdateMember(ctx context.Context, id commands.UserID, upd commands
 // SetRole gives a member a role and writes the audit log in the same
 // transaction.
 func (db *DB) SetRole(ctx context.Context, actor, target commands.UserID, role commands.Role) error {
+	defer db.members.invalidate(target)
 	return db.inTx(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE members SET role = ? WHERE user_id = ?`, string(role), string(target))
 		if err != nil {
@@ -167,6 +179,7 @@ func (db *DB) SetRole(ctx context.Context, actor, target commands.UserID, role c
 // EnsureAdmins makes each user an admin, creating missing members with
 // their id as a provisional name (the directory completes it on first contact).
 func (db *DB) EnsureAdmins(ctx context.Context, ids []commands.UserID) error {
+	defer db.members.invalidate(ids...)
 	return db.inTx(ctx, func(tx *Tx) error {
 		for _, id := range ids {
 			_, err := tx.ExecContext(ctx,
@@ -184,6 +197,8 @@ func (db *DB) EnsureAdmins(ctx context.Context, ids []commands.UserID) error {
 // SaveCompany creates the member's company or updates it.
 func (db *DB) SaveCompany(ctx context.Context, member commands.UserID, c *commands.Company) (*commands.Company, error) {
 	saved := *c
+	// Several members may share a company: forget them all.
+	defer db.members.invalidate()
 	err := db.inTx(ctx, func(tx *Tx) error {
 		m, err := findMember(ctx, tx, member)
 		if err != nil {

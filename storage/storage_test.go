@@ -203,3 +203,38 @@ func TestBackupWhileWriting(t *testing.T) {
 		t.Error("backup over an existing file succeeded")
 	}
 }
+
+func TestMemberCacheSeesWrites(t *testing.T) {
+	db, _ := MustOpenDB(t)
+	ctx := context.Background()
+	if err := db.CreateMember(ctx, &commands.Member{UserID: "U1", Name: "Nadia"}); err != nil {
+		t.Fatal(err)
+	}
+	check := func(want func(*commands.Member) bool, what string) {
+		t.Helper()
+		m, err := db.FindMemberByUserID(ctx, "U1")
+		if err != nil || !want(m) {
+			t.Fatalf("%s: got %+v, %v", what, m, err)
+		}
+		m.Name = "mutated by a caller" // must not leak into the cache
+	}
+	check(func(m *commands.Member) bool { return m.Role == commands.RoleMember }, "created")
+	check(func(m *commands.Member) bool { return m.Name == "Nadia" }, "cached copy")
+	if err := db.SetRole(ctx, "UA", "U1", commands.RoleExpert); err != nil {
+		t.Fatal(err)
+	}
+	check(func(m *commands.Member) bool { return m.Role == commands.RoleExpert }, "after SetRole")
+	if _, err := db.SaveCompany(ctx, "U1", &commands.Company{Name: "Métallerie Haddad"}); err != nil {
+		t.Fatal(err)
+	}
+	check(func(m *commands.Member) bool { return m.Company != nil && m.Company.Name == "Métallerie Haddad" }, "after SaveCompany")
+	name := "Nadia Haddad"
+	if _, err := db.UpdateMember(ctx, "U1", commands.MemberUpdate{Name: &name}); err != nil {
+		t.Fatal(err)
+	}
+	check(func(m *commands.Member) bool { return m.Name == "Nadia Haddad" }, "after UpdateMember")
+	if err := db.EnsureAdmins(ctx, []commands.UserID{"U1"}); err != nil {
+		t.Fatal(err)
+	}
+	check(func(m *commands.Member) bool { return m.Role == commands.RoleAdmin }, "after EnsureAdmins")
+}
