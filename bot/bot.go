@@ -50,7 +50,6 @@ type Bot struct {
 	logger  *slog.Logger
 	metrics *metrics.Metrics
 	work    *workers
-	botUser string // the bot's own user id, to ignore its own messages
 }
 
 // New returns a Slack transport. It does not contact Slack: the bot starts

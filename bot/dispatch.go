@@ -159,7 +159,7 @@ func (b *Bot) event(ctx context.Context, ev slackevents.EventsAPIEvent) {
 		case *slackevents.MessageEvent:
 			// Only people writing to the bot in its DM; edits, joins and
 			// bots' messages (including ours) carry a subtype or bot id.
-			if e.ChannelType != "im" || e.SubType != "" || e.BotID != "" || e.User == "" || e.User == b.botUser {
+			if e.ChannelType != "im" || e.SubType != "" || e.BotID != "" || e.User == "" {
 				return
 			}
 			req := &commands.Request{Kind: commands.KindDirectMessage, Text: stripMentions(e.Text),

@@ -140,7 +140,7 @@ func (d *Directory) LookupUser(ctx context.Context, id commands.UserID) (*comman
 			name = u.Name
 		}
 		e = dirEntry{
-			profile: &commands.Profile{ID: id, Name: name, Locale: u.Locale, TimeZone: u.TZ, IsBot: u.IsBot, Deleted: u.Deleted},
+			profile: &commands.Profile{ID: id, Name: name, Locale: u.Locale, TimeZone: u.TZ},
 			until:   now.Add(d.ttl),
 		}
 	}

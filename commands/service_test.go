@@ -133,3 +133,22 @@ func TestDemoSeedIsIdempotent(t *testing.T) {
 		t.Errorf("claire = %+v", m)
 	}
 }
+
+func TestInternalErrorShowsOnlyAReference(t *testing.T) {
+	var logs strings.Builder
+	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "cercle.db"), storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := commands.NewService(db, nil, slog.New(slog.NewTextHandler(&logs, nil)))
+	db.Close() // every query now fails with a driver error
+	out := slash(s, "U1", "aide")
+	if !strings.Contains(out, "Un problème technique") || strings.Contains(out, "sql") {
+		t.Fatalf("reply = %q, want the French sentence without the Go error", out)
+	}
+	_, ref, _ := strings.Cut(out, "Référence : ")
+	ref, _, _ = strings.Cut(ref, ".")
+	if len(ref) != 8 || !strings.Contains(logs.String(), "err_ref="+ref) || !strings.Contains(logs.String(), "database is closed") {
+		t.Errorf("reference %q not found with the error in the log:\n%s", ref, logs.String())
+	}
+}

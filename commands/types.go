@@ -1,11 +1,5 @@
 package commands
 
-import (
-	"time"
-
-	"cercle/i18n"
-)
-
 // UserID is a person's identifier in the chat workspace (a Slack user id
 // such as U024BE7LH, or a name in the console). It is opaque to the core.
 type UserID string
@@ -213,17 +207,4 @@ type Profile struct {
 	Name     string
 	Locale   string // such as "fr-FR"; empty when unknown
 	TimeZone string // IANA name such as "Europe/Paris"; empty when unknown
-	IsBot    bool
-	Deleted  bool
-}
-
-// printerFor returns the printer for a member's language and time zone.
-func printerFor(lang i18n.Lang, tz string) *i18n.Printer {
-	loc := i18n.Paris()
-	if tz != "" {
-		if l, err := time.LoadLocation(tz); err == nil {
-			loc = l
-		}
-	}
-	return i18n.NewPrinter(lang, loc)
 }

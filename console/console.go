@@ -21,6 +21,7 @@ import (
 	"sync"
 
 	"cercle/commands"
+	"cercle/i18n"
 )
 
 // Console is one terminal session.
@@ -117,7 +118,7 @@ func (c *Console) consoleCommand(ctx context.Context, line string) (bool, error)
 			return false, err
 		}
 		c.user = commands.User{ID: m.UserID, Name: m.Name}
-		c.printf("Vous agissez maintenant comme %s (%s).\n", m.Name, m.Role)
+		c.printf("Vous agissez maintenant comme %s (%s).\n", m.Name, i18n.NewPrinter(i18n.French, nil).T("role.name."+string(m.Role)))
 	case ":accueil", ":home":
 		c.show(ctx, c.service.Home(ctx, c.user))
 	case ":clic", ":click":

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"cercle/commands"
@@ -41,8 +42,13 @@ func Render(r *commands.Response) string {
 			b.WriteString("  " + strings.Join(bs, "  ") + "\n")
 		}
 	}
-	for id, msg := range r.FieldErrors {
-		b.WriteString("  ! " + id + " : " + msg + "\n")
+	ids := make([]string, 0, len(r.FieldErrors))
+	for id := range r.FieldErrors {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		b.WriteString("  ! " + id + " : " + r.FieldErrors[id] + "\n")
 	}
 	return b.String()
 }
