@@ -103,7 +103,7 @@ func scanMember(s scanner) (*commands.Member, error) {
 // CreateMember stores a new member.
 func (db *DB) CreateMember(ctx context.Context, m *commands.Member) error {
 	defer db.members.invalidate(m.UserID)
-	return db.inTx(ctx, func(tx *Tx) error { return createMember(ctx, tx, m) })
+	return db.inTx(ctx, func(ctx context.Context, tx *Tx) error { return createMember(ctx, tx, m) })
 }
 
 func createMember(ctx context.Context, tx *Tx, m *commands.Member) error {
@@ -128,7 +128,7 @@ func createMember(ctx context.Context, tx *Tx, m *commands.Member) error {
 func (db *DB) UpdateMember(ctx context.Context, id commands.UserID, upd commands.MemberUpdate) (*commands.Member, error) {
 	var m *commands.Member
 	defer db.members.invalidate(id)
-	err := db.inTx(ctx, func(tx *Tx) error {
+	err := db.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		var sets []string
 		var args []any
 		if upd.Name != nil {
@@ -164,7 +164,7 @@ func (db *DB) UpdateMember(ctx context.Context, id commands.UserID, upd commands
 // transaction.
 func (db *DB) SetRole(ctx context.Context, actor, target commands.UserID, role commands.Role) error {
 	defer db.members.invalidate(target)
-	return db.inTx(ctx, func(tx *Tx) error {
+	return db.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE members SET role = ? WHERE user_id = ?`, string(role), string(target))
 		if err != nil {
 			return fmt.Errorf("set role: %w", err)
@@ -180,7 +180,7 @@ func (db *DB) SetRole(ctx context.Context, actor, target commands.UserID, role c
 // their id as a provisional name (the directory completes it on first contact).
 func (db *DB) EnsureAdmins(ctx context.Context, ids []commands.UserID) error {
 	defer db.members.invalidate(ids...)
-	return db.inTx(ctx, func(tx *Tx) error {
+	return db.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		for _, id := range ids {
 			_, err := tx.ExecContext(ctx,
 				`INSERT INTO members (user_id, name, role, created_at) VALUES (?, ?, 'admin', ?)
@@ -199,7 +199,7 @@ func (db *DB) SaveCompany(ctx context.Context, member commands.UserID, c *comman
 	saved := *c
 	// Several members may share a company: forget them all.
 	defer db.members.invalidate()
-	err := db.inTx(ctx, func(tx *Tx) error {
+	err := db.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		m, err := findMember(ctx, tx, member)
 		if err != nil {
 			return err

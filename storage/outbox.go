@@ -17,7 +17,7 @@ const maxErrorText = 500
 // EnqueueMessages stores messages to send; a known dedupe key is skipped.
 func (db *DB) EnqueueMessages(ctx context.Context, msgs []*commands.OutboxMessage) (int, error) {
 	added := 0
-	err := db.inTx(ctx, func(tx *Tx) error {
+	err := db.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		stmt, err := tx.PrepareContext(ctx,
 			`INSERT INTO outbox (dedupe_key, recipient, message, due_at, created_at) VALUES (?, ?, ?, ?, ?)
 			 ON CONFLICT (dedupe_key) DO NOTHING`)
@@ -108,7 +108,7 @@ func (db *DB) NextDueTime(ctx context.Context) (time.Time, error) {
 
 // MarkMessageSent records a delivery; only a pending message changes.
 func (db *DB) MarkMessageSent(ctx context.Context, id int64, at time.Time) error {
-	return db.inTx(ctx, func(tx *Tx) error {
+	return db.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		_, err := tx.ExecContext(ctx,
 			`UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = '' WHERE id = ? AND status = 'pending'`,
 			formatTime(at), id)
@@ -126,7 +126,7 @@ func (db *DB) MarkMessageFailed(ctx context.Context, id int64, retryAt time.Time
 	if retryAt.IsZero() {
 		status, due = "failed", formatTime(db.Now())
 	}
-	return db.inTx(ctx, func(tx *Tx) error {
+	return db.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		_, err := tx.ExecContext(ctx,
 			`UPDATE outbox SET status = ?, due_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ? AND status = 'pending'`,
 			status, due, reason, id)
@@ -145,7 +145,7 @@ func (db *DB) CountPendingMessages(ctx context.Context) (int, error) {
 // Ids older than a day are forgotten: Slack retries within minutes.
 func (db *DB) MarkEventProcessed(ctx context.Context, eventID string) (bool, error) {
 	first := false
-	err := db.inTx(ctx, func(tx *Tx) error {
+	err := db.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.ExecContext(ctx,
 			`INSERT INTO processed_events (event_id, received_at) VALUES (?, ?) ON CONFLICT DO NOTHING`,
 			eventID, formatTime(tx.now))

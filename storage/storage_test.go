@@ -238,3 +238,46 @@ func TestMemberCacheSeesWrites(t *testing.T) {
 	}
 	check(func(m *commands.Member) bool { return m.Role == commands.RoleAdmin }, "after EnsureAdmins")
 }
+
+func TestConcurrentWritesShareCommitsSafely(t *testing.T) {
+	db, _ := MustOpenDB(t)
+	ctx := context.Background()
+	const n = 200
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			// Every fourth writer reuses an id: its unit fails alone,
+			// without undoing the others it shares a commit with.
+			id := fmt.Sprintf("U%d", i)
+			if i%4 == 3 {
+				id = fmt.Sprintf("U%d", i-1)
+			}
+			errs <- db.CreateMember(ctx, &commands.Member{UserID: commands.UserID(id), Name: id})
+		}()
+	}
+	conflicts := 0
+	for range n {
+		switch err := <-errs; commands.ErrorCode(err) {
+		case "":
+		case commands.ECONFLICT:
+			conflicts++
+		default:
+			t.Fatalf("unexpected error: %v", err)
+		}
+	}
+	count, err := db.CountMembers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if conflicts != n/4 || count != n-n/4 {
+		t.Errorf("conflicts = %d, members = %d; want %d and %d", conflicts, count, n/4, n-n/4)
+	}
+}
+
+func TestWriteAfterCloseFails(t *testing.T) {
+	db, _ := MustOpenDB(t)
+	db.Close()
+	if err := db.CreateMember(context.Background(), &commands.Member{UserID: "U1", Name: "x"}); err == nil {
+		t.Error("write after Close succeeded")
+	}
+}
