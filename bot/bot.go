@@ -50,6 +50,10 @@ type Bot struct {
 	logger  *slog.Logger
 	metrics *metrics.Metrics
 	work    *workers
+	// One of each, so their caches (DM channels, user profiles) serve
+	// every request.
+	notifier  *Notifier
+	directory *Directory
 }
 
 // New returns a Slack transport. It does not contact Slack: the bot starts
@@ -64,13 +68,16 @@ func New(cfg Config, service *commands.Service, logger *slog.Logger, m *metrics.
 	if cfg.WorkTimeout <= 0 {
 		cfg.WorkTimeout = 30 * time.Second
 	}
+	api := NewClient(cfg, logger, m)
 	return &Bot{
-		cfg:     cfg,
-		service: service,
-		api:     NewClient(cfg, logger, m),
-		logger:  logger,
-		metrics: m,
-		work:    newWorkers(cfg.Workers, cfg.WorkTimeout, logger),
+		cfg:       cfg,
+		service:   service,
+		api:       api,
+		logger:    logger,
+		metrics:   m,
+		work:      newWorkers(cfg.Workers, cfg.WorkTimeout, logger),
+		notifier:  NewNotifier(api),
+		directory: NewDirectory(api),
 	}
 }
 
@@ -92,7 +99,7 @@ func NewClient(cfg Config, logger *slog.Logger, m *metrics.Metrics) *slack.Clien
 }
 
 // Notifier returns the bot's commands.Notifier.
-func (b *Bot) Notifier() *Notifier { return NewNotifier(b.api) }
+func (b *Bot) Notifier() *Notifier { return b.notifier }
 
 // Wait blocks until the work started after acks has finished, or ctx ends.
 func (b *Bot) Wait(ctx context.Context) error { return b.work.wait(ctx) }
@@ -113,15 +120,12 @@ func newWorkers(n int, timeout time.Duration, logger *slog.Logger) *workers {
 // start runs fn on a worker and reports false, without running it, if
 // every worker is busy.
 func (w *workers) start(ctx context.Context, name string, fn func(ctx context.Context)) bool {
-	select {
-	case w.sem <- struct{}{}:
-	default:
-		w.logger.Warn("all workers busy; request refused", "work", name)
+	if !w.acquire(name) {
 		return false
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.timeout)
 	go func() {
-		defer func() { <-w.sem }()
+		defer w.release()
 		defer cancel()
 		defer func() {
 			if p := recover(); p != nil {
@@ -132,6 +136,20 @@ func (w *workers) start(ctx context.Context, name string, fn func(ctx context.Co
 	}()
 	return true
 }
+
+// acquire takes a worker slot for work run on the caller's goroutine (a
+// slash command in HTTP mode), or reports false if all are busy.
+func (w *workers) acquire(name string) bool {
+	select {
+	case w.sem <- struct{}{}:
+		return true
+	default:
+		w.logger.Warn("all workers busy; request refused", "work", name)
+		return false
+	}
+}
+
+func (w *workers) release() { <-w.sem }
 
 // wait blocks until no worker runs.
 func (w *workers) wait(ctx context.Context) error {

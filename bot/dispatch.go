@@ -3,7 +3,9 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -44,18 +46,25 @@ func (b *Bot) slashCommand(ctx context.Context, cmd slack.SlashCommand, ack func
 	})
 	defer timer.Stop()
 	// Slack may hang up after 3 s; the command goes on regardless.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.cfg.WorkTimeout)
+	workCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.cfg.WorkTimeout)
 	defer cancel()
 	defer func() {
 		if p := recover(); p != nil {
 			b.logger.Error("panic in slash command", "panic", fmt.Sprint(p))
-			once.Do(func() { ack(message(b.service.ErrorResponse(ctx, req.User, fmt.Errorf("panic: %v", p)))) })
+			resp := b.service.ErrorResponse(workCtx, req.User, fmt.Errorf("panic: %v", p))
+			acked := true
+			once.Do(func() { acked = false; ack(message(resp)) })
+			if acked {
+				// The "working on it" ack is gone: the error goes where
+				// the answer would have.
+				b.respond(workCtx, cmd.ResponseURL, resp)
+			}
 		}
 	}()
 
-	resp := b.service.Handle(ctx, req)
+	resp := b.service.Handle(workCtx, req)
 	if resp.Form != nil {
-		b.openForm(ctx, cmd.TriggerID, resp.Form, req.User)
+		b.openForm(workCtx, cmd.TriggerID, resp.Form, req.User)
 		resp = nil
 	}
 	timer.Stop()
@@ -67,7 +76,7 @@ func (b *Bot) slashCommand(ctx context.Context, cmd slack.SlashCommand, ack func
 		}
 	})
 	if late && resp != nil {
-		b.respond(ctx, cmd.ResponseURL, resp)
+		b.respond(workCtx, cmd.ResponseURL, resp)
 	}
 }
 
@@ -136,40 +145,44 @@ func (b *Bot) deliverActionResult(ctx context.Context, resp *commands.Response, 
 	}
 }
 
-// event handles an Events API callback, once per event_id.
-func (b *Bot) event(ctx context.Context, ev slackevents.EventsAPIEvent) {
+// event handles an Events API callback, once per event_id. It reports
+// false when the work was refused (every worker busy): the event is then
+// not recorded as handled, so Slack's next delivery is.
+func (b *Bot) event(ctx context.Context, ev slackevents.EventsAPIEvent) bool {
 	cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent)
 	if !ok {
-		return
+		return true
 	}
-	err := b.service.HandleEventOnce(ctx, cb.EventID, func() {
+	err := b.service.HandleEventOnce(ctx, cb.EventID, func() bool {
 		switch e := ev.InnerEvent.Data.(type) {
 		case *slackevents.AppHomeOpenedEvent:
 			if e.Tab != "" && e.Tab != "home" {
-				return
+				return true
 			}
-			b.work.start(ctx, "home", func(ctx context.Context) { b.publishHome(ctx, commands.UserID(e.User)) })
+			return b.work.start(ctx, "home", func(ctx context.Context) { b.publishHome(ctx, commands.UserID(e.User)) })
 		case *slackevents.AppMentionEvent:
 			if e.BotID != "" || e.User == "" {
-				return
+				return true
 			}
 			req := &commands.Request{Kind: commands.KindMention, Text: stripMentions(e.Text),
 				User: commands.User{ID: commands.UserID(e.User)}, ChannelID: commands.ChannelID(e.Channel)}
-			b.work.start(ctx, "mention", func(ctx context.Context) { b.replyToChat(ctx, req) })
+			return b.work.start(ctx, "mention", func(ctx context.Context) { b.replyToChat(ctx, req) })
 		case *slackevents.MessageEvent:
 			// Only people writing to the bot in its DM; edits, joins and
 			// bots' messages (including ours) carry a subtype or bot id.
 			if e.ChannelType != "im" || e.SubType != "" || e.BotID != "" || e.User == "" {
-				return
+				return true
 			}
 			req := &commands.Request{Kind: commands.KindDirectMessage, Text: stripMentions(e.Text),
 				User: commands.User{ID: commands.UserID(e.User)}, ChannelID: commands.ChannelID(e.Channel)}
-			b.work.start(ctx, "dm", func(ctx context.Context) { b.replyToChat(ctx, req) })
+			return b.work.start(ctx, "dm", func(ctx context.Context) { b.replyToChat(ctx, req) })
 		}
+		return true
 	})
 	if err != nil {
 		b.logger.Error("event not recorded", "event_id", cb.EventID, "err", err)
 	}
+	return !errors.Is(err, commands.ErrEventRefused)
 }
 
 // replyToChat answers a mention (ephemerally, in its channel) or a DM.
@@ -229,6 +242,10 @@ func (b *Bot) respond(ctx context.Context, responseURL string, resp *commands.Re
 }
 
 func (b *Bot) postWebhook(ctx context.Context, responseURL string, m *slack.Msg) {
+	if !b.trustedResponseURL(responseURL) {
+		b.logger.Warn("response_url refused: not a Slack address")
+		return
+	}
 	wm := &slack.WebhookMessage{
 		Text:            m.Text,
 		Blocks:          &m.Blocks,
@@ -236,8 +253,27 @@ func (b *Bot) postWebhook(ctx context.Context, responseURL string, m *slack.Msg)
 		ReplaceOriginal: m.ReplaceOriginal,
 	}
 	if err := slack.PostWebhookCustomHTTPContext(ctx, responseURL, b.httpClient(), wm); err != nil {
+		// The URL is a capability: log the cause, never the address.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		b.logger.Warn("response_url post failed", "err", err)
 	}
+}
+
+// trustedResponseURL accepts Slack's hooks host, or the host of the
+// configured Web API (a fake Slack in tests and load runs).
+func (b *Bot) trustedResponseURL(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	if u.Scheme == "https" && u.Host == "hooks.slack.com" {
+		return true
+	}
+	api, err := url.Parse(b.cfg.APIURL)
+	return b.cfg.APIURL != "" && err == nil && u.Host == api.Host
 }
 
 // ackJSON encodes an ack payload as the HTTP response body.

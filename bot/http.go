@@ -12,6 +12,8 @@ import (
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
+
+	"cercle/commands"
 )
 
 // maxBodyBytes bounds a request body. Slack's largest payloads (a modal
@@ -59,7 +61,11 @@ func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 			break
 		}
-		b.event(ctx, ev)
+		if !b.event(ctx, ev) {
+			// No worker free: let Slack deliver it again later.
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+			return
+		}
 	default:
 		if err := r.ParseForm(); err != nil {
 			http.Error(w, "bad form", http.StatusBadRequest)
@@ -81,6 +87,11 @@ func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "bad slash command", http.StatusBadRequest)
 			return
 		}
+		if !b.work.acquire("slash") {
+			b.writeAck(w, "slash", start, message(b.busy(ctx, commands.User{ID: commands.UserID(cmd.UserID)})))
+			return
+		}
+		defer b.work.release()
 		b.slashCommand(ctx, cmd, func(payload any) { b.writeAck(w, "slash", start, payload) })
 		return
 	}

@@ -118,7 +118,7 @@ func NewDirectory(api *slack.Client) *Directory {
 }
 
 // Directory returns the bot's commands.Directory.
-func (b *Bot) Directory() *Directory { return NewDirectory(b.api) }
+func (b *Bot) Directory() *Directory { return b.directory }
 
 // LookupUser returns what Slack knows of a user.
 func (d *Directory) LookupUser(ctx context.Context, id commands.UserID) (*commands.Profile, error) {

@@ -3,11 +3,14 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
+
+	"cercle/commands"
 )
 
 // RunSocketMode connects to Slack over a WebSocket and handles envelopes
@@ -27,48 +30,19 @@ func (b *Bot) RunSocketMode(ctx context.Context) error {
 			}
 			return err
 		case evt := <-sm.Events:
-			// The events channel must be drained fast: a slow consumer stops
-			// the reads, acks come late and Slack retries.
-			if !b.work.start(ctx, "socket", func(ctx context.Context) { b.socketEvent(ctx, sm, evt) }) && evt.Request != nil {
-				b.ack(ctx, sm, evt.Request.EnvelopeID, nil, "")
-			}
+			b.dispatchSocket(ctx, sm, evt)
 		}
 	}
 }
 
-// socketEvent acks one envelope, exactly once, through the shared dispatch.
-func (b *Bot) socketEvent(ctx context.Context, sm *socketmode.Client, evt socketmode.Event) {
-	start := time.Now()
+// dispatchSocket hands an envelope to a worker. The events channel must be
+// drained fast: a slow consumer stops the reads, acks come late and Slack
+// retries. What needs no work is acked right here.
+func (b *Bot) dispatchSocket(ctx context.Context, sm *socketmode.Client, evt socketmode.Event) {
 	switch evt.Type {
-	case socketmode.EventTypeSlashCommand:
-		cmd, ok := evt.Data.(slack.SlashCommand)
-		if !ok || evt.Request == nil {
-			return
-		}
-		b.slashCommand(ctx, cmd, func(payload any) {
-			b.ack(ctx, sm, evt.Request.EnvelopeID, payload, cmd.ResponseURL)
-			b.metrics.Ack("slash", time.Since(start))
-		})
-	case socketmode.EventTypeInteractive:
-		cb, ok := evt.Data.(slack.InteractionCallback)
-		if !ok || evt.Request == nil {
-			return
-		}
-		payload := b.interaction(ctx, &cb)
-		b.ack(ctx, sm, evt.Request.EnvelopeID, payload, "")
-		b.metrics.Ack("interaction", time.Since(start))
-	case socketmode.EventTypeEventsAPI:
-		if evt.Request == nil {
-			return
-		}
-		b.ack(ctx, sm, evt.Request.EnvelopeID, nil, "")
-		b.metrics.Ack("event", time.Since(start))
-		if ev, ok := evt.Data.(slackevents.EventsAPIEvent); ok {
-			b.event(ctx, ev)
-		}
 	case socketmode.EventTypeErrorBadMessage:
 		// slack-go never acks an envelope it cannot parse, and Slack then
-		// redelivers it forever: ack it here by its raw envelope id.
+		// redelivers it forever: ack it by its raw envelope id.
 		bad, ok := evt.Data.(*socketmode.ErrorBadMessage)
 		if !ok {
 			return
@@ -80,12 +54,56 @@ func (b *Bot) socketEvent(ctx context.Context, sm *socketmode.Client, evt socket
 			b.ack(ctx, sm, env.EnvelopeID, nil, "")
 		}
 		b.logger.Warn("unparsable socket mode envelope acked", "err", bad.Cause)
+		return
 	case socketmode.EventTypeConnecting, socketmode.EventTypeConnected, socketmode.EventTypeHello:
 		b.logger.Debug("socket mode", "state", string(evt.Type))
+		return
 	case socketmode.EventTypeInvalidAuth:
 		b.logger.Error("socket mode: invalid app token")
+		return
 	case socketmode.EventTypeConnectionError, socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed:
 		b.logger.Warn("socket mode trouble; slack-go reconnects", "state", string(evt.Type))
+		return
+	}
+	if evt.Request == nil {
+		return
+	}
+	if b.work.start(ctx, "socket", func(ctx context.Context) { b.socketEvent(ctx, sm, evt) }) {
+		return
+	}
+	var payload any
+	if cmd, ok := evt.Data.(slack.SlashCommand); ok {
+		payload = message(b.busy(ctx, commands.User{ID: commands.UserID(cmd.UserID)}))
+	}
+	b.ack(ctx, sm, evt.Request.EnvelopeID, payload, "")
+}
+
+// socketEvent handles one envelope and acks it exactly once: whatever
+// happens, including a panic, an envelope leaves acked.
+func (b *Bot) socketEvent(ctx context.Context, sm *socketmode.Client, evt socketmode.Event) {
+	start := time.Now()
+	var once sync.Once
+	ack := func(kind string, payload any, responseURL string) {
+		once.Do(func() {
+			b.ack(ctx, sm, evt.Request.EnvelopeID, payload, responseURL)
+			b.metrics.Ack(kind, time.Since(start))
+		})
+	}
+	defer func() {
+		p := recover()
+		ack("other", nil, "")
+		if p != nil {
+			panic(p) // the worker logs it
+		}
+	}()
+	switch data := evt.Data.(type) {
+	case slack.SlashCommand:
+		b.slashCommand(ctx, data, func(payload any) { ack("slash", payload, data.ResponseURL) })
+	case slack.InteractionCallback:
+		ack("interaction", b.interaction(ctx, &data), "")
+	case slackevents.EventsAPIEvent:
+		ack("event", nil, "")
+		b.event(ctx, data)
 	}
 }
 

@@ -20,6 +20,50 @@ func (s *Service) coreCommands() []*Command {
 			Run: s.language,
 		},
 		{
+			Name: "evenements", Aliases: []string{"plenieres", "plénières", "événements", "events"},
+			Usage: "events.cmd.usage", Summary: "events.cmd.summary", Detail: "events.cmd.detail",
+			Run: s.upcoming,
+		},
+		{
+			Name: "inscrire", Aliases: []string{"register"},
+			Usage: "register.cmd.usage", Summary: "register.cmd.summary", Detail: "register.cmd.detail",
+			Run: s.registerCmd,
+		},
+		{
+			Name: "annuler", Aliases: []string{"cancel"},
+			Usage: "cancel.cmd.usage", Summary: "cancel.cmd.summary", Detail: "cancel.cmd.detail",
+			Run: s.cancelCmd,
+		},
+		{
+			Name: "agenda", Aliases: []string{"mon-agenda"},
+			Usage: "agenda.cmd.usage", Summary: "agenda.cmd.summary", Detail: "agenda.cmd.detail",
+			Run: s.agenda,
+		},
+		{
+			Name: "evenement", Aliases: []string{"événement", "event"},
+			Usage: "event.cmd.usage", Summary: "event.cmd.summary", Detail: "event.cmd.detail",
+			Allowed: (*Member).IsFacilitator,
+			Run:     s.eventCmd,
+		},
+		{
+			Name: "annoncer", Aliases: []string{"announce"},
+			Usage: "announce.cmd.usage", Summary: "announce.cmd.summary", Detail: "announce.cmd.detail",
+			Allowed: (*Member).IsFacilitator,
+			Run:     s.announce,
+		},
+		{
+			Name: "inscrits", Aliases: []string{"attendees"},
+			Usage: "attendees.cmd.usage", Summary: "attendees.cmd.summary", Detail: "attendees.cmd.detail",
+			Allowed: (*Member).IsFacilitator,
+			Run:     s.attendees,
+		},
+		{
+			Name: "appel", Aliases: []string{"rollcall"},
+			Usage: "rollcall.cmd.usage", Summary: "rollcall.cmd.summary", Detail: "rollcall.cmd.detail",
+			Allowed: (*Member).IsFacilitator,
+			Run:     s.rollCall,
+		},
+		{
 			Name: "role", Aliases: []string{"rôle"},
 			Usage: "role.cmd.usage", Summary: "role.cmd.summary", Detail: "role.cmd.detail",
 			Allowed: (*Member).IsAdmin,
@@ -36,8 +80,14 @@ const (
 
 func (s *Service) actions() map[string]actionFunc {
 	return map[string]actionFunc{
-		ActionEditProfile: s.editProfileAction,
-		ActionShowHelp:    s.showHelpAction,
+		ActionEditProfile:  s.editProfileAction,
+		ActionShowHelp:     s.showHelpAction,
+		ActionRegister:     s.registerAction,
+		ActionDetails:      s.detailsAction,
+		ActionCancel:       s.cancelAction,
+		ActionAddCalendar:  s.calendarAction,
+		ActionAcceptOffer:  s.acceptOfferAction,
+		ActionDeclineOffer: s.declineOfferAction,
 	}
 }
 
@@ -48,6 +98,8 @@ const (
 
 func (s *Service) forms() map[string]formFunc {
 	return map[string]formFunc{
-		FormProfile: s.submitProfile,
+		FormProfile:  s.submitProfile,
+		FormEvent:    s.submitEvent,
+		FormRollCall: s.submitRollCall,
 	}
 }

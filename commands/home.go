@@ -27,6 +27,11 @@ func (s *Service) Home(ctx context.Context, u User) *Response {
 			Buttons: []Button{{ActionID: ActionEditProfile, Label: p.T("home.fill_profile"), Style: ButtonPrimary}},
 		})
 	}
+	events, err := s.homeEvents(ctx, m, p)
+	if err != nil {
+		return s.errorResponse(ctx, p, err, nil)
+	}
+	r.Sections = append(r.Sections, events...)
 	help := s.commandList(m, p)
 	r.Sections = append(r.Sections, Section{Heading: p.T("home.commands")})
 	r.Sections = append(r.Sections, help.Sections...)

@@ -80,6 +80,10 @@ type Outbox struct {
 
 	wakeOnce sync.Once
 	wake     chan struct{}
+	// flushing serialises passes: the worker, the console and a final
+	// flush at shutdown may ask at once, and two passes would both send
+	// the rows they read before either marked them sent.
+	flushing sync.Mutex
 	lastSent map[Recipient]time.Time
 	nextSlot time.Time
 }
@@ -144,6 +148,8 @@ func (o *Outbox) Run(ctx context.Context) error {
 // were sent. It is what Run does on each pass, and what the console and
 // one-shot jobs call to deliver before they exit.
 func (o *Outbox) Flush(ctx context.Context) (int, error) {
+	o.flushing.Lock()
+	defer o.flushing.Unlock()
 	if o.lastSent == nil {
 		o.lastSent = map[Recipient]time.Time{}
 	}

@@ -37,7 +37,7 @@ type (
 	formFunc   func(ctx context.Context, m *Member, p *i18n.Printer, sub *Submission) (*Response, error)
 )
 
-func (s *Service) register(cmds ...*Command) {
+func (s *Service) addCommands(cmds ...*Command) {
 	if s.byName == nil {
 		s.byName = map[string]*Command{}
 	}

@@ -22,7 +22,16 @@ type Service struct {
 	Store     Store
 	Directory Directory // nil: members keep the name the transport gave
 	Logger    *slog.Logger
-	Metrics   Metrics // nil: nothing is measured
+	Metrics   Metrics  // nil: nothing is measured
+	Calendar  Calendar // nil: no .ics files
+	// OfferPolicy says how long a freed seat is held; nil means 24 hours,
+	// less as the event nears.
+	OfferPolicy OfferPolicy
+	// ReminderOffsets are how long before an event reminders go out.
+	ReminderOffsets []time.Duration
+	// PublicURL is the address the bot's HTTP server is reached at, for
+	// calendar feed links; empty means feeds are not offered.
+	PublicURL string
 	Now       func() time.Time
 	// DefaultLang is the language of a member whose Slack locale is unknown.
 	DefaultLang i18n.Lang
@@ -54,8 +63,9 @@ func NewService(store Store, dir Directory, logger *slog.Logger) *Service {
 		Zone:             i18n.Paris(),
 		DirectoryTimeout: 1500 * time.Millisecond,
 		ResyncAfter:      7 * 24 * time.Hour,
+		ReminderOffsets:  []time.Duration{7 * 24 * time.Hour, 24 * time.Hour},
 	}
-	s.register(s.coreCommands()...)
+	s.addCommands(s.coreCommands()...)
 	return s
 }
 
@@ -146,9 +156,14 @@ func (s *Service) Submit(ctx context.Context, sub *Submission) *Response {
 	return resp
 }
 
+// ErrEventRefused reports an event whose work could not start; it is not
+// recorded as handled, so a later delivery is.
+var ErrEventRefused = errors.New("event refused: no worker free")
+
 // HandleEventOnce runs handle unless the delivery id was already handled,
-// so Slack's retries of one event act once.
-func (s *Service) HandleEventOnce(ctx context.Context, eventID string, handle func()) error {
+// so Slack's retries of one event act once. When handle reports that it
+// could not take the work, the id is forgotten again.
+func (s *Service) HandleEventOnce(ctx context.Context, eventID string, handle func() bool) error {
 	if eventID != "" {
 		first, err := s.Store.MarkEventProcessed(ctx, eventID)
 		if err != nil {
@@ -158,8 +173,15 @@ func (s *Service) HandleEventOnce(ctx context.Context, eventID string, handle fu
 			return nil
 		}
 	}
-	handle()
-	return nil
+	if handle() {
+		return nil
+	}
+	if eventID != "" {
+		if err := s.Store.ForgetEvent(ctx, eventID); err != nil {
+			return err
+		}
+	}
+	return ErrEventRefused
 }
 
 // Printer returns the printer for the person behind u, for transports that

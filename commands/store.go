@@ -9,11 +9,15 @@ import (
 // SQLite. Each method is one transaction: it either happens whole or not.
 type Store interface {
 	MemberStore
+	EventStore
 	OutboxStore
 	// MarkEventProcessed records a delivery id (Slack's event_id) and
 	// reports whether this is its first delivery, so retried events are
 	// handled once.
 	MarkEventProcessed(ctx context.Context, eventID string) (first bool, err error)
+	// ForgetEvent undoes MarkEventProcessed for an event that could not be
+	// handled after all.
+	ForgetEvent(ctx context.Context, eventID string) error
 }
 
 // MemberStore keeps members, their roles and their companies.
@@ -33,8 +37,50 @@ type MemberStore interface {
 	// EnsureAdmins makes each user an admin, creating the members that do
 	// not exist yet.
 	EnsureAdmins(ctx context.Context, ids []UserID) error
+	// ListMembers returns every member, by name.
+	ListMembers(ctx context.Context) ([]*Member, error)
 	// SaveCompany creates or updates the member's company.
 	SaveCompany(ctx context.Context, member UserID, c *Company) (*Company, error)
+}
+
+// EventStore keeps events and registrations. The rules (who may register,
+// when a cancellation is late) are the core's, passed in as functions; the
+// store applies them inside the transaction that reads the counts, so no
+// two requests can both take the last seat.
+type EventStore interface {
+	// CreateEvent stores a new event and sets its ID.
+	CreateEvent(ctx context.Context, e *Event) error
+	// UpdateEvent replaces the editable fields of an event, raises its
+	// Sequence, and offers the seats a larger capacity frees.
+	UpdateEvent(ctx context.Context, id int64, e *Event, now time.Time, offer OfferPolicy) (*Event, []*Registration, error)
+	// SetEventStatus publishes or cancels an event; a cancellation raises
+	// its Sequence.
+	SetEventStatus(ctx context.Context, id int64, status EventStatus) (*Event, error)
+	// FindEventByID returns an event with its counts, or ENOTFOUND.
+	FindEventByID(ctx context.Context, id int64) (*Event, error)
+	// FindEvents returns events with their counts, soonest first.
+	FindEvents(ctx context.Context, f EventFilter) ([]*Event, error)
+
+	// Register records a registration with the status decide picks from
+	// the event (with its counts) and the member's current registration
+	// (nil if none); an error from decide changes nothing.
+	Register(ctx context.Context, eventID int64, user UserID, decide func(*Event, *Registration) (RegistrationStatus, error)) (*Registration, error)
+	// CancelRegistration cancels a member's registration (late if decide
+	// says so) and offers any seat it frees. It returns the cancelled
+	// registration and the offers made.
+	CancelRegistration(ctx context.Context, eventID int64, user UserID, decide func(*Event, *Registration) (late bool, err error), now time.Time, offer OfferPolicy) (*Registration, []*Registration, error)
+	// AnswerOffer accepts or declines an offer made to user; a decline
+	// passes the seat on.
+	AnswerOffer(ctx context.Context, registrationID int64, user UserID, accept bool, now time.Time, offer OfferPolicy) (*Registration, []*Registration, error)
+	// ExpireOffers lapses the offers due by now and passes their seats
+	// on. It returns the lapsed offers and the new ones.
+	ExpireOffers(ctx context.Context, now time.Time, offer OfferPolicy) (expired, offers []*Registration, err error)
+	// FindRegistrations returns registrations with member, company,
+	// waitlist position and event.
+	FindRegistrations(ctx context.Context, f RegistrationFilter) ([]*Registration, error)
+	// RecordAttendance marks each confirmed registrant of an event as
+	// attended (in the set) or no-show.
+	RecordAttendance(ctx context.Context, eventID int64, attended map[UserID]bool) error
 }
 
 // OutboxStore keeps the messages the bot sends on its own initiative until
@@ -54,6 +100,9 @@ type OutboxStore interface {
 	// MarkMessageFailed records a failed attempt: the message is due again
 	// at retryAt, or given up for good when retryAt is zero.
 	MarkMessageFailed(ctx context.Context, id int64, retryAt time.Time, reason string) error
+	// CountMessages returns how many messages whose dedupe key starts with
+	// prefix were sent, and how many there are.
+	CountMessages(ctx context.Context, prefix string) (sent, total int, err error)
 	// CountPendingMessages returns the outbox depth.
 	CountPendingMessages(ctx context.Context) (int, error)
 }

@@ -70,6 +70,15 @@ type Response struct {
 	// FieldErrors, set on the response to a Submission, sends the form back
 	// with one message per field.
 	FieldErrors FieldErrors
+	// Files are attached to the message (an .ics invitation, a CSV export).
+	Files []File
+}
+
+// File is a file attached to a message.
+type File struct {
+	Name    string // such as "pleniere-12.ics"
+	Title   string
+	Content []byte
 }
 
 // Section is one block of a response: an optional heading, a paragraph of
@@ -158,6 +167,8 @@ const (
 	FieldLongText
 	FieldNumber
 	FieldSelect
+	FieldDateTime   // a date and time: Slack's picker, typed text in the console
+	FieldCheckboxes // several choices; the value is the chosen option values, one per line
 )
 
 // Form is a set of fields to fill in: a Slack modal, or questions asked one

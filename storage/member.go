@@ -251,3 +251,21 @@ func (db *DB) CountMembers(ctx context.Context) (int, error) {
 	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM members`).Scan(&n)
 	return n, err
 }
+
+// ListMembers returns every member, by name.
+func (db *DB) ListMembers(ctx context.Context) ([]*commands.Member, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+memberColumns+memberFrom+`ORDER BY m.name COLLATE NOCASE, m.id`)
+	if err != nil {
+		return nil, fmt.Errorf("list members: %w", err)
+	}
+	defer rows.Close()
+	var out []*commands.Member
+	for rows.Next() {
+		m, err := scanMember(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}

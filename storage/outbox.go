@@ -160,3 +160,19 @@ func (db *DB) MarkEventProcessed(ctx context.Context, eventID string) (bool, err
 	})
 	return first, err
 }
+
+// CountMessages counts the messages whose dedupe key starts with prefix.
+func (db *DB) CountMessages(ctx context.Context, prefix string) (sent, total int, err error) {
+	// The prefix is matched with a range, not LIKE: a key may hold % or _.
+	err = db.read.QueryRowContext(ctx, `SELECT COUNT(*) FILTER (WHERE status = 'sent'), COUNT(*) FROM outbox
+		WHERE dedupe_key >= ? AND dedupe_key < ?`, prefix, prefix+"\U0010FFFF").Scan(&sent, &total)
+	return sent, total, err
+}
+
+// ForgetEvent removes a recorded event id, so its next delivery is handled.
+func (db *DB) ForgetEvent(ctx context.Context, eventID string) error {
+	return db.inTx(ctx, func(ctx context.Context, tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM processed_events WHERE event_id = ?`, eventID)
+		return err
+	})
+}

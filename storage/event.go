@@ -1,0 +1,174 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"cercle/commands"
+)
+
+// eventColumns reads an event with its counts: seats taken, offers and line.
+const eventColumns = `e.id, e.kind, e.title, e.description, e.place, e.starts_at, e.ends_at, e.capacity,
+	e.deadline, e.cancel_cutoff, e.status, e.sequence, e.created_by, e.created_at, e.updated_at,
+	(SELECT COUNT(*) FROM registrations r WHERE r.event_id = e.id AND r.status IN ('registered', 'attended', 'no_show')),
+	(SELECT COUNT(*) FROM registrations r WHERE r.event_id = e.id AND r.status = 'offered'),
+	(SELECT COUNT(*) FROM registrations r WHERE r.event_id = e.id AND r.status = 'waitlisted')`
+
+func scanEvent(s scanner) (*commands.Event, error) {
+	var (
+		e                                  commands.Event
+		kind, status, createdBy            string
+		start, end, deadline, cutoff, c, u string
+	)
+	err := s.Scan(&e.ID, &kind, &e.Title, &e.Description, &e.Place, &start, &end, &e.Capacity,
+		&deadline, &cutoff, &status, &e.Sequence, &createdBy, &c, &u,
+		&e.Registered, &e.Offered, &e.Waitlisted)
+	if err != nil {
+		return nil, err
+	}
+	e.Kind, e.Status, e.CreatedBy = commands.EventKind(kind), commands.EventStatus(status), commands.UserID(createdBy)
+	for _, f := range []struct {
+		dst *time.Time
+		src string
+	}{{&e.Start, start}, {&e.End, end}, {&e.Deadline, deadline}, {&e.CancelCutoff, cutoff}, {&e.CreatedAt, c}, {&e.UpdatedAt, u}} {
+		if *f.dst, err = parseTime(f.src); err != nil {
+			return nil, err
+		}
+	}
+	return &e, nil
+}
+
+// CreateEvent stores a new event.
+func (db *DB) CreateEvent(ctx context.Context, e *commands.Event) error {
+	return db.inTx(ctx, func(ctx context.Context, tx *Tx) error {
+		if e.Status == "" {
+			e.Status = commands.EventDraft
+		}
+		e.CreatedAt, e.UpdatedAt = tx.now, tx.now
+		res, err := tx.ExecContext(ctx, `INSERT INTO events (kind, title, description, place, starts_at, ends_at, capacity,
+			deadline, cancel_cutoff, status, sequence, created_by, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			string(e.Kind), e.Title, e.Description, e.Place, formatTime(e.Start), formatTime(e.End), e.Capacity,
+			formatTime(e.Deadline), formatTime(e.CancelCutoff), string(e.Status), e.Sequence, string(e.CreatedBy),
+			formatTime(e.CreatedAt), formatTime(e.UpdatedAt))
+		if err != nil {
+			return fmt.Errorf("create event: %w", err)
+		}
+		e.ID, err = res.LastInsertId()
+		return err
+	})
+}
+
+// UpdateEvent replaces the editable fields of an event.
+func (db *DB) UpdateEvent(ctx context.Context, id int64, e *commands.Event, now time.Time, offer commands.OfferPolicy) (*commands.Event, []*commands.Registration, error) {
+	var (
+		out    *commands.Event
+		offers []*commands.Registration
+	)
+	err := db.inTx(ctx, func(ctx context.Context, tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE events SET kind = ?, title = ?, description = ?, place = ?, starts_at = ?,
+			ends_at = ?, capacity = ?, deadline = ?, cancel_cutoff = ?, sequence = sequence + 1, updated_at = ? WHERE id = ?`,
+			string(e.Kind), e.Title, e.Description, e.Place, formatTime(e.Start), formatTime(e.End), e.Capacity,
+			formatTime(e.Deadline), formatTime(e.CancelCutoff), formatTime(tx.now), id)
+		if err != nil {
+			return fmt.Errorf("update event %d: %w", id, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return formatError(sql.ErrNoRows)
+		}
+		if out, err = findEvent(ctx, tx, id); err != nil {
+			return err
+		}
+		if out.Status == commands.EventPublished {
+			if offers, err = promote(ctx, tx, out, now, offer); err != nil {
+				return err
+			}
+			out, err = findEvent(ctx, tx, id)
+		}
+		return err
+	})
+	return out, offers, err
+}
+
+// SetEventStatus publishes or cancels an event.
+func (db *DB) SetEventStatus(ctx context.Context, id int64, status commands.EventStatus) (*commands.Event, error) {
+	var out *commands.Event
+	err := db.inTx(ctx, func(ctx context.Context, tx *Tx) error {
+		bump := 0
+		if status == commands.EventCancelled {
+			bump = 1
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE events SET status = ?, sequence = sequence + ?, updated_at = ? WHERE id = ?`,
+			string(status), bump, formatTime(tx.now), id)
+		if err != nil {
+			return fmt.Errorf("set event %d %s: %w", id, status, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return formatError(sql.ErrNoRows)
+		}
+		out, err = findEvent(ctx, tx, id)
+		return err
+	})
+	return out, err
+}
+
+// FindEventByID returns an event with its counts.
+func (db *DB) FindEventByID(ctx context.Context, id int64) (*commands.Event, error) {
+	return findEvent(ctx, db.read, id)
+}
+
+func findEvent(ctx context.Context, q queryer, id int64) (*commands.Event, error) {
+	e, err := scanEvent(q.QueryRowContext(ctx, `SELECT `+eventColumns+` FROM events e WHERE e.id = ?`, id))
+	if err != nil {
+		return nil, formatError(err)
+	}
+	return e, nil
+}
+
+// FindEvents returns the events matching f, soonest first.
+func (db *DB) FindEvents(ctx context.Context, f commands.EventFilter) ([]*commands.Event, error) {
+	var (
+		where []string
+		args  []any
+	)
+	if len(f.Statuses) > 0 {
+		where = append(where, "e.status IN ("+placeholders(len(f.Statuses))+")")
+		for _, s := range f.Statuses {
+			args = append(args, string(s))
+		}
+	}
+	if !f.EndsAfter.IsZero() {
+		where, args = append(where, "e.ends_at > ?"), append(args, formatTime(f.EndsAfter))
+	}
+	query := `SELECT ` + eventColumns + ` FROM events e`
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 500
+	}
+	query += " ORDER BY e.starts_at, e.id LIMIT ?"
+	rows, err := db.read.QueryContext(ctx, query, append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("find events: %w", err)
+	}
+	defer rows.Close()
+	var out []*commands.Event
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// placeholders returns "?, ?, …" for n values.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}

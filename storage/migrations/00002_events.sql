@@ -1,0 +1,55 @@
+-- +goose Up
+CREATE TABLE events (
+    id            INTEGER PRIMARY KEY,
+    kind          TEXT    NOT NULL CHECK (kind IN ('plenary', 'training', 'visit')),
+    title         TEXT    NOT NULL,
+    description   TEXT    NOT NULL DEFAULT '',
+    place         TEXT    NOT NULL DEFAULT '',
+    starts_at     TEXT    NOT NULL,
+    ends_at       TEXT    NOT NULL,
+    capacity      INTEGER NOT NULL CHECK (capacity > 0),
+    deadline      TEXT    NOT NULL DEFAULT '',
+    cancel_cutoff TEXT    NOT NULL,
+    status        TEXT    NOT NULL DEFAULT 'draft'
+                  CHECK (status IN ('draft', 'published', 'cancelled')),
+    sequence      INTEGER NOT NULL DEFAULT 0,
+    created_by    TEXT    NOT NULL,
+    created_at    TEXT    NOT NULL,
+    updated_at    TEXT    NOT NULL,
+    CHECK (ends_at > starts_at)
+);
+CREATE INDEX events_upcoming ON events (status, ends_at);
+
+-- One row per (event, member): a member who cancels and comes back reuses
+-- it, at the back of the line. queue_seq orders the waitlist.
+CREATE TABLE registrations (
+    id               INTEGER PRIMARY KEY,
+    event_id         INTEGER NOT NULL REFERENCES events (id),
+    member_id        INTEGER NOT NULL REFERENCES members (id),
+    status           TEXT    NOT NULL CHECK (status IN
+                     ('registered', 'waitlisted', 'offered', 'expired', 'declined', 'cancelled', 'attended', 'no_show')),
+    late             INTEGER NOT NULL DEFAULT 0,
+    queue_seq        INTEGER NOT NULL,
+    offer_expires_at TEXT    NOT NULL DEFAULT '',
+    created_at       TEXT    NOT NULL,
+    updated_at       TEXT    NOT NULL,
+    UNIQUE (event_id, member_id)
+);
+CREATE INDEX registrations_line ON registrations (event_id, status, queue_seq);
+CREATE INDEX registrations_member ON registrations (member_id, status);
+CREATE INDEX registrations_offers ON registrations (status, offer_expires_at) WHERE status = 'offered';
+
+-- A member's private calendar feed URL token; revoking it makes a new one.
+CREATE TABLE calendar_tokens (
+    member_id  INTEGER PRIMARY KEY REFERENCES members (id),
+    token      TEXT    NOT NULL UNIQUE,
+    created_at TEXT    NOT NULL
+);
+
+CREATE INDEX processed_events_received ON processed_events (received_at);
+
+-- +goose Down
+DROP INDEX processed_events_received;
+DROP TABLE calendar_tokens;
+DROP TABLE registrations;
+DROP TABLE events;
