@@ -31,7 +31,7 @@ func (m Mode) String() string {
 
 // Config is the whole configuration, from the environment and flags.
 // Secrets come from the environment only, so they never show in a process
-// list; String and the logs never print them.
+// list; LogValue keeps them out of the logs.
 type Config struct {
 	SlackBotToken      string
 	SlackAppToken      string
@@ -261,4 +261,19 @@ func joinLines(errs []error) error {
 		msgs[i] = e.Error()
 	}
 	return errors.New(strings.Join(msgs, "\n  - "))
+}
+
+// LogValue is what a log line shows of the configuration: never the
+// secrets, only whether each is set.
+func (c Config) LogValue() slog.Value {
+	set := func(s string) bool { return s != "" }
+	return slog.GroupValue(
+		slog.String("mode", c.Mode().String()),
+		slog.Bool("slack_bot_token_set", set(c.SlackBotToken)),
+		slog.Bool("slack_app_token_set", set(c.SlackAppToken)),
+		slog.Bool("slack_signing_secret_set", set(c.SlackSigningSecret)),
+		slog.String("db", c.DB),
+		slog.String("http_addr", c.HTTPAddr),
+		slog.String("lang", string(c.Lang)),
+	)
 }

@@ -102,12 +102,7 @@ func (m *Main) runSubcommand(ctx context.Context, args []string) error {
 		if _, err := os.Stat(args[1]); err == nil {
 			return fmt.Errorf("backup: %s existe déjà", args[1])
 		}
-		db, err := m.openDB(ctx)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		if err := db.Backup(ctx, args[1]); err != nil {
+		if err := storage.BackupFile(ctx, m.Config.DB, args[1]); err != nil {
 			return err
 		}
 		fmt.Fprintln(m.Stdout, "sauvegarde écrite :", args[1])
@@ -154,7 +149,7 @@ func (m *Main) openDB(ctx context.Context) (*storage.DB, error) {
 	return db, nil
 }
 
-// slackBot returns the Slack transport, or nil in console mode.
+// slackConfig is the Slack transport's part of the configuration.
 func (m *Main) slackConfig() bot.Config {
 	return bot.Config{
 		BotToken:      m.Config.SlackBotToken,
@@ -257,6 +252,19 @@ func (m *Main) serve(ctx context.Context) error {
 	if ln != nil {
 		addr = ln.Addr().String()
 	}
+	if mode == ModeConsole {
+		if m.Config.Demo {
+			if err := service.SeedDemo(ctx); err != nil {
+				return err
+			}
+			fmt.Fprintln(cons.Writer(), "Données de démonstration chargées : 14 membres de « Cercle Hauts-de-France ».")
+		}
+		if _, err := service.EnsureMember(ctx, consoleUser, commands.RoleAdmin); err != nil {
+			return err
+		}
+		fmt.Fprintln(cons.Writer(), consoleBanner)
+		cons.AfterLine = func(ctx context.Context) { _, _ = outbox.Flush(ctx) }
+	}
 	m.logger.Info("cercle ready", "mode", mode.String(), "version", version, "http_addr", addr,
 		"db", m.Config.DB, "startup_ms", time.Since(start).Milliseconds())
 	if m.Ready != nil {
@@ -266,17 +274,6 @@ func (m *Main) serve(ctx context.Context) error {
 	var runErr error
 	switch mode {
 	case ModeConsole:
-		if m.Config.Demo {
-			if err := service.SeedDemo(ctx); err != nil {
-				return err
-			}
-			fmt.Fprintln(cons.Writer(), "Données de démonstration chargées : 14 membres de « Cercle Hauts-de-France ».")
-		}
-		fmt.Fprintln(cons.Writer(), consoleBanner)
-		if _, err := service.EnsureMember(ctx, consoleUser, commands.RoleAdmin); err != nil {
-			return err
-		}
-		cons.AfterLine = func(ctx context.Context) { _, _ = outbox.Flush(ctx) }
 		runErr = cons.Run(ctx)
 	case ModeSocket:
 		runErr = slackBot.RunSocketMode(ctx)

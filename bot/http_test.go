@@ -98,6 +98,21 @@ func TestBadSignaturesAreRefused(t *testing.T) {
 			}
 		})
 	}
+	t.Run("OtherKinds", func(t *testing.T) {
+		// Interactivity and events are checked the same way.
+		bodies := map[string][]byte{
+			"application/x-www-form-urlencoded": []byte(`payload={"type":"block_actions","user":{"id":"UNEW"},"actions":[{"action_id":"profile.edit"}]}`),
+			"application/json":                  []byte(`{"type":"event_callback","event_id":"EvBad","event":{"type":"app_home_opened","user":"UNEW","tab":"home"}}`),
+		}
+		for ct, b := range bodies {
+			req, _ := http.NewRequest(http.MethodPost, h.srv.URL, strings.NewReader(string(b)))
+			req.Header.Set("Content-Type", ct)
+			bot.SignRequest(req.Header, "not-the-secret", now, b)
+			if resp, out := do(t, req); resp.StatusCode != http.StatusUnauthorized {
+				t.Errorf("%s: status = %d, want 401 (%s)", ct, resp.StatusCode, out)
+			}
+		}
+	})
 	if n := h.memberCount(t); n != 0 {
 		t.Errorf("refused requests created %d members", n)
 	}
@@ -132,12 +147,14 @@ func TestRoles(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Run("MemberRefused", func(t *testing.T) {
+		h.slash(t, "U2", "aide") // U2 exists, as a member
 		ack := h.slash(t, "U1", "role <@U2|bob> animateur")
 		if !strings.Contains(ack.raw, "réservée aux administrateurs") {
 			t.Errorf("member running role: %s", ack.raw)
 		}
-		if m, err := h.db.FindMemberByUserID(ctx, "U2"); err == nil && m.Role != commands.RoleMember {
-			t.Errorf("U2 role = %s after a refused command", m.Role)
+		m, err := h.db.FindMemberByUserID(ctx, "U2")
+		if err != nil || m.Role != commands.RoleMember {
+			t.Errorf("U2 = %+v, %v after a refused command; want a member", m, err)
 		}
 	})
 	t.Run("AdminGivesRole", func(t *testing.T) {

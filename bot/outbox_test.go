@@ -82,6 +82,10 @@ func TestOutboxWaitsRetryAfterThenBacksOff(t *testing.T) {
 	if wait := calls[1].At.Sub(calls[0].At); wait < time.Second {
 		t.Errorf("retried %s after a 429 with Retry-After: 1, want at least 1s", wait)
 	}
+	if wait := calls[2].At.Sub(calls[1].At); wait < 2*o.Backoff {
+		// Second failure: the backoff has doubled.
+		t.Errorf("retried %s after a 500, want at least %s", wait, 2*o.Backoff)
+	}
 	if n, _ := db.CountPendingMessages(context.Background()); n != 0 {
 		t.Errorf("%d messages still pending", n)
 	}

@@ -45,12 +45,15 @@ func (r Role) valid() bool {
 
 // Member is a person of the network, known by their chat user id.
 type Member struct {
-	ID       int64
-	UserID   UserID
-	Name     string
-	Role     Role
-	Lang     i18n.Lang
-	TimeZone string // IANA name; empty means the network's zone
+	ID     int64
+	UserID UserID
+	Name   string
+	Role   Role
+	Lang   i18n.Lang
+	// LangChosen is set once the member picks a language themselves; Slack's
+	// locale no longer changes it.
+	LangChosen bool
+	TimeZone   string // IANA name; empty means the network's zone
 	// CompanyID is zero until the member fills in their profile.
 	CompanyID int64
 	Company   *Company
@@ -70,10 +73,12 @@ func (m *Member) IsAdmin() bool { return m.Role == RoleAdmin }
 
 // MemberUpdate lists the member fields to change; nil leaves a field as is.
 type MemberUpdate struct {
-	Name     *string
-	Lang     *i18n.Lang
-	TimeZone *string
-	SyncedAt *time.Time
+	Name *string
+	Lang *i18n.Lang
+	// LangChosen records Lang as the member's own choice.
+	LangChosen bool
+	TimeZone   *string
+	SyncedAt   *time.Time
 }
 
 // Company is a member company of the network. Its fields are what the peer

@@ -106,7 +106,7 @@ func (s *Service) language(ctx context.Context, c *Call) (*Response, error) {
 	default:
 		return nil, Errorf(EINVALID, "lang.error.unknown", truncate(c.Args[0], 20))
 	}
-	if _, err := s.Store.UpdateMember(ctx, c.Member.UserID, MemberUpdate{Lang: &lang}); err != nil {
+	if _, err := s.Store.UpdateMember(ctx, c.Member.UserID, MemberUpdate{Lang: &lang, LangChosen: true}); err != nil {
 		return nil, err
 	}
 	p := i18n.NewPrinter(lang, c.P.Location())

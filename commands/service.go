@@ -254,10 +254,13 @@ func (s *Service) resync(ctx context.Context, m *Member) {
 	if prof == nil {
 		return
 	}
-	firstSync := m.SyncedAt.IsZero()
+	firstSync, chosen := m.SyncedAt.IsZero(), m.Lang
 	applyProfile(m, prof, s.Now())
 	upd := MemberUpdate{Name: &m.Name, TimeZone: &m.TimeZone, SyncedAt: &m.SyncedAt}
-	if firstSync {
+	switch {
+	case m.LangChosen:
+		m.Lang = chosen
+	case firstSync:
 		upd.Lang = &m.Lang
 	}
 	if _, err := s.Store.UpdateMember(ctx, m.UserID, upd); err != nil {

@@ -152,3 +152,17 @@ func TestInternalErrorShowsOnlyAReference(t *testing.T) {
 		t.Errorf("reference %q not found with the error in the log:\n%s", ref, logs.String())
 	}
 }
+
+func TestChosenLanguageSurvivesSync(t *testing.T) {
+	dir := &directory{down: true}
+	s, db := newService(t, dir)
+	slash(s, "U1", "langue en")
+	dir.down = false // Slack comes back and says fr-FR
+	if out := slash(s, "U1", "aide"); !strings.Contains(out, "Cercle commands") {
+		t.Errorf("after the first sync, help is:\n%s", out)
+	}
+	m, _ := db.FindMemberByUserID(context.Background(), "U1")
+	if m.Lang != "en" || m.SyncedAt.IsZero() {
+		t.Errorf("member = %+v, want English kept and synced", m)
+	}
+}

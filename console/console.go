@@ -28,6 +28,7 @@ import (
 type Console struct {
 	service *commands.Service
 	in      *bufio.Scanner
+	lines   chan string // fed by a reader goroutine, so Ctrl-C needs no Enter
 	out     *syncWriter
 	user    commands.User
 	// Prompt prints "> " before each line; off when stdin is not a terminal.
@@ -49,16 +50,23 @@ func (c *Console) Writer() io.Writer { return c.out }
 
 // Run reads lines until EOF, ":quitter" or the end of ctx.
 func (c *Console) Run(ctx context.Context) error {
+	c.lines = make(chan string)
+	go func() {
+		defer close(c.lines)
+		for c.in.Scan() {
+			c.lines <- c.in.Text()
+		}
+	}()
 	for {
 		if c.Prompt {
 			c.printf("> ")
 		}
-		line, ok := c.readLine()
+		line, ok := c.readLine(ctx)
 		if !ok {
+			if ctx.Err() != nil {
+				return nil
+			}
 			return c.in.Err()
-		}
-		if ctx.Err() != nil {
-			return nil
 		}
 		quit, err := c.handleLine(ctx, line)
 		if err != nil {
@@ -73,11 +81,14 @@ func (c *Console) Run(ctx context.Context) error {
 	}
 }
 
-func (c *Console) readLine() (string, bool) {
-	if !c.in.Scan() {
+// readLine returns the next line, or false at EOF or the end of ctx.
+func (c *Console) readLine(ctx context.Context) (string, bool) {
+	select {
+	case line, ok := <-c.lines:
+		return strings.TrimSpace(line), ok
+	case <-ctx.Done():
 		return "", false
 	}
-	return strings.TrimSpace(c.in.Text()), true
 }
 
 func (c *Console) handleLine(ctx context.Context, line string) (quit bool, err error) {
@@ -167,7 +178,7 @@ func (c *Console) fillForm(ctx context.Context, f *commands.Form) {
 	ask := f.Fields
 	for {
 		for _, fl := range ask {
-			v, ok := c.askField(fl, values[fl.ID])
+			v, ok := c.askField(ctx, fl, values[fl.ID])
 			if !ok {
 				c.printf("Formulaire abandonné.\n")
 				return
@@ -199,7 +210,7 @@ func (c *Console) fillForm(ctx context.Context, f *commands.Form) {
 	}
 }
 
-func (c *Console) askField(f commands.Field, current string) (string, bool) {
+func (c *Console) askField(ctx context.Context, f commands.Field, current string) (string, bool) {
 	label := f.Label
 	if f.Optional {
 		label += " (facultatif)"
@@ -215,7 +226,7 @@ func (c *Console) askField(f commands.Field, current string) (string, bool) {
 		label += " [" + current + "]"
 	}
 	c.printf("%s : ", label)
-	line, ok := c.readLine()
+	line, ok := c.readLine(ctx)
 	if !c.Prompt {
 		c.printf("\n")
 	}

@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"runtime"
 	"strings"
 	"sync"
@@ -171,10 +172,32 @@ func (db *DB) Ping(ctx context.Context) error {
 }
 
 // Backup writes a consistent copy of the database to dest, which must not
-// exist. It is safe while the bot runs: VACUUM INTO reads one snapshot
+// exist. It runs on a read connection: VACUUM INTO reads one snapshot
 // while writers go on.
 func (db *DB) Backup(ctx context.Context, dest string) error {
-	if _, err := db.write.ExecContext(ctx, "VACUUM INTO ?", dest); err != nil {
+	return backup(ctx, db.read, dest)
+}
+
+// BackupFile copies the database at path to dest without migrating or
+// writing it, so `cercle backup` is safe next to a running bot, even one
+// of another version.
+func BackupFile(ctx context.Context, path, dest string) error {
+	if path == "" || strings.ContainsAny(path, "?#") {
+		return fmt.Errorf("backup: invalid path %q", path)
+	}
+	if _, err := os.Stat(path); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	read, err := sql.Open("sqlite3", "file:"+path+"?mode=ro&_busy_timeout=5000")
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	defer read.Close()
+	return backup(ctx, read, dest)
+}
+
+func backup(ctx context.Context, read *sql.DB, dest string) error {
+	if _, err := read.ExecContext(ctx, "VACUUM INTO ?", dest); err != nil {
 		return fmt.Errorf("backup to %s: %w", dest, err)
 	}
 	return nil

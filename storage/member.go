@@ -10,7 +10,7 @@ import (
 	"cercle/i18n"
 )
 
-const memberColumns = `m.id, m.user_id, m.name, m.role, m.lang, m.time_zone, m.synced_at, m.created_at,
+const memberColumns = `m.id, m.user_id, m.name, m.role, m.lang, m.lang_chosen, m.time_zone, m.synced_at, m.created_at,
 	c.id, c.name, c.sector, c.headcount, c.city, c.founded_year, c.updated_at`
 
 const memberFrom = ` FROM members m LEFT JOIN companies c ON c.id = m.company_id `
@@ -75,7 +75,7 @@ func scanMember(s scanner) (*commands.Member, error) {
 		cName, cSector    sql.NullString
 		cCity, cUpdated   sql.NullString
 	)
-	err := s.Scan(&m.ID, &m.UserID, &m.Name, &role, &lang, &m.TimeZone, &synced, &created,
+	err := s.Scan(&m.ID, &m.UserID, &m.Name, &role, &lang, &m.LangChosen, &m.TimeZone, &synced, &created,
 		&cID, &cName, &cSector, &cHead, &cCity, &cYear, &cUpdated)
 	if err != nil {
 		return nil, err
@@ -135,7 +135,7 @@ func (db *DB) UpdateMember(ctx context.Context, id commands.UserID, upd commands
 			sets, args = append(sets, "name = ?"), append(args, *upd.Name)
 		}
 		if upd.Lang != nil {
-			sets, args = append(sets, "lang = ?"), append(args, string(*upd.Lang))
+			sets, args = append(sets, "lang = ?, lang_chosen = ?"), append(args, string(*upd.Lang), upd.LangChosen)
 		}
 		if upd.TimeZone != nil {
 			sets, args = append(sets, "time_zone = ?"), append(args, *upd.TimeZone)

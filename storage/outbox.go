@@ -59,7 +59,10 @@ func (db *DB) DueMessages(ctx context.Context, now time.Time, limit int) ([]*com
 		return nil, fmt.Errorf("due messages: %w", err)
 	}
 	defer rows.Close()
-	var out []*commands.OutboxMessage
+	var (
+		out []*commands.OutboxMessage
+		bad = map[int64]error{}
+	)
 	for rows.Next() {
 		var (
 			m                      commands.OutboxMessage
@@ -68,21 +71,34 @@ func (db *DB) DueMessages(ctx context.Context, now time.Time, limit int) ([]*com
 		if err := rows.Scan(&m.ID, &m.DedupeKey, &to, &body, &m.Attempts, &due, &created); err != nil {
 			return nil, err
 		}
-		if m.To, err = parseRecipient(to); err != nil {
-			return nil, err
+		m.To, err = parseRecipient(to)
+		if err == nil {
+			err = json.Unmarshal([]byte(body), &m.Message)
 		}
-		if err := json.Unmarshal([]byte(body), &m.Message); err != nil {
-			return nil, fmt.Errorf("decode message %d: %w", m.ID, err)
+		if err == nil {
+			m.DueAt, err = parseTime(due)
 		}
-		if m.DueAt, err = parseTime(due); err != nil {
-			return nil, err
+		if err == nil {
+			m.CreatedAt, err = parseTime(created)
 		}
-		if m.CreatedAt, err = parseTime(created); err != nil {
-			return nil, err
+		if err != nil {
+			bad[m.ID] = err
+			continue
 		}
 		out = append(out, &m)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	// A row that cannot be read can never be sent: give it up, with the
+	// reason, rather than stop every message behind it.
+	for id, reason := range bad {
+		if err := db.MarkMessageFailed(ctx, id, time.Time{}, "unreadable: "+reason.Error()); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 func parseRecipient(s string) (commands.Recipient, error) {

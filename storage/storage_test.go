@@ -281,3 +281,53 @@ func TestWriteAfterCloseFails(t *testing.T) {
 		t.Error("write after Close succeeded")
 	}
 }
+
+func TestBackupFileLeavesSourceAlone(t *testing.T) {
+	db, path := MustOpenDB(t)
+	ctx := context.Background()
+	if err := db.CreateMember(ctx, &commands.Member{UserID: "U1", Name: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	dest := filepath.Join(t.TempDir(), "copy.db")
+	if err := storage.BackupFile(ctx, path, dest); err != nil {
+		t.Fatal(err)
+	}
+	copyDB, err := storage.Open(ctx, dest, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer copyDB.Close()
+	if n, _ := copyDB.CountMembers(ctx); n != 1 {
+		t.Errorf("copy holds %d members, want 1", n)
+	}
+	if err := storage.BackupFile(ctx, filepath.Join(t.TempDir(), "missing.db"), dest+"2"); err == nil {
+		t.Error("backup of a missing file succeeded")
+	}
+}
+
+func TestUnreadableOutboxRowIsGivenUp(t *testing.T) {
+	db, path := MustOpenDB(t)
+	ctx := context.Background()
+	msgs := []*commands.OutboxMessage{
+		{DedupeKey: "bad", To: commands.Recipient{User: "U1"}, Message: commands.Response{Title: "x"}},
+		{DedupeKey: "good", To: commands.Recipient{User: "U2"}, Message: commands.Response{Title: "y"}},
+	}
+	if _, err := db.EnqueueMessages(ctx, msgs); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite3", "file:"+path+"?_busy_timeout=5000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`UPDATE outbox SET message = '{not json' WHERE dedupe_key = 'bad'`); err != nil {
+		t.Fatal(err)
+	}
+	due, err := db.DueMessages(ctx, time.Now().Add(time.Minute), 10)
+	if err != nil || len(due) != 1 || due[0].DedupeKey != "good" {
+		t.Fatalf("due = %v, %v; want only the good message", due, err)
+	}
+	if n, _ := db.CountPendingMessages(ctx); n != 1 {
+		t.Errorf("pending = %d, want 1 (the unreadable one given up)", n)
+	}
+}

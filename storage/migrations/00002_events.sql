@@ -48,7 +48,11 @@ CREATE TABLE calendar_tokens (
 
 CREATE INDEX processed_events_received ON processed_events (received_at);
 
+-- A language the member picked with /cercle langue wins over Slack's locale.
+ALTER TABLE members ADD COLUMN lang_chosen INTEGER NOT NULL DEFAULT 0;
+
 -- +goose Down
+ALTER TABLE members DROP COLUMN lang_chosen;
 DROP INDEX processed_events_received;
 DROP TABLE calendar_tokens;
 DROP TABLE registrations;
