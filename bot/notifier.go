@@ -48,6 +48,20 @@ func (n *Notifier) Notify(ctx context.Context, to commands.Recipient, r *command
 	if _, _, err := n.api.PostMessageContext(ctx, channel, msgOptions(r)...); err != nil {
 		return deliveryError(err)
 	}
+	// Files follow the message. A retry after a failed upload posts the
+	// message again: rare, and better than a confirmation without its .ics.
+	for _, f := range r.Files {
+		_, err := n.api.UploadFileContext(ctx, slack.UploadFileParameters{
+			Channel:  channel,
+			Filename: f.Name,
+			Title:    f.Title,
+			Reader:   bytes.NewReader(f.Content),
+			FileSize: len(f.Content),
+		})
+		if err != nil {
+			return deliveryError(err)
+		}
+	}
 	return nil
 }
 

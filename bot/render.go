@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -215,6 +216,26 @@ func modal(f *commands.Form, closeLabel string) slack.ModalViewRequest {
 func inputBlock(f commands.Field) *slack.InputBlock {
 	var elem slack.BlockElement
 	switch f.Kind {
+	case commands.FieldDateTime:
+		dt := slack.NewDateTimePickerBlockElement(valueActionID)
+		if n, err := strconv.ParseInt(f.Value, 10, 64); err == nil {
+			dt.InitialDateTime = n
+		}
+		elem = dt
+	case commands.FieldCheckboxes:
+		chosen := map[string]bool{}
+		for _, v := range strings.Split(f.Value, "\n") {
+			chosen[v] = true
+		}
+		cb := slack.NewCheckboxGroupsBlockElement(valueActionID)
+		for _, o := range f.Options {
+			ob := slack.NewOptionBlockObject(o.Value, plainText(cut(o.Label, 75)), nil)
+			cb.Options = append(cb.Options, ob)
+			if chosen[o.Value] {
+				cb.InitialOptions = append(cb.InitialOptions, ob)
+			}
+		}
+		elem = cb
 	case commands.FieldSelect:
 		var opts []*slack.OptionBlockObject
 		var initial *slack.OptionBlockObject
@@ -283,8 +304,17 @@ func formValues(state *slack.ViewState) map[string]string {
 			continue
 		}
 		v := a.Value
-		if v == "" && a.SelectedOption.Value != "" {
+		switch {
+		case a.SelectedOption.Value != "":
 			v = a.SelectedOption.Value
+		case a.SelectedDateTime != 0:
+			v = strconv.FormatInt(a.SelectedDateTime, 10)
+		case a.Type == slack.ActionType(slack.METCheckboxGroups):
+			var chosen []string
+			for _, o := range a.SelectedOptions {
+				chosen = append(chosen, o.Value)
+			}
+			v = strings.Join(chosen, "\n")
 		}
 		out[blockID] = v
 	}

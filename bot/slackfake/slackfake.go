@@ -19,11 +19,23 @@ import (
 	"github.com/slack-go/slack/slacktest"
 )
 
+// Uploads returns the files uploaded, by name, with their content.
+func (s *Server) Uploads() map[string]string {
+	out := map[string]string{}
+	for _, c := range s.Calls("upload") {
+		// The content is the body of the upload request, possibly wrapped
+		// in a multipart form: keep it whole, tests look for substrings.
+		out[c.Query.Get("name")] = c.Body
+	}
+	return out
+}
+
 // Call is one recorded request to the fake.
 type Call struct {
 	Method string
 	Form   url.Values // form-encoded Web API arguments
 	Body   string     // raw body (JSON for response_url and views.*)
+	Query  url.Values
 	At     time.Time
 }
 
@@ -54,12 +66,14 @@ func Start() *Server {
 	s := &Server{scripts: map[string][]Reply{}, sockets: make(chan *websocket.Conn, 4), stopped: make(chan struct{})}
 	s.userInfo = defaultUser
 	methods := []string{"chat.postMessage", "chat.postEphemeral", "chat.update", "conversations.open",
-		"views.open", "views.publish", "views.update", "users.info", "auth.test"}
+		"views.open", "views.publish", "views.update", "users.info", "auth.test",
+		"files.getUploadURLExternal", "files.completeUploadExternal"}
 	s.Server = slacktest.NewTestServer(func(c slacktest.Customize) {
 		for _, m := range methods {
 			c.Handle("/"+m, s.handler(m))
 		}
 		c.Handle("/response/", s.handler("response_url"))
+		c.Handle("/upload/", s.handler("upload"))
 		c.Handle("/ws", slacktest.Websocket(func(conn *websocket.Conn) {
 			// The test owns the connection from here; keep it open until
 			// the fake stops.
@@ -144,7 +158,7 @@ func (s *Server) handler(method string) http.HandlerFunc {
 		if q := s.scripts[method]; len(q) > 0 {
 			reply, s.scripts[method] = &q[0], q[1:]
 		}
-		s.calls = append(s.calls, Call{Method: method, Form: form, Body: string(body), At: time.Now()})
+		s.calls = append(s.calls, Call{Method: method, Form: form, Body: string(body), Query: r.URL.Query(), At: time.Now()})
 		userInfo := s.userInfo
 		s.mu.Unlock()
 		if reply != nil {
@@ -193,6 +207,18 @@ func (s *Server) handler(method string) http.HandlerFunc {
 			} else {
 				out = map[string]any{"ok": true, "user": user}
 			}
+		case "files.getUploadURLExternal":
+			s.mu.Lock()
+			id := fmt.Sprintf("F%04d", len(s.calls))
+			s.mu.Unlock()
+			out = map[string]any{"ok": true, "file_id": id,
+				"upload_url": strings.TrimSuffix(s.GetAPIURL(), "/") + "/upload/" + id + "?name=" + url.QueryEscape(form.Get("filename"))}
+		case "files.completeUploadExternal":
+			out = map[string]any{"ok": true, "files": []map[string]any{{"id": "F1", "title": "file"}}}
+		case "upload":
+			w.Header().Set("Content-Type", "text/plain")
+			_, _ = io.WriteString(w, "OK")
+			return
 		case "auth.test":
 			out = map[string]any{"ok": true, "user_id": "UBOT", "team_id": "T1"}
 		default:
