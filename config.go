@@ -48,6 +48,11 @@ type Config struct {
 	LogLevel    slog.Level
 	OutboxRate  float64
 	Demo        bool
+	// PublicURL is where the HTTP server is reached from outside, for
+	// calendar feed links.
+	PublicURL string
+	// Reminders are how long before an event its reminders go out.
+	Reminders []time.Duration
 
 	problems []error
 }
@@ -62,6 +67,7 @@ func DefaultConfig() Config {
 		Lang:        i18n.French,
 		LogLevel:    slog.LevelInfo,
 		OutboxRate:  10,
+		Reminders:   []time.Duration{7 * 24 * time.Hour, 24 * time.Hour},
 	}
 }
 
@@ -109,6 +115,8 @@ Variables d'environnement :
   CERCLE_LANG            langue par défaut : fr (défaut) ou en
   CERCLE_ADMINS          identifiants Slack des administrateurs, séparés par des virgules (U0123,U0456)
   CERCLE_OUTBOX_RATE     messages envoyés par seconde au plus, tout l'espace de travail (défaut 10)
+  CERCLE_PUBLIC_URL      adresse publique du serveur HTTP, pour les liens d'abonnement d'agenda (/ical/…)
+  CERCLE_REMINDERS       délais des rappels avant un événement (défaut 168h,24h : J-7 et J-1)
   LOG_LEVEL              debug, info (défaut), warn ou error
 
 Options (elles priment sur l'environnement) :
@@ -132,6 +140,8 @@ func (c *Config) Parse(args []string, getenv func(string) string, stderr io.Writ
 	str("CERCLE_HTTP_ADDR", &c.HTTPAddr)
 	tz, lang, admins, level := getenv("CERCLE_TZ"), getenv("CERCLE_LANG"), getenv("CERCLE_ADMINS"), getenv("LOG_LEVEL")
 	rate := getenv("CERCLE_OUTBOX_RATE")
+	reminders := getenv("CERCLE_REMINDERS")
+	str("CERCLE_PUBLIC_URL", &c.PublicURL)
 
 	fs := flag.NewFlagSet("cercle", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -192,6 +202,17 @@ func (c *Config) Parse(args []string, getenv func(string) string, stderr io.Writ
 			c.OutboxRate = r
 		}
 	}
+	if reminders != "" {
+		c.Reminders = nil
+		for _, part := range strings.Split(reminders, ",") {
+			d, err := time.ParseDuration(strings.TrimSpace(part))
+			if err != nil || d < time.Hour || d > 60*24*time.Hour {
+				c.problem("CERCLE_REMINDERS : %q n'est pas un délai entre 1h et 1440h (ex. 168h,24h)", part)
+				continue
+			}
+			c.Reminders = append(c.Reminders, d)
+		}
+	}
 	return fs.Args(), nil
 }
 
@@ -233,6 +254,11 @@ func (c *Config) Validate() error {
 		} else if !strings.HasSuffix(c.SlackAPIURL, "/") {
 			// slack-go appends the method name directly.
 			c.SlackAPIURL += "/"
+		}
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			add("CERCLE_PUBLIC_URL=%q n'est pas une URL http(s)", c.PublicURL)
 		}
 	}
 	if c.DB == "" {

@@ -15,12 +15,15 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
 	"cercle/bot"
+	"cercle/calendar"
 	"cercle/commands"
 	"cercle/console"
+	"cercle/jobs"
 	"cercle/metrics"
 	"cercle/storage"
 )
@@ -109,7 +112,7 @@ func (m *Main) runSubcommand(ctx context.Context, args []string) error {
 		return nil
 	case "run-job":
 		if len(args) != 2 {
-			return errors.New("usage: cercle run-job outbox")
+			return errors.New("usage: cercle run-job reminders|outbox")
 		}
 		return m.runJob(ctx, args[1])
 	case "healthcheck":
@@ -121,11 +124,9 @@ func (m *Main) runSubcommand(ctx context.Context, args []string) error {
 	return fmt.Errorf("sous-commande inconnue %q (migrate, backup, run-job, healthcheck, version)", args[0])
 }
 
-// runJob runs one job once and exits, for cron-less deployments and CI.
+// runJob runs one job once, delivers what it queued, and exits: for
+// deployments without the long-running process, and for CI.
 func (m *Main) runJob(ctx context.Context, name string) error {
-	if name != "outbox" {
-		return fmt.Errorf("job inconnu %q (jobs : outbox)", name)
-	}
 	if err := m.Config.Validate(); err != nil {
 		return err
 	}
@@ -134,10 +135,53 @@ func (m *Main) runJob(ctx context.Context, name string) error {
 		return err
 	}
 	defer db.Close()
+	service := m.newService(db)
 	outbox := commands.NewOutbox(db, m.notifier(), m.logger.With("component", "outbox"))
+	sched, err := m.scheduler(service, outbox)
+	if err != nil {
+		return err
+	}
+	if err := sched.RunOnce(ctx, name); err != nil {
+		return err
+	}
 	n, err := outbox.Flush(ctx)
-	fmt.Fprintf(m.Stdout, "outbox : %d message(s) envoyé(s)\n", n)
+	fmt.Fprintf(m.Stdout, "%s : fait ; %d message(s) envoyé(s)\n", name, n)
 	return err
+}
+
+// newService builds the core over db with the configured defaults.
+func (m *Main) newService(db *storage.DB) *commands.Service {
+	service := commands.NewService(db, nil, m.logger.With("component", "commands"))
+	if m.metrics != nil {
+		service.Metrics = m.metrics
+	}
+	service.DefaultLang = m.Config.Lang
+	service.Zone = m.Config.Zone
+	service.Calendar = calendar.New(m.Config.Zone)
+	service.PublicURL = m.Config.PublicURL
+	service.ReminderOffsets = m.Config.Reminders
+	return service
+}
+
+// scheduler lists the jobs: when they run is here, what they do is the
+// core's.
+func (m *Main) scheduler(service *commands.Service, outbox *commands.Outbox) (*jobs.Scheduler, error) {
+	s := jobs.New(m.Config.Zone, m.logger.With("component", "jobs"))
+	for _, j := range []jobs.Job{
+		// Every minute: offers lapse on time and reminders leave within a
+		// minute of their moment; the scan is idempotent, so a missed run
+		// only delays.
+		{Name: "reminders", Spec: "* * * * *", Timeout: time.Minute, Run: service.SendReminders},
+		{Name: "outbox", Spec: "@every 5m", Timeout: 5 * time.Minute, Run: func(ctx context.Context) error {
+			_, err := outbox.Flush(ctx)
+			return err
+		}},
+	} {
+		if err := s.Add(j); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
 }
 
 func (m *Main) openDB(ctx context.Context) (*storage.DB, error) {
@@ -184,10 +228,7 @@ func (m *Main) serve(ctx context.Context) error {
 
 	mode := m.Config.Mode()
 	var slackBot *bot.Bot
-	service := commands.NewService(db, nil, m.logger.With("component", "commands"))
-	service.Metrics = m.metrics
-	service.DefaultLang = m.Config.Lang
-	service.Zone = m.Config.Zone
+	service := m.newService(db)
 	if mode != ModeConsole {
 		slackBot = bot.New(m.slackConfig(), service, m.logger.With("component", "bot"), m.metrics)
 		service.Directory = slackBot.Directory()
@@ -221,6 +262,17 @@ func (m *Main) serve(ctx context.Context) error {
 		fmt.Fprintln(w, "ok")
 	})
 	mux.Handle("GET /metrics", m.metrics.Handler())
+	mux.HandleFunc("GET /ical/{file}", func(w http.ResponseWriter, r *http.Request) {
+		token, ok := strings.CutSuffix(r.PathValue("file"), ".ics")
+		feed, err := service.CalendarFeed(r.Context(), token)
+		if !ok || err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+		w.Header().Set("Cache-Control", "private, max-age=300")
+		_, _ = w.Write(feed)
+	})
 	if mode == ModeHTTP {
 		mux.Handle("POST /slack/events", slackBot)
 	}
@@ -247,6 +299,11 @@ func (m *Main) serve(ctx context.Context) error {
 		defer close(outboxDone)
 		_ = outbox.Run(ctx)
 	}()
+	sched, err := m.scheduler(service, outbox)
+	if err != nil {
+		return err
+	}
+	sched.Start(ctx)
 
 	addr := ""
 	if ln != nil {
@@ -291,6 +348,9 @@ func (m *Main) serve(ctx context.Context) error {
 		if err := slackBot.Wait(shutdownCtx); err != nil {
 			m.logger.Warn("work still running at shutdown", "err", err)
 		}
+	}
+	if err := sched.Stop(shutdownCtx); err != nil {
+		m.logger.Warn("jobs still running at shutdown", "err", err)
 	}
 	if mode == ModeConsole {
 		// Deliver what the last commands queued before leaving.

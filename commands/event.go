@@ -252,6 +252,8 @@ type RegistrationFilter struct {
 	EventID  int64
 	UserID   UserID
 	Statuses []RegistrationStatus
+	// StartsAfter keeps registrations for events starting after it.
+	StartsAfter time.Time
 }
 
 // OfferPolicy says until when a seat offered at now is held, or the zero

@@ -100,8 +100,17 @@ func (s *Service) cancelCmd(ctx context.Context, c *Call) (*Response, error) {
 	return s.cancel(ctx, c.Member, c.P, id)
 }
 
-// agenda lists the member's registrations to come.
+// agenda lists the member's registrations to come, or manages their
+// calendar feed link.
 func (s *Service) agenda(ctx context.Context, c *Call) (*Response, error) {
+	switch {
+	case len(c.Args) == 1 && (c.Args[0] == "lien" || c.Args[0] == "link"):
+		return s.agendaLink(ctx, c, false)
+	case len(c.Args) == 1 && (c.Args[0] == "nouveau-lien" || c.Args[0] == "new-link"):
+		return s.agendaLink(ctx, c, true)
+	case len(c.Args) > 0:
+		return nil, Errorf(EINVALID, "agenda.error.usage")
+	}
 	regs, err := s.Store.FindRegistrations(ctx, RegistrationFilter{UserID: c.Member.UserID})
 	if err != nil {
 		return nil, err
@@ -393,10 +402,7 @@ func (s *Service) announce(ctx context.Context, c *Call) (*Response, error) {
 		msgs = append(msgs, &OutboxMessage{
 			DedupeKey: fmt.Sprintf("announce:%d:%s", ev.ID, m.UserID),
 			To:        Recipient{User: m.UserID},
-			Message: Response{Title: p.T("announce.title", eventKindName(p, ev.Kind)), Sections: []Section{
-				eventSection(ev, p, true),
-				Paragraph(Text(ev.Description)),
-			}},
+			Message:   Response{Title: p.T("announce.title", eventKindName(p, ev.Kind)), Sections: withDescription(ev, eventSection(ev, p, true))},
 		})
 	}
 	if err := s.enqueue(ctx, msgs...); err != nil {
@@ -610,7 +616,7 @@ func (s *Service) detailsAction(ctx context.Context, m *Member, p *i18n.Printer,
 		return nil, Errorf(ENOTFOUND, "event.error.not_found", id)
 	}
 	sec := eventSection(ev, p, ev.Status == EventPublished)
-	return &Response{Title: ev.Title, Sections: []Section{sec, Paragraph(Text(ev.Description)), calendarLinks(ev, p)}}, nil
+	return &Response{Title: ev.Title, Sections: append(withDescription(ev, sec), calendarLinks(ev, p))}, nil
 }
 
 // calendarAction sends the event's .ics file by DM.
@@ -660,4 +666,12 @@ func (s *Service) homeEvents(ctx context.Context, m *Member, p *i18n.Printer) ([
 		out = append(out, Section{Body: []Span{Text(p.T("home.no_events") + " "), Code("/cercle evenements")}})
 	}
 	return out, nil
+}
+
+// withDescription follows an event's section with its description, if any.
+func withDescription(ev *Event, sec Section) []Section {
+	if ev.Description == "" {
+		return []Section{sec}
+	}
+	return []Section{sec, Paragraph(Text(ev.Description))}
 }

@@ -19,6 +19,9 @@ type Command struct {
 	Detail  string   // catalog key: the longer text of /cercle aide <name>
 	// Allowed says who may run it; nil means every member.
 	Allowed func(*Member) bool
+	// Refusal is the catalog key of the answer to someone not allowed;
+	// empty means the admins-only sentence.
+	Refusal string
 	Run     func(ctx context.Context, c *Call) (*Response, error)
 }
 

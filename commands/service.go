@@ -98,7 +98,11 @@ func (s *Service) Handle(ctx context.Context, req *Request) *Response {
 	call := &Call{Request: req, Member: m, Args: args, P: p}
 	var resp *Response
 	if cmd.Allowed != nil && !cmd.Allowed(m) {
-		err = Errorf(EFORBIDDEN, "error.forbidden.role")
+		refusal := cmd.Refusal
+		if refusal == "" {
+			refusal = "error.forbidden.role"
+		}
+		err = Errorf(EFORBIDDEN, refusal)
 	} else {
 		resp, err = cmd.Run(ctx, call)
 	}

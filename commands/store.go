@@ -37,6 +37,11 @@ type MemberStore interface {
 	// EnsureAdmins makes each user an admin, creating the members that do
 	// not exist yet.
 	EnsureAdmins(ctx context.Context, ids []UserID) error
+	// CalendarToken returns the member's calendar feed token, creating it
+	// (or, with renew, replacing it) first.
+	CalendarToken(ctx context.Context, user UserID, renew bool) (string, error)
+	// FindMemberByCalendarToken returns the member a feed token belongs to.
+	FindMemberByCalendarToken(ctx context.Context, token string) (*Member, error)
 	// ListMembers returns every member, by name.
 	ListMembers(ctx context.Context) ([]*Member, error)
 	// SaveCompany creates or updates the member's company.

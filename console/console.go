@@ -17,8 +17,10 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"cercle/commands"
 	"cercle/i18n"
@@ -211,6 +213,16 @@ func (c *Console) fillForm(ctx context.Context, f *commands.Form) {
 }
 
 func (c *Console) askField(ctx context.Context, f commands.Field, current string) (string, bool) {
+	shown := current
+	switch f.Kind {
+	case commands.FieldDateTime:
+		// Slack's picker sends Unix seconds; here dates are typed.
+		if n, err := strconv.ParseInt(current, 10, 64); err == nil {
+			shown = time.Unix(n, 0).In(i18n.Paris()).Format("2006-01-02 15:04")
+		}
+	case commands.FieldCheckboxes:
+		shown = strings.ReplaceAll(current, "\n", ",")
+	}
 	label := f.Label
 	if f.Optional {
 		label += " (facultatif)"
@@ -222,8 +234,14 @@ func (c *Console) askField(ctx context.Context, f commands.Field, current string
 		}
 		label += " {" + strings.Join(opts, ", ") + "}"
 	}
-	if current != "" {
-		label += " [" + current + "]"
+	if f.Kind == commands.FieldDateTime {
+		label += " (AAAA-MM-JJ HH:MM)"
+	}
+	if f.Kind == commands.FieldCheckboxes {
+		label += " (valeurs séparées par des virgules, - pour aucune)"
+	}
+	if shown != "" {
+		label += " [" + shown + "]"
 	}
 	c.printf("%s : ", label)
 	line, ok := c.readLine(ctx)
@@ -235,6 +253,12 @@ func (c *Console) askField(ctx context.Context, f commands.Field, current string
 	}
 	if line == "" {
 		return current, true
+	}
+	if f.Kind == commands.FieldCheckboxes {
+		if line == "-" {
+			return "", true
+		}
+		return strings.Join(strings.FieldsFunc(line, func(r rune) bool { return r == ',' || r == ' ' }), "\n"), true
 	}
 	return line, true
 }

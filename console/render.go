@@ -42,6 +42,9 @@ func Render(r *commands.Response) string {
 			b.WriteString("  " + strings.Join(bs, "  ") + "\n")
 		}
 	}
+	for _, f := range r.Files {
+		fmt.Fprintf(&b, "  📎 %s (%d octets)\n", f.Name, len(f.Content))
+	}
 	ids := make([]string, 0, len(r.FieldErrors))
 	for id := range r.FieldErrors {
 		ids = append(ids, id)

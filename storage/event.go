@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -122,8 +123,11 @@ func (db *DB) FindEventByID(ctx context.Context, id int64) (*commands.Event, err
 
 func findEvent(ctx context.Context, q queryer, id int64) (*commands.Event, error) {
 	e, err := scanEvent(q.QueryRowContext(ctx, `SELECT `+eventColumns+` FROM events e WHERE e.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, commands.Errorf(commands.ENOTFOUND, "event.error.not_found", id)
+	}
 	if err != nil {
-		return nil, formatError(err)
+		return nil, err
 	}
 	return e, nil
 }

@@ -2,7 +2,10 @@ package storage
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/base32"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -268,4 +271,45 @@ func (db *DB) ListMembers(ctx context.Context) ([]*commands.Member, error) {
 		out = append(out, m)
 	}
 	return out, rows.Err()
+}
+
+// CalendarToken returns the member's feed token, creating or replacing it.
+func (db *DB) CalendarToken(ctx context.Context, user commands.UserID, renew bool) (string, error) {
+	var token string
+	err := db.inTx(ctx, func(ctx context.Context, tx *Tx) error {
+		m, err := findMember(ctx, tx, user)
+		if err != nil {
+			return err
+		}
+		if !renew {
+			err := tx.QueryRowContext(ctx, `SELECT token FROM calendar_tokens WHERE member_id = ?`, m.ID).Scan(&token)
+			if err == nil {
+				return nil
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		}
+		var b [20]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return err
+		}
+		token = strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
+		_, err = tx.ExecContext(ctx, `INSERT INTO calendar_tokens (member_id, token, created_at) VALUES (?, ?, ?)
+			ON CONFLICT (member_id) DO UPDATE SET token = excluded.token, created_at = excluded.created_at`,
+			m.ID, token, formatTime(tx.now))
+		return err
+	})
+	return token, err
+}
+
+// FindMemberByCalendarToken returns the member a feed token belongs to.
+func (db *DB) FindMemberByCalendarToken(ctx context.Context, token string) (*commands.Member, error) {
+	row := db.read.QueryRowContext(ctx, `SELECT `+memberColumns+memberFrom+
+		`JOIN calendar_tokens t ON t.member_id = m.id WHERE t.token = ?`, token)
+	m, err := scanMember(row)
+	if err != nil {
+		return nil, formatError(err)
+	}
+	return m, nil
 }

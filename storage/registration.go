@@ -76,6 +76,9 @@ func (db *DB) FindRegistrations(ctx context.Context, f commands.RegistrationFilt
 	if f.UserID != "" {
 		where, args = append(where, "m.user_id = ?"), append(args, string(f.UserID))
 	}
+	if !f.StartsAfter.IsZero() {
+		where, args = append(where, "e.starts_at > ?"), append(args, formatTime(f.StartsAfter))
+	}
 	if len(f.Statuses) > 0 {
 		where = append(where, "r.status IN ("+placeholders(len(f.Statuses))+")")
 		for _, s := range f.Statuses {
