@@ -52,11 +52,11 @@ func (s *Service) queueReminders(ctx context.Context, now time.Time) error {
 	var msgs []*OutboxMessage
 	for _, r := range regs {
 		ev := r.Event
-		if ev.Status != EventPublished || !now.Before(ev.Start) || ev.Start.Sub(now) > offsets[len(offsets)-1] {
+		if ev.Status != EventPublished || !now.Before(ev.Start) || ev.Start.Sub(now) > offsets[len(offsets)-1]+time.Hour {
 			continue
 		}
 		for _, off := range offsets {
-			moment := ev.Start.Add(-off)
+			moment := reminderMoment(ev.Start, off, s.Zone)
 			if moment.After(now) {
 				continue
 			}
@@ -75,6 +75,18 @@ func (s *Service) queueReminders(ctx context.Context, now time.Time) error {
 		return nil
 	}
 	return s.enqueue(ctx, msgs...)
+}
+
+// reminderMoment is when the reminder off before start is due. Whole days
+// are counted on the network's calendar: J-7 of an 18:30 event is 18:30 a
+// week before, even across a change to or from summer time, when that is
+// 167 or 169 hours.
+func reminderMoment(start time.Time, off time.Duration, zone *time.Location) time.Time {
+	const day = 24 * time.Hour
+	if off%day != 0 {
+		return start.Add(-off)
+	}
+	return start.In(zone).AddDate(0, 0, -int(off/day))
 }
 
 // reminder is the DM sent off before ev.

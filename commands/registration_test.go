@@ -1,0 +1,302 @@
+package commands_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"cercle/commands"
+	"cercle/i18n"
+	"cercle/storage"
+)
+
+// clock is a settable time for the service.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+}
+
+func paris(s string) time.Time {
+	t, err := time.ParseInLocation("2006-01-02 15:04", s, i18n.Paris())
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// eventService is a service at a fixed moment with one published event.
+func eventService(t testing.TB, now time.Time, ev commands.Event) (*commands.Service, *storage.DB, *clock, int64) {
+	t.Helper()
+	s, db := newService(t, nil)
+	clk := &clock{t: now}
+	s.Now = clk.Now
+	db.Now = clk.Now
+	if ev.Kind == "" {
+		ev.Kind = commands.KindPlenary
+	}
+	if ev.Title == "" {
+		ev.Title = "Plénière de printemps"
+	}
+	if ev.CancelCutoff.IsZero() {
+		ev.CancelCutoff = ev.Start.Add(-48 * time.Hour)
+	}
+	ev.Status = commands.EventPublished
+	ev.CreatedBy = "claire"
+	if err := db.CreateEvent(context.Background(), &ev); err != nil {
+		t.Fatal(err)
+	}
+	return s, db, clk, ev.ID
+}
+
+func registrations(t testing.TB, db *storage.DB, id int64, st ...commands.RegistrationStatus) []*commands.Registration {
+	t.Helper()
+	regs, err := db.FindRegistrations(context.Background(), commands.RegistrationFilter{EventID: id, Statuses: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return regs
+}
+
+func TestConcurrentRegistrationsNeverOverbook(t *testing.T) {
+	start := paris("2027-03-18 18:30")
+	s, db, _, id := eventService(t, paris("2027-01-10 09:00"), commands.Event{Start: start, End: start.Add(3 * time.Hour), Capacity: 200})
+	const members = 2000
+	var wg sync.WaitGroup
+	replies := make([]string, members)
+	for i := range members {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			replies[i] = slash(s, commands.UserID(fmt.Sprintf("U%04d", i)), fmt.Sprintf("inscrire %d", id))
+		}()
+	}
+	wg.Wait()
+	// Each member registers twice more: "already", never a second row.
+	for i := 0; i < members; i += 97 {
+		if out := slash(s, commands.UserID(fmt.Sprintf("U%04d", i)), fmt.Sprintf("inscrire %d", id)); !strings.Contains(out, "déjà") {
+			t.Fatalf("second registration answered %q", out)
+		}
+	}
+
+	confirmed := registrations(t, db, id, commands.RegRegistered)
+	waiting := registrations(t, db, id, commands.RegWaitlisted)
+	if len(confirmed) != 200 || len(waiting) != 1800 || len(registrations(t, db, id)) != members {
+		t.Fatalf("registered %d, waitlisted %d; want 200 and 1800 and no duplicate", len(confirmed), len(waiting))
+	}
+	// The line is in arrival order: each waiting member was told the
+	// position the list now shows.
+	told := map[commands.UserID]string{}
+	for i, r := range replies {
+		told[commands.UserID(fmt.Sprintf("U%04d", i))] = r
+	}
+	for i, r := range waiting {
+		if r.Position != i+1 {
+			t.Fatalf("waitlist[%d] has position %d", i, r.Position)
+		}
+		if want := fmt.Sprintf("en position %d.", i+1); !strings.Contains(told[r.UserID], want) {
+			t.Fatalf("%s was told %q, want %q", r.UserID, told[r.UserID], want)
+		}
+	}
+
+	// 50 cancellations: exactly 50 offers, to the 50 first in line.
+	var cwg sync.WaitGroup
+	for _, r := range confirmed[:50] {
+		cwg.Add(1)
+		go func() {
+			defer cwg.Done()
+			if out := slash(s, r.UserID, fmt.Sprintf("annuler %d", id)); !strings.Contains(out, "C'est annulé") {
+				t.Errorf("cancel: %q", out)
+			}
+		}()
+	}
+	cwg.Wait()
+	offered := registrations(t, db, id, commands.RegOffered)
+	if len(offered) != 50 {
+		t.Fatalf("%d offers after 50 cancellations, want 50", len(offered))
+	}
+	for _, o := range offered {
+		found := false
+		for _, w := range waiting[:50] {
+			found = found || w.UserID == o.UserID
+		}
+		if !found {
+			t.Errorf("offer to %s, who was not among the first 50 in line", o.UserID)
+		}
+	}
+	if _, total, _ := db.CountMessages(context.Background(), "offer:"); total != 50 {
+		t.Errorf("%d offer messages queued, want 50", total)
+	}
+	ev, _ := db.FindEventByID(context.Background(), id)
+	if ev.Registered+ev.Offered != 200 {
+		t.Errorf("seats taken or offered = %d, want 200", ev.Registered+ev.Offered)
+	}
+}
+
+func TestRegistrationRules(t *testing.T) {
+	start := paris("2027-03-18 18:30")
+	ev := commands.Event{Start: start, End: start.Add(3 * time.Hour), Capacity: 1, Deadline: paris("2027-03-10 12:00")}
+	s, db, clk, id := eventService(t, paris("2027-03-01 09:00"), ev)
+	ctx := context.Background()
+	cmd := func(user, text string) string {
+		if strings.Contains(text, "%d") {
+			text = fmt.Sprintf(text, id)
+		}
+		return slash(s, commands.UserID(user), text)
+	}
+
+	if out := cmd("marc", "inscrire %d"); !strings.Contains(out, "vous êtes inscrit") {
+		t.Fatalf("register: %s", out)
+	}
+	if out := cmd("marc", "inscrire %d"); !strings.Contains(out, "déjà inscrit") {
+		t.Errorf("twice: %s", out)
+	}
+	if out := cmd("nadia", "inscrire %d"); !strings.Contains(out, "liste d'attente, en position 1") {
+		t.Errorf("full: %s", out)
+	}
+	for _, tt := range []struct{ user, text, want string }{
+		{"julien", "annuler %d", "Vous n'êtes pas inscrit"},
+		{"julien", "inscrire 99999", "Je ne trouve pas d'événement numéro 99999"},
+		{"julien", "inscrire douze", "n'est pas un numéro d'événement"},
+		{"julien", "inscrire", "Indiquez le numéro"},
+		{"julien", "inscrire -3", "n'est pas un numéro"},
+		{"julien", "inscrits %d", "réservée aux animateurs"},
+		{"julien", "evenement nouveau", "réservée aux animateurs"},
+	} {
+		if out := cmd(tt.user, tt.text); !strings.Contains(out, tt.want) {
+			t.Errorf("%s %q: %s, want %q", tt.user, tt.text, out, tt.want)
+		}
+	}
+
+	// A forged button: julien presses Accept with nadia's registration id.
+	nadia := registrations(t, db, id, commands.RegWaitlisted)[0]
+	clk.Set(paris("2027-03-05 09:00"))
+	cmd("marc", "annuler %d") // before the cut-off: not late; the seat goes to nadia
+	if regs := registrations(t, db, id, commands.RegCancelled); len(regs) != 1 || regs[0].Late {
+		t.Fatalf("cancelled = %+v, want one, not late", regs)
+	}
+	forged := s.Act(ctx, &commands.Action{ID: commands.ActionAcceptOffer, Value: fmt.Sprint(nadia.ID), User: commands.User{ID: "julien"}})
+	if out := renderText(forged); !strings.Contains(out, "Je ne trouve pas cette offre") {
+		t.Errorf("forged accept: %s", out)
+	}
+	if regs := registrations(t, db, id, commands.RegOffered); len(regs) != 1 || regs[0].UserID != "nadia" {
+		t.Fatalf("offers = %+v, want nadia's, untouched", regs)
+	}
+	// The offer lapses: nobody else waits, so the seat stays free.
+	clk.Set(paris("2027-03-07 09:00"))
+	if err := s.SendReminders(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if regs := registrations(t, db, id, commands.RegExpired); len(regs) != 1 {
+		t.Fatalf("expired = %d, want 1", len(regs))
+	}
+	accept := s.Act(ctx, &commands.Action{ID: commands.ActionAcceptOffer, Value: fmt.Sprint(nadia.ID), User: commands.User{ID: "nadia"}})
+	if out := renderText(accept); !strings.Contains(out, "plus en attente") {
+		t.Errorf("late accept: %s", out)
+	}
+	// Past the deadline: closed. Past the start: started.
+	clk.Set(paris("2027-03-11 09:00"))
+	if out := cmd("lea", "inscrire %d"); !strings.Contains(out, "closes") {
+		t.Errorf("after deadline: %s", out)
+	}
+	cmd("nadia", "inscrire %d") // refused too: the deadline holds for everyone
+	clk.Set(paris("2027-03-18 19:00"))
+	if out := cmd("marc", "annuler %d"); !strings.Contains(out, "déjà commencé") {
+		t.Errorf("after start: %s", out)
+	}
+}
+
+func TestLateCancellation(t *testing.T) {
+	start := paris("2027-03-18 18:30")
+	s, db, clk, id := eventService(t, paris("2027-03-01 09:00"), commands.Event{Start: start, End: start.Add(time.Hour), Capacity: 5})
+	slash(s, "marc", fmt.Sprintf("inscrire %d", id))
+	clk.Set(paris("2027-03-17 09:00")) // inside the 48 h cut-off
+	if out := slash(s, "marc", fmt.Sprintf("annuler %d", id)); !strings.Contains(out, "tardive") {
+		t.Errorf("late cancel: %s", out)
+	}
+	if regs := registrations(t, db, id, commands.RegCancelled); len(regs) != 1 || !regs[0].Late {
+		t.Errorf("cancelled = %+v, want late", regs)
+	}
+}
+
+func TestCancelledEventRefusesEverything(t *testing.T) {
+	start := paris("2027-03-18 18:30")
+	s, db, _, id := eventService(t, paris("2027-03-01 09:00"), commands.Event{Start: start, End: start.Add(time.Hour), Capacity: 5})
+	slash(s, "marc", fmt.Sprintf("inscrire %d", id))
+	if _, err := s.EnsureMember(context.Background(), commands.User{ID: "claire", Name: "Claire"}, commands.RoleFacilitator); err != nil {
+		t.Fatal(err)
+	}
+	if out := slash(s, "claire", fmt.Sprintf("evenement annuler %d", id)); !strings.Contains(out, "1 personne est prévenue") {
+		t.Fatalf("cancel event: %s", out)
+	}
+	for _, text := range []string{"inscrire %d", "annuler %d"} {
+		if out := slash(s, "nadia", fmt.Sprintf(text, id)); !strings.Contains(out, "annulé") {
+			t.Errorf("%s on a cancelled event: %s", text, out)
+		}
+	}
+	if _, total, _ := db.CountMessages(context.Background(), fmt.Sprintf("event-cancelled:%d:", id)); total != 1 {
+		t.Errorf("%d cancellation messages, want 1", total)
+	}
+}
+
+func TestEventForm(t *testing.T) {
+	now := paris("2027-01-10 09:00")
+	p := i18n.NewPrinter(i18n.French, nil)
+	good := map[string]string{"event_title": "Visite de Gesnord", "event_kind": "visit", "event_place": "Courrières",
+		"event_start": "2027-02-04 14:00", "event_end": "18/02/2027 17h00", "event_capacity": "25"}
+	ev, fe := commands.ParseEvent(good, now, i18n.Paris(), p)
+	if fe != nil {
+		t.Fatalf("errors: %v", fe)
+	}
+	if !ev.Start.Equal(paris("2027-02-04 14:00")) || ev.Capacity != 25 || !ev.CancelCutoff.Equal(ev.Start.Add(-48*time.Hour)) {
+		t.Errorf("event = %+v", ev)
+	}
+	unix := fmt.Sprint(paris("2027-02-04 14:00").Unix())
+	if ev, fe := commands.ParseEvent(merge(good, map[string]string{"event_start": unix}), now, i18n.Paris(), p); fe != nil || !ev.Start.Equal(paris("2027-02-04 14:00")) {
+		t.Errorf("picker value: %+v %v", ev, fe)
+	}
+	for _, tt := range []struct {
+		field, value string
+	}{
+		{"event_capacity", "0"}, {"event_capacity", "-4"}, {"event_capacity", "beaucoup"},
+		{"event_end", "2027-02-04 13:00"}, {"event_start", "2026-12-01 10:00"}, {"event_start", "demain"},
+		{"event_title", strings.Repeat("x", 151)}, {"event_title", ""}, {"event_kind", "apéro"},
+		{"event_deadline", "2027-03-01 10:00"}, {"event_cutoff", "toujours"},
+	} {
+		_, fe := commands.ParseEvent(merge(good, map[string]string{tt.field: tt.value}), now, i18n.Paris(), p)
+		if fe[tt.field] == "" {
+			t.Errorf("%s=%q accepted (errors %v)", tt.field, tt.value, fe)
+		}
+	}
+}
+
+func merge(a, b map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out
+}
+
+func renderText(r *commands.Response) string {
+	var b strings.Builder
+	b.WriteString(r.Title)
+	for _, s := range r.Sections {
+		for _, sp := range s.Body {
+			b.WriteString(sp.Text)
+		}
+	}
+	return b.String()
+}
