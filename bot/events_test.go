@@ -1,0 +1,168 @@
+package bot_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"cercle/calendar"
+	"cercle/commands"
+)
+
+// flush delivers what the outbox holds through the bot's Slack notifier.
+func (h *harness) flush(t *testing.T) {
+	t.Helper()
+	o := commands.NewOutbox(h.db, h.bot.Notifier(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	o.PerRecipientInterval, o.Rate = 0, 0
+	if _, err := o.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// buttonPress is a block_actions payload as Slack sends it.
+func (h *harness) buttonPress(user, actionID, value string) map[string]any {
+	return map[string]any{
+		"type": "block_actions", "team": map[string]any{"id": "T1"}, "user": map[string]any{"id": user},
+		"trigger_id": "trig-" + user, "response_url": h.slack.ResponseURL(user + "-" + actionID),
+		"container": map[string]any{"type": "message", "channel_id": "D" + user},
+		"actions":   []map[string]any{{"type": "button", "action_id": actionID, "value": value, "block_id": "b", "action_ts": "1"}},
+	}
+}
+
+// postedTo returns the chat.postMessage calls to a DM channel, as text.
+func (h *harness) postedTo(channel string) []string {
+	var out []string
+	for _, c := range h.slack.Calls("chat.postMessage") {
+		if c.Form.Get("channel") == channel {
+			out = append(out, unescapeJSON(c.Form.Get("blocks")))
+		}
+	}
+	return out
+}
+
+func TestEventLifeOverSlack(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	now := time.Now()
+	h.service.Calendar = calendar.New(nil)
+	if _, err := h.service.EnsureMember(ctx, commands.User{ID: "UFAC", Name: "Claire"}, commands.RoleFacilitator); err != nil {
+		t.Fatal(err)
+	}
+
+	// The facilitator opens the form and submits it with Slack's pickers.
+	h.slash(t, "UFAC", "evenement nouveau")
+	opens := h.slack.WaitCalls("views.open", 1, time.Second)
+	if len(opens) != 1 || !strings.Contains(opens[0].Form.Get("view"), `"datetimepicker"`) {
+		t.Fatalf("event form: %+v", opens)
+	}
+	start := now.Add(30 * 24 * time.Hour).Truncate(time.Minute)
+	input := func(v string) map[string]any {
+		return map[string]any{"value": map[string]any{"type": "plain_text_input", "value": v}}
+	}
+	code, out := h.interact(t, map[string]any{
+		"type": "view_submission", "team": map[string]any{"id": "T1"}, "user": map[string]any{"id": "UFAC"},
+		"view": map[string]any{"id": "V1", "callback_id": "event", "private_metadata": "", "state": map[string]any{"values": map[string]any{
+			"event_title":    input("Plénière <!channel> de printemps"),
+			"event_kind":     map[string]any{"value": map[string]any{"type": "static_select", "selected_option": map[string]any{"value": "plenary"}}},
+			"event_place":    input("CCI Grand Lille"),
+			"event_start":    map[string]any{"value": map[string]any{"type": "datetimepicker", "selected_date_time": start.Unix()}},
+			"event_end":      map[string]any{"value": map[string]any{"type": "datetimepicker", "selected_date_time": start.Add(3 * time.Hour).Unix()}},
+			"event_capacity": input("1"),
+		}}},
+	})
+	if code != 200 || !strings.Contains(unescapeJSON(string(out)), "Événement créé") || strings.Contains(unescapeJSON(string(out)), "<!channel>") {
+		t.Fatalf("create: %d %s", code, unescapeJSON(string(out)))
+	}
+	if ack := h.slash(t, "UFAC", "evenement publier 1"); !strings.Contains(ack.raw, "est publié") {
+		t.Fatalf("publish: %s", ack.raw)
+	}
+
+	// A member sees it and registers with the button.
+	if ack := h.slash(t, "U1", "evenements"); !strings.Contains(ack.raw, `"action_id":"event.register"`) || !strings.Contains(ack.raw, "1 place libre sur 1") {
+		t.Fatalf("list: %s", ack.raw)
+	}
+	h.interact(t, h.buttonPress("U1", "event.register", "1"))
+	if calls := h.slack.WaitCalls("response_url", 1, 2*time.Second); len(calls) != 1 || !strings.Contains(calls[0].Body, "vous êtes inscrit") {
+		t.Fatalf("register button: %+v", calls)
+	}
+	if ack := h.slash(t, "U2", "inscrire 1"); !strings.Contains(ack.raw, "liste d'attente, en position 1") {
+		t.Fatalf("second member: %s", ack.raw)
+	}
+	h.flush(t)
+	if dms := h.postedTo("D1"); len(dms) != 1 || !strings.Contains(dms[0], "Inscription confirmée") || !strings.Contains(dms[0], "calendar.google.com") {
+		t.Fatalf("confirmation DM: %v", dms)
+	}
+	ics := h.slack.Uploads()["cercle-1.ics"]
+	if !strings.Contains(ics, "BEGIN:VCALENDAR") || !strings.Contains(ics, "UID:event-1@cercle") {
+		t.Fatalf("ics upload: %q", ics)
+	}
+
+	// U1 cancels with the button: the seat is offered to U2 by DM.
+	h.interact(t, h.buttonPress("U1", "event.cancel", "1"))
+	h.slack.WaitCalls("response_url", 2, 2*time.Second)
+	h.flush(t)
+	offers := h.postedTo("D2")
+	if len(offers) != 1 || !strings.Contains(offers[0], "Une place pour vous") {
+		t.Fatalf("offer DM: %v", offers)
+	}
+	regID := regexp.MustCompile(`"action_id":"offer.accept","value":"(\d+)"`).FindStringSubmatch(offers[0])
+	if regID == nil {
+		t.Fatalf("no accept button in %s", offers[0])
+	}
+	h.interact(t, h.buttonPress("U2", "offer.accept", regID[1]))
+	calls := h.slack.WaitCalls("response_url", 3, 2*time.Second)
+	last := calls[len(calls)-1].Body
+	if !strings.Contains(last, "Place acceptée") || !strings.Contains(last, `"replace_original":true`) {
+		t.Fatalf("accept: %s", last)
+	}
+
+	// The facilitator's list and CSV export.
+	if ack := h.slash(t, "UFAC", "inscrits 1"); !strings.Contains(ack.raw, "Inscrits (1)") || !strings.Contains(ack.raw, "Membre U2") {
+		t.Fatalf("attendees: %s", ack.raw)
+	}
+	if ack := h.slash(t, "U1", "inscrits 1"); !strings.Contains(ack.raw, "réservée aux animateurs") {
+		t.Fatalf("member asking attendees: %s", ack.raw)
+	}
+	h.slash(t, "UFAC", "inscrits 1 csv")
+	h.flush(t)
+	csv := h.slack.Uploads()["inscrits-1.csv"]
+	if !strings.Contains(csv, "\uFEFFMembre;Entreprise;Statut") || !strings.Contains(csv, "Membre U2;;inscrit") {
+		t.Fatalf("csv: %q", csv)
+	}
+
+	// Home tab: the member's next event with its buttons.
+	h.event(t, "EvHomeU2", map[string]any{"type": "app_home_opened", "user": "U2", "channel": "DU2", "tab": "home"})
+	pubs := h.slack.WaitCalls("views.publish", 1, 2*time.Second)
+	if len(pubs) != 1 || !strings.Contains(pubs[0].Form.Get("view"), "Mes prochains événements") || !strings.Contains(pubs[0].Form.Get("view"), `"action_id":"event.cancel"`) {
+		t.Fatalf("home: %+v", pubs)
+	}
+
+	// After the start, the roll call.
+	h.service.Now = func() time.Time { return start.Add(time.Hour) }
+	h.slash(t, "UFAC", "appel 1")
+	opens = h.slack.WaitCalls("views.open", 2, time.Second)
+	if !strings.Contains(opens[1].Form.Get("view"), `"checkboxes"`) {
+		t.Fatalf("roll call form: %s", opens[1].Form.Get("view"))
+	}
+	var view struct {
+		PrivateMetadata string `json:"private_metadata"`
+	}
+	_ = json.Unmarshal([]byte(opens[1].Form.Get("view")), &view)
+	code, out = h.interact(t, map[string]any{
+		"type": "view_submission", "team": map[string]any{"id": "T1"}, "user": map[string]any{"id": "UFAC"},
+		"view": map[string]any{"id": "V2", "callback_id": "rollcall", "private_metadata": view.PrivateMetadata, "state": map[string]any{"values": map[string]any{
+			"attended": map[string]any{"value": map[string]any{"type": "checkboxes", "selected_options": []map[string]any{}}},
+		}}},
+	})
+	if code != 200 || !strings.Contains(string(out), "Appel enregistr") {
+		t.Fatalf("roll call: %d %s", code, out)
+	}
+	if ack := h.slash(t, "UFAC", "inscrits 1"); !strings.Contains(ack.raw, "Absents (1)") || !strings.Contains(ack.raw, "1 absence") {
+		t.Fatalf("after roll call: %s", ack.raw)
+	}
+}
