@@ -84,15 +84,21 @@ func decideCancellation(now time.Time) func(*Event, *Registration) (bool, error)
 // register signs a member up and tells them where they stand.
 func (s *Service) register(ctx context.Context, m *Member, p *i18n.Printer, eventID int64) (*Response, error) {
 	now := s.Now()
-	r, err := s.Store.Register(ctx, eventID, m.UserID, decideRegistration(now))
+	notify := func(r *Registration) []*OutboxMessage {
+		if r.Status != RegRegistered {
+			return nil
+		}
+		return []*OutboxMessage{s.confirmation(r, m, p)}
+	}
+	r, err := s.Store.Register(ctx, eventID, m.UserID, decideRegistration(now), notify)
 	if err != nil {
 		return nil, err
 	}
 	if r.Status == RegWaitlisted {
 		return textResponse(p.T("register.waitlisted", r.Event.Title, r.Position)), nil
 	}
-	if err := s.enqueue(ctx, s.confirmation(r, m, p)); err != nil {
-		return nil, err
+	if s.OnEnqueue != nil {
+		s.OnEnqueue()
 	}
 	return textResponse(p.T("register.done", r.Event.Title, p.DateTime(r.Event.Start))), nil
 }

@@ -68,8 +68,10 @@ type EventStore interface {
 
 	// Register records a registration with the status decide picks from
 	// the event (with its counts) and the member's current registration
-	// (nil if none); an error from decide changes nothing.
-	Register(ctx context.Context, eventID int64, user UserID, decide func(*Event, *Registration) (RegistrationStatus, error)) (*Registration, error)
+	// (nil if none); an error from decide changes nothing. The messages
+	// notify returns for the new registration are queued in the same
+	// transaction: no seat without its confirmation.
+	Register(ctx context.Context, eventID int64, user UserID, decide func(*Event, *Registration) (RegistrationStatus, error), notify func(*Registration) []*OutboxMessage) (*Registration, error)
 	// CancelRegistration cancels a member's registration (late if decide
 	// says so) and offers any seat it frees. It returns the cancelled
 	// registration and the offers made.

@@ -37,6 +37,19 @@ var migrations embed.FS
 
 var _ commands.Store = (*DB)(nil)
 
+// driverName is mattn/go-sqlite3 with the pragmas the DSN cannot set.
+const driverName = "sqlite3_cercle"
+
+func init() {
+	sql.Register(driverName, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		// Savepoints (one per unit of a group commit) and triggers need a
+		// statement journal; kept in a temporary file by default, it cost
+		// a file per statement. In memory it is a few kilobytes.
+		_, err := c.Exec("PRAGMA temp_store = MEMORY", nil)
+		return err
+	}})
+}
+
 // timeLayout is how instants are stored: UTC, fixed width, so text order is
 // time order.
 const timeLayout = "2006-01-02T15:04:05.000Z"
@@ -94,7 +107,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	for k, v := range common {
 		w[k] = v
 	}
-	write, err := sql.Open("sqlite3", "file:"+path+"?"+w.Encode())
+	write, err := sql.Open(driverName, "file:"+path+"?"+w.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -118,7 +131,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	for k, v := range common {
 		r[k] = v
 	}
-	read, err := sql.Open("sqlite3", "file:"+path+"?"+r.Encode())
+	read, err := sql.Open(driverName, "file:"+path+"?"+r.Encode())
 	if err != nil {
 		write.Close()
 		return nil, fmt.Errorf("open read pool: %w", err)

@@ -14,9 +14,7 @@ import (
 // eventColumns reads an event with its counts: seats taken, offers and line.
 const eventColumns = `e.id, e.kind, e.title, e.description, e.place, e.starts_at, e.ends_at, e.capacity,
 	e.deadline, e.cancel_cutoff, e.status, e.sequence, e.created_by, e.created_at, e.updated_at,
-	(SELECT COUNT(*) FROM registrations r WHERE r.event_id = e.id AND r.status IN ('registered', 'attended', 'no_show')),
-	(SELECT COUNT(*) FROM registrations r WHERE r.event_id = e.id AND r.status = 'offered'),
-	(SELECT COUNT(*) FROM registrations r WHERE r.event_id = e.id AND r.status = 'waitlisted')`
+	e.seats_taken, e.offered, e.waitlisted`
 
 func scanEvent(s scanner) (*commands.Event, error) {
 	var (

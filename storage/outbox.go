@@ -18,36 +18,40 @@ const maxErrorText = 500
 func (db *DB) EnqueueMessages(ctx context.Context, msgs []*commands.OutboxMessage) (int, error) {
 	added := 0
 	err := db.inTx(ctx, func(ctx context.Context, tx *Tx) error {
-		stmt, err := tx.PrepareContext(ctx,
-			`INSERT INTO outbox (dedupe_key, recipient, message, due_at, created_at) VALUES (?, ?, ?, ?, ?)
-			 ON CONFLICT (dedupe_key) DO NOTHING`)
-		if err != nil {
-			return fmt.Errorf("prepare enqueue: %w", err)
-		}
-		defer stmt.Close()
-		for _, m := range msgs {
-			if m.DedupeKey == "" {
-				return fmt.Errorf("enqueue message to %s: empty dedupe key", m.To)
-			}
-			body, err := json.Marshal(m.Message)
-			if err != nil {
-				return fmt.Errorf("encode message %s: %w", m.DedupeKey, err)
-			}
-			due := m.DueAt
-			if due.IsZero() {
-				due = tx.now
-			}
-			res, err := stmt.ExecContext(ctx, m.DedupeKey, m.To.String(), string(body), formatTime(due), formatTime(tx.now))
-			if err != nil {
-				return fmt.Errorf("enqueue %s: %w", m.DedupeKey, err)
-			}
-			if n, _ := res.RowsAffected(); n == 1 {
-				added++
-			}
-		}
-		return nil
+		var err error
+		added, err = enqueueMessages(ctx, tx, msgs)
+		return err
 	})
 	return added, err
+}
+
+// enqueueMessages adds messages inside the caller's transaction, so a
+// state change and the message announcing it commit together.
+func enqueueMessages(ctx context.Context, tx *Tx, msgs []*commands.OutboxMessage) (int, error) {
+	added := 0
+	for _, m := range msgs {
+		if m.DedupeKey == "" {
+			return 0, fmt.Errorf("enqueue message to %s: empty dedupe key", m.To)
+		}
+		body, err := json.Marshal(m.Message)
+		if err != nil {
+			return 0, fmt.Errorf("encode message %s: %w", m.DedupeKey, err)
+		}
+		due := m.DueAt
+		if due.IsZero() {
+			due = tx.now
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO outbox (dedupe_key, recipient, message, due_at, created_at)
+			VALUES (?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
+			m.DedupeKey, m.To.String(), string(body), formatTime(due), formatTime(tx.now))
+		if err != nil {
+			return 0, fmt.Errorf("enqueue %s: %w", m.DedupeKey, err)
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			added++
+		}
+	}
+	return added, nil
 }
 
 // DueMessages returns pending messages due at or before now, oldest first.

@@ -107,18 +107,18 @@ func (db *DB) FindRegistrations(ctx context.Context, f commands.RegistrationFilt
 }
 
 // Register records a member's registration with the status decide picks.
-func (db *DB) Register(ctx context.Context, eventID int64, user commands.UserID, decide func(*commands.Event, *commands.Registration) (commands.RegistrationStatus, error)) (*commands.Registration, error) {
+func (db *DB) Register(ctx context.Context, eventID int64, user commands.UserID, decide func(*commands.Event, *commands.Registration) (commands.RegistrationStatus, error), notify func(*commands.Registration) []*commands.OutboxMessage) (*commands.Registration, error) {
 	var out *commands.Registration
 	err := db.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		ev, err := findEvent(ctx, tx, eventID)
 		if err != nil {
 			return err
 		}
-		m, err := findMember(ctx, tx, user)
-		if err != nil {
-			return err
+		var memberID int64
+		if err := tx.QueryRowContext(ctx, `SELECT id FROM members WHERE user_id = ?`, string(user)).Scan(&memberID); err != nil {
+			return formatError(err)
 		}
-		cur, err := findRegistration(ctx, tx, "r.event_id = ? AND r.member_id = ?", eventID, m.ID)
+		cur, err := currentRegistration(ctx, tx, eventID, memberID)
 		if err != nil {
 			return err
 		}
@@ -126,23 +126,66 @@ func (db *DB) Register(ctx context.Context, eventID int64, user commands.UserID,
 		if err != nil {
 			return err
 		}
+		out = &commands.Registration{EventID: eventID, UserID: user, Status: status,
+			CreatedAt: tx.now, UpdatedAt: tx.now, Event: ev}
+		if status == commands.RegWaitlisted {
+			out.Position = ev.Waitlisted + 1 // joins the back of the line
+		}
 		if cur == nil {
-			_, err = tx.ExecContext(ctx, `INSERT INTO registrations (event_id, member_id, status, queue_seq, created_at, updated_at)
+			res, err := tx.ExecContext(ctx, `INSERT INTO registrations (event_id, member_id, status, queue_seq, created_at, updated_at)
 				VALUES (?, ?, ?, (SELECT COALESCE(MAX(queue_seq), 0) + 1 FROM registrations WHERE event_id = ?), ?, ?)`,
-				eventID, m.ID, string(status), eventID, formatTime(tx.now), formatTime(tx.now))
+				eventID, memberID, string(status), eventID, formatTime(tx.now), formatTime(tx.now))
+			if err != nil {
+				return formatError(err)
+			}
+			if out.ID, err = res.LastInsertId(); err != nil {
+				return err
+			}
 		} else {
 			// Coming back after a cancellation: to the back of the line.
+			out.ID, out.CreatedAt = cur.ID, cur.CreatedAt
 			_, err = tx.ExecContext(ctx, `UPDATE registrations SET status = ?, late = 0, offer_expires_at = '', updated_at = ?,
 				queue_seq = (SELECT COALESCE(MAX(queue_seq), 0) + 1 FROM registrations WHERE event_id = ?) WHERE id = ?`,
 				string(status), formatTime(tx.now), eventID, cur.ID)
+			if err != nil {
+				return formatError(err)
+			}
 		}
-		if err != nil {
-			return formatError(err)
+		if notify != nil {
+			_, err = enqueueMessages(ctx, tx, notify(out))
 		}
-		out, err = findRegistration(ctx, tx, "r.event_id = ? AND r.member_id = ?", eventID, m.ID)
 		return err
 	})
 	return out, err
+}
+
+// currentRegistration reads a member's registration for an event, without
+// the joins of findRegistration: registering reads it on the hot path.
+// The waitlist position is counted only for someone waiting.
+func currentRegistration(ctx context.Context, tx *Tx, eventID, memberID int64) (*commands.Registration, error) {
+	var (
+		r       commands.Registration
+		status  string
+		seq     int64
+		created string
+	)
+	err := tx.QueryRowContext(ctx, `SELECT id, status, queue_seq, created_at FROM registrations WHERE event_id = ? AND member_id = ?`,
+		eventID, memberID).Scan(&r.ID, &status, &seq, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	r.EventID, r.Status = eventID, commands.RegistrationStatus(status)
+	if r.CreatedAt, err = parseTime(created); err != nil {
+		return nil, err
+	}
+	if r.Status == commands.RegWaitlisted {
+		err = tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM registrations WHERE event_id = ? AND status = 'waitlisted' AND queue_seq <= ?`,
+			eventID, seq).Scan(&r.Position)
+	}
+	return &r, err
 }
 
 // CancelRegistration cancels a registration and passes a freed seat on.
@@ -275,12 +318,11 @@ func promote(ctx context.Context, tx *Tx, ev *commands.Event, now time.Time, off
 	if ev.Status != commands.EventPublished || offer == nil {
 		return nil, nil
 	}
-	var taken int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM registrations WHERE event_id = ?
-		AND status IN ('registered', 'offered', 'attended', 'no_show')`, ev.ID).Scan(&taken); err != nil {
-		return nil, fmt.Errorf("count seats of event %d: %w", ev.ID, err)
+	ev, err := findEvent(ctx, tx, ev.ID) // fresh counts, inside this transaction
+	if err != nil {
+		return nil, err
 	}
-	free := ev.Capacity - taken
+	free := ev.SeatsLeft()
 	if free <= 0 {
 		return nil, nil
 	}

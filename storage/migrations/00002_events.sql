@@ -16,7 +16,14 @@ CREATE TABLE events (
     created_by    TEXT    NOT NULL,
     created_at    TEXT    NOT NULL,
     updated_at    TEXT    NOT NULL,
-    CHECK (ends_at > starts_at)
+    -- Counts of registrations by standing, kept by the triggers below so
+    -- a registration reads them instead of counting a growing table.
+    seats_taken   INTEGER NOT NULL DEFAULT 0, -- registered, attended, no_show
+    offered       INTEGER NOT NULL DEFAULT 0,
+    waitlisted    INTEGER NOT NULL DEFAULT 0,
+    CHECK (ends_at > starts_at),
+    -- The last guard against overbooking, whatever the code does.
+    CHECK (seats_taken + offered <= capacity)
 );
 CREATE INDEX events_upcoming ON events (status, ends_at);
 
@@ -36,6 +43,28 @@ CREATE TABLE registrations (
     UNIQUE (event_id, member_id)
 );
 CREATE INDEX registrations_line ON registrations (event_id, status, queue_seq);
+CREATE INDEX registrations_queue ON registrations (event_id, queue_seq);
+
+-- +goose StatementBegin
+CREATE TRIGGER registrations_count_insert AFTER INSERT ON registrations BEGIN
+    UPDATE events SET
+        seats_taken = seats_taken + (NEW.status IN ('registered', 'attended', 'no_show')),
+        offered     = offered + (NEW.status = 'offered'),
+        waitlisted  = waitlisted + (NEW.status = 'waitlisted')
+    WHERE id = NEW.event_id;
+END;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+CREATE TRIGGER registrations_count_update AFTER UPDATE OF status ON registrations BEGIN
+    UPDATE events SET
+        seats_taken = seats_taken - (OLD.status IN ('registered', 'attended', 'no_show'))
+                                  + (NEW.status IN ('registered', 'attended', 'no_show')),
+        offered     = offered - (OLD.status = 'offered') + (NEW.status = 'offered'),
+        waitlisted  = waitlisted - (OLD.status = 'waitlisted') + (NEW.status = 'waitlisted')
+    WHERE id = NEW.event_id;
+END;
+-- +goose StatementEnd
 CREATE INDEX registrations_member ON registrations (member_id, status);
 CREATE INDEX registrations_offers ON registrations (status, offer_expires_at) WHERE status = 'offered';
 
