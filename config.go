@@ -53,6 +53,8 @@ type Config struct {
 	PublicURL string
 	// Reminders are how long before an event its reminders go out.
 	Reminders []time.Duration
+	// OfferWindow is how long a freed seat is held for the next in line.
+	OfferWindow time.Duration
 
 	problems []error
 }
@@ -68,6 +70,7 @@ func DefaultConfig() Config {
 		LogLevel:    slog.LevelInfo,
 		OutboxRate:  10,
 		Reminders:   []time.Duration{7 * 24 * time.Hour, 24 * time.Hour},
+		OfferWindow: 24 * time.Hour,
 	}
 }
 
@@ -117,6 +120,7 @@ Variables d'environnement :
   CERCLE_OUTBOX_RATE     messages envoyés par seconde au plus, tout l'espace de travail (défaut 10)
   CERCLE_PUBLIC_URL      adresse publique du serveur HTTP, pour les liens d'abonnement d'agenda (/ical/…)
   CERCLE_REMINDERS       délais des rappels avant un événement (défaut 168h,24h : J-7 et J-1)
+  CERCLE_OFFER_HOURS     durée en heures d'une place proposée à la liste d'attente (défaut 24, moins quand l'événement approche)
   LOG_LEVEL              debug, info (défaut), warn ou error
 
 Options (elles priment sur l'environnement) :
@@ -141,6 +145,7 @@ func (c *Config) Parse(args []string, getenv func(string) string, stderr io.Writ
 	tz, lang, admins, level := getenv("CERCLE_TZ"), getenv("CERCLE_LANG"), getenv("CERCLE_ADMINS"), getenv("LOG_LEVEL")
 	rate := getenv("CERCLE_OUTBOX_RATE")
 	reminders := getenv("CERCLE_REMINDERS")
+	offerHours := getenv("CERCLE_OFFER_HOURS")
 	str("CERCLE_PUBLIC_URL", &c.PublicURL)
 
 	fs := flag.NewFlagSet("cercle", flag.ContinueOnError)
@@ -200,6 +205,14 @@ func (c *Config) Parse(args []string, getenv func(string) string, stderr io.Writ
 			c.problem("CERCLE_OUTBOX_RATE=%q : un nombre de messages par seconde entre 0 et 1000", rate)
 		} else {
 			c.OutboxRate = r
+		}
+	}
+	if offerHours != "" {
+		h, err := strconv.Atoi(strings.TrimSpace(offerHours))
+		if err != nil || h < 1 || h > 24*14 {
+			c.problem("CERCLE_OFFER_HOURS=%q : un nombre d'heures entre 1 et 336", offerHours)
+		} else {
+			c.OfferWindow = time.Duration(h) * time.Hour
 		}
 	}
 	if reminders != "" {

@@ -160,6 +160,7 @@ func (m *Main) newService(db *storage.DB) *commands.Service {
 	service.Calendar = calendar.New(m.Config.Zone)
 	service.PublicURL = m.Config.PublicURL
 	service.ReminderOffsets = m.Config.Reminders
+	service.OfferPolicy = commands.DefaultOfferPolicy(m.Config.OfferWindow)
 	return service
 }
 

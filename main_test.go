@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +16,8 @@ import (
 
 	"cercle/bot"
 	"cercle/bot/slackfake"
+	"cercle/commands"
+	"cercle/storage"
 )
 
 // env returns a getenv over a map, so tests never read the machine's.
@@ -187,4 +191,115 @@ func get(t *testing.T, req *http.Request) (*http.Response, string) {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp, string(b)
+}
+
+func TestCalendarFeedOverHTTP(t *testing.T) {
+	fake := slackfake.Start()
+	defer fake.Stop()
+	const secret = "s3cr3t"
+	m := NewMain()
+	m.Stderr = io.Discard
+	ready := make(chan string, 1)
+	m.Ready = func(addr string) { ready <- addr }
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	dbPath := filepath.Join(t.TempDir(), "c.db")
+	done := make(chan error, 1)
+	go func() {
+		done <- m.Run(ctx, nil, env(map[string]string{
+			"SLACK_BOT_TOKEN": "xoxb-x", "SLACK_SIGNING_SECRET": secret, "SLACK_API_URL": fake.APIURL(),
+			"CERCLE_DB": dbPath, "CERCLE_HTTP_ADDR": "127.0.0.1:0", "CERCLE_PUBLIC_URL": "https://cercle.example.org",
+			"CERCLE_ADMINS": "UFAC",
+		}))
+	}()
+	var addr string
+	select {
+	case addr = <-ready:
+	case err := <-done:
+		t.Fatalf("stopped: %v", err)
+	}
+	slash := func(user, text string) string {
+		t.Helper()
+		body := []byte(url.Values{"user_id": {user}, "team_id": {"T1"}, "channel_id": {"C1"}, "command": {"/cercle"},
+			"text": {text}, "response_url": {fake.ResponseURL(user)}, "trigger_id": {"t"}}.Encode())
+		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/slack/events", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		bot.SignRequest(req.Header, secret, time.Now(), body)
+		_, out := get(t, req)
+		return out
+	}
+	// An admin is a facilitator too: create and publish through the store
+	// the form would fill, then register through Slack.
+	db, err := storage.Open(ctx, dbPath, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now().Add(10 * 24 * time.Hour)
+	ev := &commands.Event{Kind: commands.KindVisit, Title: "Visite de Gesnord", Place: "Courrières", Start: start,
+		End: start.Add(2 * time.Hour), CancelCutoff: start.Add(-48 * time.Hour), Capacity: 10, CreatedBy: "UFAC"}
+	if err := db.CreateEvent(ctx, ev); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if out := slash("UFAC", fmt.Sprintf("evenement publier %d", ev.ID)); !strings.Contains(out, "publié") {
+		t.Fatalf("publish: %s", out)
+	}
+	if out := slash("U1", fmt.Sprintf("inscrire %d", ev.ID)); !strings.Contains(out, "inscrit") {
+		t.Fatalf("register: %s", out)
+	}
+	out := slash("U1", "agenda lien")
+	feed := regexp.MustCompile(`https://cercle\.example\.org(/ical/[a-z0-9]+\.ics)`).FindStringSubmatch(out)
+	if feed == nil {
+		t.Fatalf("agenda lien: %s", out)
+	}
+	req, _ := http.NewRequest(http.MethodGet, "http://"+addr+feed[1], nil)
+	resp, ics := get(t, req)
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/calendar; charset=utf-8" ||
+		!strings.Contains(ics, "SUMMARY:Visite de Gesnord") || !strings.Contains(ics, "BEGIN:VTIMEZONE") {
+		t.Fatalf("feed: %d %s", resp.StatusCode, ics)
+	}
+	// Revoking the link kills the old one.
+	slash("U1", "agenda nouveau-lien")
+	if resp, _ := get(t, req); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("old feed after revocation: %d", resp.StatusCode)
+	}
+	req, _ = http.NewRequest(http.MethodGet, "http://"+addr+"/ical/notatoken.ics", nil)
+	if resp, _ := get(t, req); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown token: %d", resp.StatusCode)
+	}
+}
+
+func TestConsoleEventFlow(t *testing.T) {
+	var out lockedBuffer
+	m := NewMain()
+	m.Stdin = strings.NewReader(strings.Join([]string{
+		":as claire",
+		"/cercle evenement nouveau",
+		"Plénière de printemps", "plenary", "Témoignages de membres", "CCI Grand Lille",
+		"2099-03-18 18:30", "2099-03-18 18:00", "1", "", "", // the end comes before the start
+		"2099-03-18 21:30", // so the end is asked again
+		"/cercle evenement publier 1",
+		":as marc", "/cercle inscrire 1",
+		":as nadia", "/cercle inscrire 1", "/cercle agenda",
+	}, "\n") + "\n")
+	m.Stdout, m.Stderr = &out, io.Discard
+	vars := map[string]string{"CERCLE_DB": filepath.Join(t.TempDir(), "c.db"), "CERCLE_HTTP_ADDR": "127.0.0.1:0"}
+	if err := m.Run(context.Background(), []string{"--demo"}, env(vars)); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	for _, want := range []string{
+		"La fin doit venir après le début",
+		"Événement créé",
+		"est publié",
+		"vous êtes inscrit à « Plénière de printemps », mercredi 18 mars 2099 à 18h30",
+		"message direct à @marc",
+		"📎 cercle-1.ics",
+		"liste d'attente, en position 1",
+		"liste d'attente (position 1)",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("console lacks %q\n%s", want, got)
+		}
+	}
 }

@@ -11,10 +11,10 @@ import (
 	"cercle/i18n"
 )
 
-// defaultOfferPolicy holds a freed seat for 24 hours, less as the event
-// nears (a quarter of the time left), and offers nothing in the last hour:
+// DefaultOfferPolicy holds a freed seat for window (24 hours unless
+// configured), less as the event nears (a quarter of the time left), and offers nothing in the last hour:
 // nobody could act on it.
-func defaultOfferPolicy(window time.Duration) OfferPolicy {
+func DefaultOfferPolicy(window time.Duration) OfferPolicy {
 	return func(ev *Event, now time.Time) time.Time {
 		left := ev.Start.Sub(now)
 		if left < time.Hour {
@@ -147,7 +147,7 @@ func (s *Service) offerPolicy() OfferPolicy {
 	if s.OfferPolicy != nil {
 		return s.OfferPolicy
 	}
-	return defaultOfferPolicy(24 * time.Hour)
+	return DefaultOfferPolicy(24 * time.Hour)
 }
 
 // enqueueOffers sends each offer by DM with its Accept and Decline

@@ -217,7 +217,7 @@ func (c *Console) askField(ctx context.Context, f commands.Field, current string
 	switch f.Kind {
 	case commands.FieldDateTime:
 		// Slack's picker sends Unix seconds; here dates are typed.
-		if n, err := strconv.ParseInt(current, 10, 64); err == nil {
+		if n, err := strconv.ParseInt(current, 10, 64); err == nil && n > 946684800 {
 			shown = time.Unix(n, 0).In(i18n.Paris()).Format("2006-01-02 15:04")
 		}
 	case commands.FieldCheckboxes:
