@@ -55,6 +55,9 @@ type Config struct {
 	Reminders []time.Duration
 	// OfferWindow is how long a freed seat is held for the next in line.
 	OfferWindow time.Duration
+	// AnnounceChannel is the Slack channel id announcements go to; empty
+	// means a DM to every member.
+	AnnounceChannel string
 
 	problems []error
 }
@@ -120,6 +123,7 @@ Variables d'environnement :
   CERCLE_OUTBOX_RATE     messages envoyés par seconde au plus, tout l'espace de travail (défaut 10)
   CERCLE_PUBLIC_URL      adresse publique du serveur HTTP, pour les liens d'abonnement d'agenda (/ical/…)
   CERCLE_REMINDERS       délais des rappels avant un événement (défaut 168h,24h : J-7 et J-1)
+  CERCLE_ANNOUNCE_CHANNEL identifiant du canal des annonces (C0123…) ; absent : annonces en message direct à chacun
   CERCLE_OFFER_HOURS     durée en heures d'une place proposée à la liste d'attente (défaut 24, moins quand l'événement approche)
   LOG_LEVEL              debug, info (défaut), warn ou error
 
@@ -147,6 +151,7 @@ func (c *Config) Parse(args []string, getenv func(string) string, stderr io.Writ
 	reminders := getenv("CERCLE_REMINDERS")
 	offerHours := getenv("CERCLE_OFFER_HOURS")
 	str("CERCLE_PUBLIC_URL", &c.PublicURL)
+	str("CERCLE_ANNOUNCE_CHANNEL", &c.AnnounceChannel)
 
 	fs := flag.NewFlagSet("cercle", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -267,6 +272,11 @@ func (c *Config) Validate() error {
 		} else if !strings.HasSuffix(c.SlackAPIURL, "/") {
 			// slack-go appends the method name directly.
 			c.SlackAPIURL += "/"
+		}
+	}
+	if c.AnnounceChannel != "" {
+		if _, ok := commands.ParseMention(c.AnnounceChannel); !ok {
+			add("CERCLE_ANNOUNCE_CHANNEL=%q n'est pas un identifiant de canal (C0123…)", c.AnnounceChannel)
 		}
 	}
 	if c.PublicURL != "" {

@@ -136,7 +136,8 @@ func (m *Main) runJob(ctx context.Context, name string) error {
 	}
 	defer db.Close()
 	service := m.newService(db)
-	outbox := commands.NewOutbox(db, m.notifier(), m.logger.With("component", "outbox"))
+	service.Notifier = m.notifier()
+	outbox := commands.NewOutbox(db, service.Notifier, m.logger.With("component", "outbox"))
 	sched, err := m.scheduler(service, outbox)
 	if err != nil {
 		return err
@@ -161,6 +162,7 @@ func (m *Main) newService(db *storage.DB) *commands.Service {
 	service.PublicURL = m.Config.PublicURL
 	service.ReminderOffsets = m.Config.Reminders
 	service.OfferPolicy = commands.DefaultOfferPolicy(m.Config.OfferWindow)
+	service.AnnounceChannel = commands.ChannelID(m.Config.AnnounceChannel)
 	return service
 }
 
@@ -244,6 +246,7 @@ func (m *Main) serve(ctx context.Context) error {
 	} else {
 		notifier = slackBot.Notifier()
 	}
+	service.Notifier = notifier
 	outbox := commands.NewOutbox(db, notifier, m.logger.With("component", "outbox"))
 	outbox.Rate = m.Config.OutboxRate
 	service.OnEnqueue = outbox.Wake

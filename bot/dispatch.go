@@ -139,7 +139,7 @@ func (b *Bot) deliverActionResult(ctx context.Context, resp *commands.Response, 
 	case responseURL != "":
 		b.respond(ctx, responseURL, resp)
 	default:
-		if err := b.Notifier().Notify(ctx, commands.Recipient{User: u.ID}, resp); err != nil {
+		if _, err := b.Notifier().Notify(ctx, commands.Recipient{User: u.ID}, resp); err != nil {
 			b.logger.Warn("reply to home action not delivered", "slack_user", u.ID, "err", err)
 		}
 	}

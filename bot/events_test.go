@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"regexp"
@@ -165,4 +166,59 @@ func TestEventLifeOverSlack(t *testing.T) {
 	if ack := h.slash(t, "UFAC", "inscrits 1"); !strings.Contains(ack.raw, "Absents (1)") || !strings.Contains(ack.raw, "1 absence") {
 		t.Fatalf("after roll call: %s", ack.raw)
 	}
+}
+
+func TestAnnouncementsStayCurrent(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	h.service.Notifier = h.bot.Notifier()
+	if _, err := h.service.EnsureMember(ctx, commands.User{ID: "UFAC", Name: "Claire"}, commands.RoleFacilitator); err != nil {
+		t.Fatal(err)
+	}
+	h.slash(t, "U1", "aide") // two more members to broadcast to
+	h.slash(t, "U2", "aide")
+	start := time.Now().Add(20 * 24 * time.Hour)
+	ev := &commands.Event{Kind: commands.KindTraining, Title: "Formation achats groupés", Start: start, End: start.Add(time.Hour),
+		CancelCutoff: start.Add(-48 * time.Hour), Capacity: 1, Status: commands.EventPublished, CreatedBy: "UFAC"}
+	if err := h.db.CreateEvent(ctx, ev); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("DirectMessagesWithProgress", func(t *testing.T) {
+		if ack := h.slash(t, "UFAC", fmt.Sprintf("annoncer %d", ev.ID)); !strings.Contains(ack.raw, "envoyée à 0 / 3 membres") {
+			t.Fatalf("announce: %s", ack.raw)
+		}
+		h.slash(t, "UFAC", fmt.Sprintf("annoncer %d", ev.ID)) // twice: nobody gets it twice
+		h.flush(t)
+		if dms := h.postedTo("D1"); len(dms) != 1 || !strings.Contains(dms[0], "Nouvelle journée de formation") {
+			t.Fatalf("member DM: %v", dms)
+		}
+		if err := h.service.SendReminders(ctx); err != nil {
+			t.Fatal(err)
+		}
+		updates := h.slack.Calls("chat.update")
+		if len(updates) != 1 || !strings.Contains(updates[0].Form.Get("blocks"), "envoyée à 3 / 3 membres") {
+			t.Fatalf("progress update: %+v", updates)
+		}
+	})
+	t.Run("ChannelPostWithSeatCount", func(t *testing.T) {
+		h.service.AnnounceChannel = "CANN"
+		h.slash(t, "UFAC", fmt.Sprintf("annoncer %d", ev.ID))
+		h.flush(t)
+		posts := h.postedTo("CANN")
+		if len(posts) != 1 || !strings.Contains(posts[0], "1 place libre sur 1") {
+			t.Fatalf("channel post: %v", posts)
+		}
+		before := len(h.slack.Calls("chat.update"))
+		h.slash(t, "U1", fmt.Sprintf("inscrire %d", ev.ID))
+		for range 2 { // the second scan has nothing new to show
+			if err := h.service.SendReminders(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		updates := h.slack.Calls("chat.update")[before:]
+		if len(updates) != 1 || updates[0].Form.Get("channel") != "CANN" || !strings.Contains(unescapeJSON(updates[0].Form.Get("blocks")), "complet") {
+			t.Fatalf("seat count update: %+v", updates)
+		}
+	})
 }

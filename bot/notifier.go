@@ -37,16 +37,17 @@ func NewNotifier(api *slack.Client) *Notifier {
 }
 
 // Notify posts r to the recipient. Its errors are *commands.DeliveryError.
-func (n *Notifier) Notify(ctx context.Context, to commands.Recipient, r *commands.Response) error {
+func (n *Notifier) Notify(ctx context.Context, to commands.Recipient, r *commands.Response) (commands.MessageRef, error) {
 	channel := string(to.Channel)
 	if to.User != "" {
 		var err error
 		if channel, err = n.dmChannel(ctx, to.User); err != nil {
-			return deliveryError(err)
+			return commands.MessageRef{}, deliveryError(err)
 		}
 	}
-	if _, _, err := n.api.PostMessageContext(ctx, channel, msgOptions(r)...); err != nil {
-		return deliveryError(err)
+	posted, ts, err := n.api.PostMessageContext(ctx, channel, msgOptions(r)...)
+	if err != nil {
+		return commands.MessageRef{}, deliveryError(err)
 	}
 	// Files follow the message. A retry after a failed upload posts the
 	// message again: rare, and better than a confirmation without its .ics.
@@ -59,8 +60,16 @@ func (n *Notifier) Notify(ctx context.Context, to commands.Recipient, r *command
 			FileSize: len(f.Content),
 		})
 		if err != nil {
-			return deliveryError(err)
+			return commands.MessageRef{}, deliveryError(err)
 		}
+	}
+	return commands.MessageRef{Channel: posted, TS: ts}, nil
+}
+
+// Update replaces a posted message with chat.update.
+func (n *Notifier) Update(ctx context.Context, ref commands.MessageRef, r *commands.Response) error {
+	if _, _, _, err := n.api.UpdateMessageContext(ctx, ref.Channel, ref.TS, msgOptions(r)...); err != nil {
+		return deliveryError(err)
 	}
 	return nil
 }

@@ -392,23 +392,49 @@ func (s *Service) announce(ctx context.Context, c *Call) (*Response, error) {
 	if !ev.Start.After(s.Now()) {
 		return nil, Errorf(EINVALID, "event.error.started")
 	}
+	if s.AnnounceChannel != "" {
+		p := s.printer(nil)
+		err := s.enqueue(ctx, &OutboxMessage{
+			DedupeKey: fmt.Sprintf("announce-channel:%d:%s", ev.ID, s.AnnounceChannel),
+			To:        Recipient{Channel: s.AnnounceChannel},
+			Track:     fmt.Sprintf("announce:%d", ev.ID),
+			Message:   s.announcement(ev, p),
+		})
+		if err != nil {
+			return nil, err
+		}
+		return textResponse(c.P.T("announce.channel", ev.Title)), nil
+	}
 	members, err := s.Store.ListMembers(ctx)
 	if err != nil {
 		return nil, err
 	}
-	msgs := make([]*OutboxMessage, 0, len(members))
+	msgs := make([]*OutboxMessage, 0, len(members)+1)
 	for _, m := range members {
 		p := s.printer(m)
 		msgs = append(msgs, &OutboxMessage{
 			DedupeKey: fmt.Sprintf("announce:%d:%s", ev.ID, m.UserID),
 			To:        Recipient{User: m.UserID},
-			Message:   Response{Title: p.T("announce.title", eventKindName(p, ev.Kind)), Sections: withDescription(ev, eventSection(ev, p, true))},
+			Message:   s.announcement(ev, p),
 		})
 	}
+	// The facilitator gets a DM that the due scan keeps current until the
+	// broadcast is done.
+	msgs = append(msgs, &OutboxMessage{
+		DedupeKey: fmt.Sprintf("progress:%d:%s", ev.ID, c.Member.UserID),
+		To:        Recipient{User: c.Member.UserID},
+		Track:     fmt.Sprintf("progress:%d:%s", ev.ID, c.Member.UserID),
+		Message:   *textResponse(c.P.T("announce.progress", ev.Title, 0, len(members))),
+	})
 	if err := s.enqueue(ctx, msgs...); err != nil {
 		return nil, err
 	}
 	return s.announceProgress(ctx, c.P, ev)
+}
+
+// announcement is the message announcing ev, with its current seats.
+func (s *Service) announcement(ev *Event, p *i18n.Printer) Response {
+	return Response{Title: p.T("announce.title", eventKindName(p, ev.Kind)), Sections: withDescription(ev, eventSection(ev, p, true))}
 }
 
 // announceProgress says how far the broadcast of ev has gone.
@@ -674,4 +700,73 @@ func withDescription(ev *Event, sec Section) []Section {
 		return []Section{sec}
 	}
 	return []Section{sec, Paragraph(Text(ev.Description))}
+}
+
+// RefreshPostedMessages keeps posted messages current: a channel
+// announcement's seat count and a broadcast's progress. It runs from the
+// due scan, so updates are debounced to one a minute per message, and a
+// message is updated only when what it shows has changed.
+func (s *Service) RefreshPostedMessages(ctx context.Context) error {
+	if s.Notifier == nil {
+		return nil
+	}
+	tracked, err := s.Store.FindTrackedMessages(ctx, "")
+	if err != nil {
+		return err
+	}
+	for _, t := range tracked {
+		msg, shown, err := s.trackedContent(ctx, t.Key)
+		if err != nil {
+			return err
+		}
+		if msg == nil || shown == t.Shown {
+			continue
+		}
+		if err := s.Notifier.Update(ctx, t.Ref, msg); err != nil {
+			s.Logger.Warn("posted message not updated", "track", t.Key, "err", err)
+			continue
+		}
+		if err := s.Store.SetTrackedShown(ctx, t.Key, shown); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// trackedContent is what a tracked message should show now, with a
+// fingerprint of it; nil when it is to be left alone.
+func (s *Service) trackedContent(ctx context.Context, key string) (*Response, string, error) {
+	kind, rest, _ := strings.Cut(key, ":")
+	idText, user, _ := strings.Cut(rest, ":")
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if err != nil {
+		return nil, "", nil
+	}
+	ev, err := s.Store.FindEventByID(ctx, id)
+	if err != nil {
+		return nil, "", err
+	}
+	switch kind {
+	case "announce":
+		if !ev.End.After(s.Now()) {
+			return nil, "", nil // over: the last count stays
+		}
+		p := s.printer(nil)
+		msg := s.announcement(ev, p)
+		if ev.Status == EventCancelled {
+			msg = *textResponse(p.T("event.cancelled.text", ev.Title, p.DateTime(ev.Start)))
+		}
+		return &msg, fmt.Sprintf("%s/%d/%d/%d/%d", ev.Status, ev.Sequence, ev.Registered, ev.Offered, ev.Waitlisted), nil
+	case "progress":
+		sent, total, err := s.Store.CountMessages(ctx, fmt.Sprintf("announce:%d:", id))
+		if err != nil {
+			return nil, "", err
+		}
+		m, err := s.Store.FindMemberByUserID(ctx, UserID(user))
+		if err != nil {
+			return nil, "", err
+		}
+		return textResponse(s.printer(m).T("announce.progress", ev.Title, sent, total)), fmt.Sprintf("%d/%d", sent, total), nil
+	}
+	return nil, "", nil
 }

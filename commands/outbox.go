@@ -39,6 +39,9 @@ type OutboxMessage struct {
 	DueAt     time.Time
 	SentAt    time.Time
 	LastError string
+	// Track, when set, names the message for later updates: where it
+	// lands is recorded under this key.
+	Track string
 }
 
 // DeliveryError is a Notifier's failure, saying whether a retry may help.
@@ -218,11 +221,11 @@ func (o *Outbox) pace(ctx context.Context) error {
 // only when the outcome could not be recorded.
 func (o *Outbox) deliver(ctx context.Context, m *OutboxMessage) (bool, error) {
 	sendCtx, cancel := context.WithTimeout(ctx, o.SendTimeout)
-	err := o.Notifier.Notify(sendCtx, m.To, &m.Message)
+	ref, err := o.Notifier.Notify(sendCtx, m.To, &m.Message)
 	cancel()
 	o.lastSent[m.To] = o.Now()
 	if err == nil {
-		if err := o.Store.MarkMessageSent(context.WithoutCancel(ctx), m.ID, o.Now()); err != nil {
+		if err := o.Store.MarkMessageSent(context.WithoutCancel(ctx), m.ID, o.Now(), ref); err != nil {
 			return false, fmt.Errorf("mark message %d sent: %w", m.ID, err)
 		}
 		return true, nil

@@ -31,7 +31,10 @@ func (s *Service) SendReminders(ctx context.Context) error {
 	if err := s.enqueueOffers(ctx, pending); err != nil {
 		return err
 	}
-	return s.queueReminders(ctx, now)
+	if err := s.queueReminders(ctx, now); err != nil {
+		return err
+	}
+	return s.RefreshPostedMessages(ctx)
 }
 
 // queueReminders queues, for each confirmed registrant of an event still

@@ -24,6 +24,12 @@ type Service struct {
 	Logger    *slog.Logger
 	Metrics   Metrics  // nil: nothing is measured
 	Calendar  Calendar // nil: no .ics files
+	// Notifier updates messages already posted (announcement seat counts,
+	// broadcast progress); nil leaves them as posted.
+	Notifier Notifier
+	// AnnounceChannel, when set, is where /cercle annoncer posts instead
+	// of a DM to every member.
+	AnnounceChannel ChannelID
 	// OfferPolicy says how long a freed seat is held; nil means 24 hours,
 	// less as the event nears.
 	OfferPolicy OfferPolicy

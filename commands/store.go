@@ -102,8 +102,14 @@ type OutboxStore interface {
 	// NextDueTime returns when the earliest pending message is due, or the
 	// zero time if nothing is pending.
 	NextDueTime(ctx context.Context) (time.Time, error)
-	// MarkMessageSent records a delivery. A sent message is never due again.
-	MarkMessageSent(ctx context.Context, id int64, at time.Time) error
+	// MarkMessageSent records a delivery, and where it landed for a message
+	// with a Track key. A sent message is never due again.
+	MarkMessageSent(ctx context.Context, id int64, at time.Time, ref MessageRef) error
+	// FindTrackedMessages returns the tracked messages whose key starts
+	// with prefix.
+	FindTrackedMessages(ctx context.Context, prefix string) ([]*TrackedMessage, error)
+	// SetTrackedShown records what a tracked message now shows.
+	SetTrackedShown(ctx context.Context, key, shown string) error
 	// MarkMessageFailed records a failed attempt: the message is due again
 	// at retryAt, or given up for good when retryAt is zero.
 	MarkMessageFailed(ctx context.Context, id int64, retryAt time.Time, reason string) error
@@ -115,9 +121,26 @@ type OutboxStore interface {
 }
 
 // Notifier delivers a message to a member (as a direct message) or to a
-// channel. It returns a *DeliveryError to say whether and when to retry.
+// channel. Its errors are *DeliveryError, saying whether and when to retry.
 type Notifier interface {
-	Notify(ctx context.Context, to Recipient, r *Response) error
+	// Notify posts r and returns where it landed, for later updates.
+	Notify(ctx context.Context, to Recipient, r *Response) (MessageRef, error)
+	// Update replaces a message posted earlier.
+	Update(ctx context.Context, ref MessageRef, r *Response) error
+}
+
+// MessageRef locates a posted message (Slack: channel id and timestamp).
+type MessageRef struct {
+	Channel string
+	TS      string
+}
+
+// TrackedMessage is a posted message the bot keeps current, such as a
+// channel announcement's seat count.
+type TrackedMessage struct {
+	Key   string // such as "announce:12"
+	Ref   MessageRef
+	Shown string // a fingerprint of what it shows, to skip needless updates
 }
 
 // Directory looks up what the chat workspace knows of a person.

@@ -80,11 +80,17 @@ type Notifier struct{ Out io.Writer }
 var _ commands.Notifier = Notifier{}
 
 // Notify prints r with its recipient.
-func (n Notifier) Notify(_ context.Context, to commands.Recipient, r *commands.Response) error {
+func (n Notifier) Notify(_ context.Context, to commands.Recipient, r *commands.Response) (commands.MessageRef, error) {
 	where := "#" + string(to.Channel)
 	if to.User != "" {
 		where = "message direct à @" + string(to.User)
 	}
 	_, err := fmt.Fprintf(n.Out, "\n📨 [%s]\n%s\n", where, Render(r))
+	return commands.MessageRef{Channel: where, TS: "console"}, err
+}
+
+// Update prints the new version of a message posted earlier.
+func (n Notifier) Update(_ context.Context, ref commands.MessageRef, r *commands.Response) error {
+	_, err := fmt.Fprintf(n.Out, "\n✏️  [mise à jour, %s]\n%s\n", ref.Channel, Render(r))
 	return err
 }

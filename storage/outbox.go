@@ -41,9 +41,9 @@ func enqueueMessages(ctx context.Context, tx *Tx, msgs []*commands.OutboxMessage
 		if due.IsZero() {
 			due = tx.now
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO outbox (dedupe_key, recipient, message, due_at, created_at)
-			VALUES (?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
-			m.DedupeKey, m.To.String(), string(body), formatTime(due), formatTime(tx.now))
+		res, err := tx.ExecContext(ctx, `INSERT INTO outbox (dedupe_key, recipient, message, due_at, created_at, track)
+			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
+			m.DedupeKey, m.To.String(), string(body), formatTime(due), formatTime(tx.now), m.Track)
 		if err != nil {
 			return 0, fmt.Errorf("enqueue %s: %w", m.DedupeKey, err)
 		}
@@ -57,7 +57,7 @@ func enqueueMessages(ctx context.Context, tx *Tx, msgs []*commands.OutboxMessage
 // DueMessages returns pending messages due at or before now, oldest first.
 func (db *DB) DueMessages(ctx context.Context, now time.Time, limit int) ([]*commands.OutboxMessage, error) {
 	rows, err := db.read.QueryContext(ctx,
-		`SELECT id, dedupe_key, recipient, message, attempts, due_at, created_at FROM outbox
+		`SELECT id, dedupe_key, recipient, message, attempts, due_at, created_at, track FROM outbox
 		 WHERE status = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?`, formatTime(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("due messages: %w", err)
@@ -72,7 +72,7 @@ func (db *DB) DueMessages(ctx context.Context, now time.Time, limit int) ([]*com
 			m                      commands.OutboxMessage
 			to, body, due, created string
 		)
-		if err := rows.Scan(&m.ID, &m.DedupeKey, &to, &body, &m.Attempts, &due, &created); err != nil {
+		if err := rows.Scan(&m.ID, &m.DedupeKey, &to, &body, &m.Attempts, &due, &created, &m.Track); err != nil {
 			return nil, err
 		}
 		m.To, err = parseRecipient(to)
@@ -126,12 +126,48 @@ func (db *DB) NextDueTime(ctx context.Context) (time.Time, error) {
 	return parseTime(due.String)
 }
 
-// MarkMessageSent records a delivery; only a pending message changes.
-func (db *DB) MarkMessageSent(ctx context.Context, id int64, at time.Time) error {
+// MarkMessageSent records a delivery; only a pending message changes. A
+// tracked message's landing place is recorded in the same transaction.
+func (db *DB) MarkMessageSent(ctx context.Context, id int64, at time.Time, ref commands.MessageRef) error {
 	return db.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		_, err := tx.ExecContext(ctx,
 			`UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = '' WHERE id = ? AND status = 'pending'`,
 			formatTime(at), id)
+		if err != nil || ref.TS == "" {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO tracked_messages (track, channel, ts, updated_at)
+			SELECT track, ?, ?, ? FROM outbox WHERE id = ? AND track <> ''
+			ON CONFLICT (track) DO UPDATE SET channel = excluded.channel, ts = excluded.ts, shown = ''`,
+			ref.Channel, ref.TS, formatTime(at), id)
+		return err
+	})
+}
+
+// FindTrackedMessages returns the tracked messages whose key starts with prefix.
+func (db *DB) FindTrackedMessages(ctx context.Context, prefix string) ([]*commands.TrackedMessage, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT track, channel, ts, shown FROM tracked_messages
+		WHERE track >= ? AND track < ? ORDER BY track`, prefix, prefix+"\U0010FFFF")
+	if err != nil {
+		return nil, fmt.Errorf("find tracked messages: %w", err)
+	}
+	defer rows.Close()
+	var out []*commands.TrackedMessage
+	for rows.Next() {
+		var t commands.TrackedMessage
+		if err := rows.Scan(&t.Key, &t.Ref.Channel, &t.Ref.TS, &t.Shown); err != nil {
+			return nil, err
+		}
+		out = append(out, &t)
+	}
+	return out, rows.Err()
+}
+
+// SetTrackedShown records what a tracked message now shows.
+func (db *DB) SetTrackedShown(ctx context.Context, key, shown string) error {
+	return db.inTx(ctx, func(ctx context.Context, tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE tracked_messages SET shown = ?, updated_at = ? WHERE track = ?`,
+			shown, formatTime(tx.now), key)
 		return err
 	})
 }

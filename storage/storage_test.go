@@ -122,7 +122,7 @@ func TestOutboxStore(t *testing.T) {
 	if err != nil || len(due) != 2 || due[0].Message.Title != "Plénière <!channel>" || due[0].To.Channel != "C1" {
 		t.Fatalf("due = %+v, %v", due, err)
 	}
-	if err := db.MarkMessageSent(ctx, due[0].ID, now); err != nil {
+	if err := db.MarkMessageSent(ctx, due[0].ID, now, commands.MessageRef{}); err != nil {
 		t.Fatal(err)
 	}
 	retry := now.Add(time.Minute)

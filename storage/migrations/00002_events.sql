@@ -77,11 +77,24 @@ CREATE TABLE calendar_tokens (
 
 CREATE INDEX processed_events_received ON processed_events (received_at);
 
+-- Messages kept current after they are posted (a channel announcement's
+-- seat count, a broadcast's progress): where they landed, what they show.
+ALTER TABLE outbox ADD COLUMN track TEXT NOT NULL DEFAULT '';
+CREATE TABLE tracked_messages (
+    track      TEXT PRIMARY KEY,
+    channel    TEXT NOT NULL,
+    ts         TEXT NOT NULL,
+    shown      TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL
+) WITHOUT ROWID;
+
 -- A language the member picked with /cercle langue wins over Slack's locale.
 ALTER TABLE members ADD COLUMN lang_chosen INTEGER NOT NULL DEFAULT 0;
 
 -- +goose Down
 ALTER TABLE members DROP COLUMN lang_chosen;
+DROP TABLE tracked_messages;
+ALTER TABLE outbox DROP COLUMN track;
 DROP INDEX processed_events_received;
 DROP TABLE calendar_tokens;
 DROP TABLE registrations;
