@@ -132,7 +132,7 @@ func TestEventLifeOverSlack(t *testing.T) {
 	h.slash(t, "UFAC", "inscrits 1 csv")
 	h.flush(t)
 	csv := h.slack.Uploads()["inscrits-1.csv"]
-	if !strings.Contains(csv, "\uFEFFMembre;Entreprise;Statut") || !strings.Contains(csv, "Membre U2;;inscrit") {
+	if !strings.Contains(csv, "\uFEFFMembre;Entreprise;Rôle;Statut") || !strings.Contains(csv, "Membre U2;;membre;inscrit") {
 		t.Fatalf("csv: %q", csv)
 	}
 
@@ -157,7 +157,7 @@ func TestEventLifeOverSlack(t *testing.T) {
 	code, out = h.interact(t, map[string]any{
 		"type": "view_submission", "team": map[string]any{"id": "T1"}, "user": map[string]any{"id": "UFAC"},
 		"view": map[string]any{"id": "V2", "callback_id": "rollcall", "private_metadata": view.PrivateMetadata, "state": map[string]any{"values": map[string]any{
-			"attended": map[string]any{"value": map[string]any{"type": "checkboxes", "selected_options": []map[string]any{}}},
+			"attended_1": map[string]any{"value": map[string]any{"type": "checkboxes", "selected_options": []map[string]any{}}},
 		}}},
 	})
 	if code != 200 || !strings.Contains(string(out), "Appel enregistr") {

@@ -231,6 +231,7 @@ type Registration struct {
 	EventID    int64
 	UserID     UserID
 	MemberName string
+	MemberRole Role
 	Company    string
 	Status     RegistrationStatus
 	// Late marks a cancellation made after the event's cut-off.

@@ -199,13 +199,16 @@ func (s *Service) eventCmd(ctx context.Context, c *Call) (*Response, error) {
 		}
 		return &Response{Form: s.eventForm(ev, c.P)}, nil
 	case "publier", "publish":
+		if ev.Status == EventCancelled {
+			return nil, Errorf(EINVALID, "event.error.cancelled")
+		}
 		if ev.Status != EventDraft {
 			return nil, Errorf(ECONFLICT, "event.error.not_draft")
 		}
 		if !ev.Start.After(s.Now()) {
 			return nil, Errorf(EINVALID, "event.error.started")
 		}
-		if _, err := s.Store.SetEventStatus(ctx, id, EventPublished); err != nil {
+		if _, err := s.Store.SetEventStatus(ctx, id, []EventStatus{EventDraft}, EventPublished, nil); err != nil {
 			return nil, err
 		}
 		return textResponse(c.P.T("event.published", ev.Title, id)), nil
@@ -225,41 +228,38 @@ func (s *Service) findEvent(ctx context.Context, id int64) (*Event, error) {
 }
 
 // cancelEvent cancels an event and tells everyone registered, with a
-// calendar cancellation.
+// calendar cancellation, in the same transaction.
 func (s *Service) cancelEvent(ctx context.Context, c *Call, ev *Event) (*Response, error) {
 	if ev.Status == EventCancelled {
 		return nil, Errorf(ECONFLICT, "event.error.cancelled")
 	}
-	cancelled, err := s.Store.SetEventStatus(ctx, ev.ID, EventCancelled)
-	if err != nil {
-		return nil, err
-	}
-	regs, err := s.Store.FindRegistrations(ctx, RegistrationFilter{EventID: ev.ID,
-		Statuses: []RegistrationStatus{RegRegistered, RegOffered, RegWaitlisted}})
-	if err != nil {
-		return nil, err
-	}
-	var msgs []*OutboxMessage
-	for _, reg := range regs {
-		m, err := s.Store.FindMemberByUserID(ctx, reg.UserID)
-		if err != nil {
-			return nil, err
-		}
-		p := s.printer(m)
-		msg := Response{Title: p.T("event.cancelled.title"), Sections: []Section{Paragraph(Text(p.T("event.cancelled.text", ev.Title, p.DateTime(ev.Start))))}}
-		if reg.Status == RegRegistered {
-			if f := s.invitation(cancelled, true); f != nil {
-				msg.Files = []File{*f}
+	told := 0
+	notify := func(cancelled *Event, regs []*Registration) []*OutboxMessage {
+		var msgs []*OutboxMessage
+		for _, reg := range regs {
+			m, err := s.Store.FindMemberByUserID(ctx, reg.UserID)
+			if err != nil {
+				m = &Member{UserID: reg.UserID}
 			}
+			p := s.printer(m)
+			msg := Response{Title: p.T("event.cancelled.title"), Sections: []Section{Paragraph(Text(p.T("event.cancelled.text", ev.Title, p.DateTime(ev.Start))))}}
+			if reg.Status == RegRegistered {
+				if f := s.invitation(cancelled, true); f != nil {
+					msg.Files = []File{*f}
+				}
+			}
+			msgs = append(msgs, &OutboxMessage{DedupeKey: fmt.Sprintf("event-cancelled:%d:%s", ev.ID, reg.UserID), To: Recipient{User: reg.UserID}, Message: msg})
 		}
-		msgs = append(msgs, &OutboxMessage{DedupeKey: fmt.Sprintf("event-cancelled:%d:%s", ev.ID, reg.UserID), To: Recipient{User: reg.UserID}, Message: msg})
+		told = len(msgs)
+		return msgs
 	}
-	if len(msgs) > 0 {
-		if err := s.enqueue(ctx, msgs...); err != nil {
-			return nil, err
-		}
+	if _, err := s.Store.SetEventStatus(ctx, ev.ID, []EventStatus{EventDraft, EventPublished}, EventCancelled, notify); err != nil {
+		return nil, err
 	}
-	return textResponse(c.P.Plural("event.cancelled.done", len(msgs), ev.Title)), nil
+	if told > 0 && s.OnEnqueue != nil {
+		s.OnEnqueue()
+	}
+	return textResponse(c.P.Plural("event.cancelled.done", told, ev.Title)), nil
 }
 
 // eventForm is the form to create (ev nil) or edit an event.
@@ -333,47 +333,40 @@ func (s *Service) submitEvent(ctx context.Context, m *Member, p *i18n.Printer, s
 	if ev.Capacity < taken {
 		return nil, FieldErrors{fieldEventCapacity: p.T("event.error.capacity_below", taken)}
 	}
-	updated, offers, err := s.Store.UpdateEvent(ctx, id, ev, s.Now(), s.offerPolicy())
+	updated, offers, err := s.Store.UpdateEvent(ctx, id, ev, s.Now(), s.offerPolicy(), s.changeNotice(ctx))
 	if err != nil {
 		return nil, err
 	}
 	if err := s.enqueueOffers(ctx, offers); err != nil {
 		return nil, err
 	}
-	if err := s.notifyChange(ctx, updated); err != nil {
-		return nil, err
+	if s.OnEnqueue != nil {
+		s.OnEnqueue()
 	}
 	return &Response{Title: p.T("event.updated.title"), Sections: []Section{eventSection(updated, p, false)}}, nil
 }
 
-// notifyChange sends registrants the updated event with a new .ics.
-func (s *Service) notifyChange(ctx context.Context, ev *Event) error {
-	if ev.Status != EventPublished {
-		return nil
-	}
-	regs, err := s.Store.FindRegistrations(ctx, RegistrationFilter{EventID: ev.ID, Statuses: []RegistrationStatus{RegRegistered}})
-	if err != nil {
-		return err
-	}
-	var msgs []*OutboxMessage
-	for _, reg := range regs {
-		m, err := s.Store.FindMemberByUserID(ctx, reg.UserID)
-		if err != nil {
-			return err
+// changeNotice tells confirmed registrants what changed, with an updated
+// .ics (its SEQUENCE raised).
+func (s *Service) changeNotice(ctx context.Context) EventNotice {
+	return func(ev *Event, regs []*Registration) []*OutboxMessage {
+		var msgs []*OutboxMessage
+		for _, reg := range regs {
+			m, err := s.Store.FindMemberByUserID(ctx, reg.UserID)
+			if err != nil {
+				m = &Member{UserID: reg.UserID}
+			}
+			p := s.printer(m)
+			msg := Response{Title: p.T("event.changed.title"), Sections: []Section{
+				Paragraph(Text(p.T("event.changed.text", ev.Title))), eventSection(ev, p, false), calendarLinks(ev, p)}}
+			if f := s.invitation(ev, false); f != nil {
+				msg.Files = []File{*f}
+			}
+			msgs = append(msgs, &OutboxMessage{DedupeKey: fmt.Sprintf("event-changed:%d:%d:%s", ev.ID, ev.Sequence, reg.UserID),
+				To: Recipient{User: reg.UserID}, Message: msg})
 		}
-		p := s.printer(m)
-		msg := Response{Title: p.T("event.changed.title"), Sections: []Section{
-			Paragraph(Text(p.T("event.changed.text", ev.Title))), eventSection(ev, p, false), calendarLinks(ev, p)}}
-		if f := s.invitation(ev, false); f != nil {
-			msg.Files = []File{*f}
-		}
-		msgs = append(msgs, &OutboxMessage{DedupeKey: fmt.Sprintf("event-changed:%d:%d:%s", ev.ID, ev.Sequence, reg.UserID),
-			To: Recipient{User: reg.UserID}, Message: msg})
+		return msgs
 	}
-	if len(msgs) == 0 {
-		return nil
-	}
-	return s.enqueue(ctx, msgs...)
 }
 
 // announce sends a published event to every member by DM, with its buttons.
@@ -409,7 +402,15 @@ func (s *Service) announce(ctx context.Context, c *Call) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	// First the facilitator's progress DM, which the due scan keeps
+	// current until the broadcast is done; then one DM per member.
 	msgs := make([]*OutboxMessage, 0, len(members)+1)
+	msgs = append(msgs, &OutboxMessage{
+		DedupeKey: fmt.Sprintf("progress:%d:%s", ev.ID, c.Member.UserID),
+		To:        Recipient{User: c.Member.UserID},
+		Track:     fmt.Sprintf("progress:%d:%s", ev.ID, c.Member.UserID),
+		Message:   *textResponse(c.P.T("announce.progress", ev.Title, 0, len(members))),
+	})
 	for _, m := range members {
 		p := s.printer(m)
 		msgs = append(msgs, &OutboxMessage{
@@ -418,14 +419,6 @@ func (s *Service) announce(ctx context.Context, c *Call) (*Response, error) {
 			Message:   s.announcement(ev, p),
 		})
 	}
-	// The facilitator gets a DM that the due scan keeps current until the
-	// broadcast is done.
-	msgs = append(msgs, &OutboxMessage{
-		DedupeKey: fmt.Sprintf("progress:%d:%s", ev.ID, c.Member.UserID),
-		To:        Recipient{User: c.Member.UserID},
-		Track:     fmt.Sprintf("progress:%d:%s", ev.ID, c.Member.UserID),
-		Message:   *textResponse(c.P.T("announce.progress", ev.Title, 0, len(members))),
-	})
 	if err := s.enqueue(ctx, msgs...); err != nil {
 		return nil, err
 	}
@@ -528,13 +521,13 @@ func attendeesCSV(ev *Event, regs []*Registration, p *i18n.Printer) (*File, erro
 	w := csv.NewWriter(&b)
 	w.Comma = ';'
 	w.UseCRLF = true
-	_ = w.Write([]string{p.T("csv.member"), p.T("csv.company"), p.T("csv.status"), p.T("csv.position"), p.T("csv.registered_at"), p.T("csv.no_shows")})
+	_ = w.Write([]string{p.T("csv.member"), p.T("csv.company"), p.T("csv.role"), p.T("csv.status"), p.T("csv.position"), p.T("csv.registered_at"), p.T("csv.no_shows")})
 	for _, r := range regs {
 		pos := ""
 		if r.Position > 0 {
 			pos = strconv.Itoa(r.Position)
 		}
-		_ = w.Write([]string{csvSafe(r.MemberName), csvSafe(r.Company), registrationState(r, p), pos,
+		_ = w.Write([]string{csvSafe(r.MemberName), csvSafe(r.Company), p.T("role.name." + string(r.MemberRole)), registrationState(r, p), pos,
 			r.CreatedAt.In(p.Location()).Format("02/01/2006 15:04"), strconv.Itoa(r.NoShows)})
 	}
 	w.Flush()
@@ -573,22 +566,32 @@ func (s *Service) rollCall(ctx context.Context, c *Call) (*Response, error) {
 	if len(regs) == 0 {
 		return textResponse(c.P.T("rollcall.empty")), nil
 	}
-	field := Field{ID: fieldRollCall, Label: c.P.T("rollcall.field"), Kind: FieldCheckboxes, Optional: true}
-	var checked []string
-	for _, r := range regs {
-		label := r.MemberName
-		if r.Company != "" {
-			label += " (" + r.Company + ")"
+	// Slack shows at most 10 checkboxes in one group: one field per ten.
+	var fields []Field
+	for i := 0; i < len(regs); i += rollCallGroup {
+		group := regs[i:min(i+rollCallGroup, len(regs))]
+		field := Field{ID: fmt.Sprintf("%s_%d", fieldRollCall, i/rollCallGroup+1), Kind: FieldCheckboxes, Optional: true,
+			Label: c.P.T("rollcall.field", i+1, i+len(group))}
+		var checked []string
+		for _, r := range group {
+			label := r.MemberName
+			if r.Company != "" {
+				label += " (" + r.Company + ")"
+			}
+			field.Options = append(field.Options, Option{Value: string(r.UserID), Label: label})
+			if r.Status != RegNoShow {
+				checked = append(checked, string(r.UserID))
+			}
 		}
-		field.Options = append(field.Options, Option{Value: string(r.UserID), Label: label})
-		if r.Status != RegNoShow {
-			checked = append(checked, string(r.UserID))
-		}
+		field.Value = strings.Join(checked, "\n")
+		fields = append(fields, field)
 	}
-	field.Value = strings.Join(checked, "\n")
 	return &Response{Form: &Form{ID: FormRollCall, Title: c.P.T("rollcall.title"), Submit: c.P.T("rollcall.submit"),
-		State: strconv.FormatInt(id, 10), Fields: []Field{field}}}, nil
+		State: strconv.FormatInt(id, 10), Fields: fields}}, nil
 }
+
+// rollCallGroup is the most checkboxes Slack takes in one group.
+const rollCallGroup = 10
 
 func (s *Service) submitRollCall(ctx context.Context, m *Member, p *i18n.Printer, sub *Submission) (*Response, error) {
 	if !m.IsFacilitator() {
@@ -599,9 +602,14 @@ func (s *Service) submitRollCall(ctx context.Context, m *Member, p *i18n.Printer
 		return nil, err
 	}
 	attended := map[UserID]bool{}
-	for _, v := range strings.Split(sub.Values[fieldRollCall], "\n") {
-		if v = strings.TrimSpace(v); v != "" {
-			attended[UserID(v)] = true
+	for id, value := range sub.Values {
+		if !strings.HasPrefix(id, fieldRollCall+"_") {
+			continue
+		}
+		for _, v := range strings.Split(value, "\n") {
+			if v = strings.TrimSpace(v); v != "" {
+				attended[UserID(v)] = true
+			}
 		}
 	}
 	if err := s.Store.RecordAttendance(ctx, id, attended); err != nil {

@@ -127,18 +127,24 @@ func (s *Service) answerOffer(ctx context.Context, m *Member, p *i18n.Printer, a
 		return nil, Errorf(ENOTFOUND, "offer.error.not_found")
 	}
 	now := s.Now()
-	r, offers, err := s.Store.AnswerOffer(ctx, id, m.UserID, accept, now, s.offerPolicy())
+	notify := func(r *Registration) []*OutboxMessage {
+		if r.Status != RegRegistered {
+			return nil
+		}
+		return []*OutboxMessage{s.confirmation(r, m, p)}
+	}
+	r, offers, err := s.Store.AnswerOffer(ctx, id, m.UserID, accept, now, s.offerPolicy(), notify)
 	if err != nil {
 		return nil, err
 	}
 	if err := s.enqueueOffers(ctx, offers); err != nil {
 		return nil, err
 	}
+	if s.OnEnqueue != nil {
+		s.OnEnqueue()
+	}
 	if !accept {
 		return &Response{Replace: true, Sections: []Section{Paragraph(Text(p.T("offer.declined", r.Event.Title)))}}, nil
-	}
-	if err := s.enqueue(ctx, s.confirmation(r, m, p)); err != nil {
-		return nil, err
 	}
 	return &Response{Replace: true, Sections: []Section{Paragraph(Text(p.T("offer.accepted", r.Event.Title, p.DateTime(r.Event.Start))))}}, nil
 }
@@ -161,6 +167,11 @@ func (s *Service) enqueueOffers(ctx context.Context, offers []*Registration) err
 			return err
 		}
 		p := s.printer(m)
+		if r.Status == RegRegistered {
+			// Promoted outright, too close to the start for an offer.
+			msgs = append(msgs, s.confirmation(r, m, p))
+			continue
+		}
 		value := strconv.FormatInt(r.ID, 10)
 		msgs = append(msgs, &OutboxMessage{
 			DedupeKey: fmt.Sprintf("offer:%d:%d", r.ID, r.OfferExpiresAt.Unix()),

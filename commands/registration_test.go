@@ -300,3 +300,96 @@ func renderText(r *commands.Response) string {
 	}
 	return b.String()
 }
+
+func TestSeatFreedInTheLastHourGoesToTheLine(t *testing.T) {
+	start := paris("2027-03-18 18:30")
+	s, db, clk, id := eventService(t, paris("2027-03-01 09:00"), commands.Event{Start: start, End: start.Add(time.Hour), Capacity: 1})
+	slash(s, "marc", fmt.Sprintf("inscrire %d", id))
+	slash(s, "nadia", fmt.Sprintf("inscrire %d", id))
+	clk.Set(paris("2027-03-18 18:00")) // too late for an offer anyone could act on
+	slash(s, "marc", fmt.Sprintf("annuler %d", id))
+	regs := registrations(t, db, id, commands.RegRegistered)
+	if len(regs) != 1 || regs[0].UserID != "nadia" {
+		t.Fatalf("registered = %+v, want nadia promoted outright", regs)
+	}
+	if _, total, _ := db.CountMessages(context.Background(), fmt.Sprintf("confirm:%d:", regs[0].ID)); total != 1 {
+		t.Errorf("%d confirmations for nadia, want 1", total)
+	}
+}
+
+func TestNoAcceptingOnACancelledEvent(t *testing.T) {
+	start := paris("2027-03-18 18:30")
+	s, db, _, id := eventService(t, paris("2027-03-01 09:00"), commands.Event{Start: start, End: start.Add(time.Hour), Capacity: 1})
+	ctx := context.Background()
+	if _, err := s.EnsureMember(ctx, commands.User{ID: "claire"}, commands.RoleFacilitator); err != nil {
+		t.Fatal(err)
+	}
+	slash(s, "marc", fmt.Sprintf("inscrire %d", id))
+	slash(s, "nadia", fmt.Sprintf("inscrire %d", id))
+	slash(s, "marc", fmt.Sprintf("annuler %d", id))
+	offer := registrations(t, db, id, commands.RegOffered)[0]
+	slash(s, "claire", fmt.Sprintf("evenement annuler %d", id))
+	out := renderText(s.Act(ctx, &commands.Action{ID: commands.ActionAcceptOffer, Value: fmt.Sprint(offer.ID), User: commands.User{ID: "nadia"}}))
+	if !strings.Contains(out, "annulé") {
+		t.Errorf("accept on a cancelled event: %s", out)
+	}
+	if regs := registrations(t, db, id, commands.RegRegistered); len(regs) != 0 {
+		t.Errorf("registered after cancellation: %+v", regs)
+	}
+	if out := slash(s, "claire", fmt.Sprintf("evenement publier %d", id)); !strings.Contains(out, "déjà publié") && !strings.Contains(out, "changé d'état") {
+		t.Errorf("publishing a cancelled event: %s", out)
+	}
+	if ev, _ := db.FindEventByID(ctx, id); ev.Status != commands.EventCancelled {
+		t.Errorf("status = %s, want cancelled", ev.Status)
+	}
+}
+
+func TestCapacityNeverBelowSeatsTaken(t *testing.T) {
+	start := paris("2027-03-18 18:30")
+	s, db, clk, id := eventService(t, paris("2027-03-01 09:00"), commands.Event{Start: start, End: start.Add(time.Hour), Capacity: 2})
+	ctx := context.Background()
+	slash(s, "marc", fmt.Sprintf("inscrire %d", id))
+	slash(s, "nadia", fmt.Sprintf("inscrire %d", id))
+	ev, _ := db.FindEventByID(ctx, id)
+	smaller := *ev
+	smaller.Capacity = 1
+	_, _, err := db.UpdateEvent(ctx, id, &smaller, clk.Now(), commands.DefaultOfferPolicy(24*time.Hour), nil)
+	if commands.ErrorCode(err) != commands.ECONFLICT {
+		t.Errorf("capacity below seats taken: %v, want ECONFLICT", err)
+	}
+	larger := *ev
+	larger.Capacity = 3
+	slash(s, "julien", fmt.Sprintf("inscrire %d", id)) // full: waits
+	updated, offers, err := db.UpdateEvent(ctx, id, &larger, clk.Now(), commands.DefaultOfferPolicy(24*time.Hour), nil)
+	if err != nil || len(offers) != 1 || offers[0].UserID != "julien" || updated.Sequence != ev.Sequence+1 {
+		t.Errorf("capacity raised: %+v, offers %+v, %v", updated, offers, err)
+	}
+}
+
+func TestRollCallInGroupsOfTen(t *testing.T) {
+	start := paris("2027-03-18 18:30")
+	s, db, clk, id := eventService(t, paris("2027-03-01 09:00"), commands.Event{Start: start, End: start.Add(time.Hour), Capacity: 30})
+	ctx := context.Background()
+	if _, err := s.EnsureMember(ctx, commands.User{ID: "claire"}, commands.RoleFacilitator); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 23 {
+		slash(s, commands.UserID(fmt.Sprintf("U%02d", i)), fmt.Sprintf("inscrire %d", id))
+	}
+	clk.Set(start.Add(time.Hour))
+	r := s.Handle(ctx, &commands.Request{Kind: commands.KindSlash, Text: fmt.Sprintf("appel %d", id), User: commands.User{ID: "claire"}})
+	if r.Form == nil || len(r.Form.Fields) != 3 || len(r.Form.Fields[2].Options) != 3 {
+		t.Fatalf("roll call form = %+v", r.Form)
+	}
+	values := map[string]string{}
+	for _, f := range r.Form.Fields {
+		values[f.ID] = f.Options[0].Value // one present per group
+	}
+	s.Submit(ctx, &commands.Submission{FormID: r.Form.ID, State: r.Form.State, Values: values, User: commands.User{ID: "claire"}})
+	if n := len(registrations(t, db, id, commands.RegAttended)); n != 3 {
+		t.Errorf("attended = %d, want 3", n)
+	}
+	if n := len(registrations(t, db, id, commands.RegNoShow)); n != 20 {
+		t.Errorf("no-shows = %d, want 20", n)
+	}
+}

@@ -98,7 +98,8 @@ func (s *Service) reminder(r *Registration, m *Member, off time.Duration) *Outbo
 	ev := r.Event
 	id := strconv.FormatInt(ev.ID, 10)
 	return &OutboxMessage{
-		DedupeKey: fmt.Sprintf("reminder:%d:%s:%dh", ev.ID, r.UserID, int(off.Hours())),
+		// The start is in the key: a postponed event gets its reminders again.
+		DedupeKey: fmt.Sprintf("reminder:%d:%s:%dh:%d", ev.ID, r.UserID, int(off.Hours()), ev.Start.Unix()),
 		To:        Recipient{User: r.UserID},
 		Message: Response{
 			Title: p.T("reminder.title", offsetName(p, off)),

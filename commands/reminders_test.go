@@ -43,8 +43,8 @@ func TestRemindersAcrossDaylightSaving(t *testing.T) {
 		}
 		return reminderKeys(t, db)
 	}
-	j7 := fmt.Sprintf("reminder:%d:marc:168h", id)
-	j1 := fmt.Sprintf("reminder:%d:marc:24h", id)
+	j7 := fmt.Sprintf("reminder:%d:marc:168h:%d", id, start.Unix())
+	j1 := fmt.Sprintf("reminder:%d:marc:24h:%d", id, start.Unix())
 
 	if got := scan("2027-03-23 18:29"); len(got) != 0 {
 		t.Fatalf("a minute before J-7: %v", got)
@@ -81,7 +81,7 @@ func TestRemindersCatchUpAndLateRegistrations(t *testing.T) {
 	if err := s.SendReminders(ctx); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{fmt.Sprintf("reminder:%d:marc:24h", id)}
+	want := []string{fmt.Sprintf("reminder:%d:marc:24h:%d", id, start.Unix())}
 	if got := reminderKeys(t, db); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("after downtime: %v, want %v", got, want)
 	}

@@ -56,11 +56,16 @@ type EventStore interface {
 	// CreateEvent stores a new event and sets its ID.
 	CreateEvent(ctx context.Context, e *Event) error
 	// UpdateEvent replaces the editable fields of an event, raises its
-	// Sequence, and offers the seats a larger capacity frees.
-	UpdateEvent(ctx context.Context, id int64, e *Event, now time.Time, offer OfferPolicy) (*Event, []*Registration, error)
-	// SetEventStatus publishes or cancels an event; a cancellation raises
-	// its Sequence.
-	SetEventStatus(ctx context.Context, id int64, status EventStatus) (*Event, error)
+	// Sequence, and offers the seats a larger capacity frees. A capacity
+	// below the seats taken or offered is an ECONFLICT error. The messages
+	// notify returns for the updated event and its confirmed registrants
+	// are queued in the same transaction.
+	UpdateEvent(ctx context.Context, id int64, e *Event, now time.Time, offer OfferPolicy, notify EventNotice) (*Event, []*Registration, error)
+	// SetEventStatus moves an event from one of the from statuses to to
+	// (ECONFLICT if it is in none); a cancellation raises its Sequence.
+	// The messages notify returns for the event and its active registrants
+	// are queued in the same transaction.
+	SetEventStatus(ctx context.Context, id int64, from []EventStatus, to EventStatus, notify EventNotice) (*Event, error)
 	// FindEventByID returns an event with its counts, or ENOTFOUND.
 	FindEventByID(ctx context.Context, id int64) (*Event, error)
 	// FindEvents returns events with their counts, soonest first.
@@ -76,9 +81,10 @@ type EventStore interface {
 	// says so) and offers any seat it frees. It returns the cancelled
 	// registration and the offers made.
 	CancelRegistration(ctx context.Context, eventID int64, user UserID, decide func(*Event, *Registration) (late bool, err error), now time.Time, offer OfferPolicy) (*Registration, []*Registration, error)
-	// AnswerOffer accepts or declines an offer made to user; a decline
-	// passes the seat on.
-	AnswerOffer(ctx context.Context, registrationID int64, user UserID, accept bool, now time.Time, offer OfferPolicy) (*Registration, []*Registration, error)
+	// AnswerOffer accepts or declines an offer made to user, on an event
+	// still open; a decline passes the seat on. The messages notify
+	// returns are queued in the same transaction.
+	AnswerOffer(ctx context.Context, registrationID int64, user UserID, accept bool, now time.Time, offer OfferPolicy, notify func(*Registration) []*OutboxMessage) (*Registration, []*Registration, error)
 	// ExpireOffers lapses the offers due by now and passes their seats
 	// on. It returns the lapsed offers and the new ones.
 	ExpireOffers(ctx context.Context, now time.Time, offer OfferPolicy) (expired, offers []*Registration, err error)
@@ -89,6 +95,10 @@ type EventStore interface {
 	// attended (in the set) or no-show.
 	RecordAttendance(ctx context.Context, eventID int64, attended map[UserID]bool) error
 }
+
+// EventNotice builds the messages telling an event's registrants about a
+// change, inside the transaction that makes it.
+type EventNotice func(ev *Event, regs []*Registration) []*OutboxMessage
 
 // OutboxStore keeps the messages the bot sends on its own initiative until
 // they are delivered.

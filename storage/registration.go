@@ -13,7 +13,7 @@ import (
 
 // registrationColumns reads a registration with its member, company,
 // waitlist position, the member's no-show count and the event.
-const registrationColumns = `r.id, r.event_id, m.user_id, m.name, COALESCE(c.name, ''), r.status, r.late,
+const registrationColumns = `r.id, r.event_id, m.user_id, m.name, m.role, COALESCE(c.name, ''), r.status, r.late,
 	CASE WHEN r.status = 'waitlisted' THEN
 		(SELECT COUNT(*) FROM registrations w WHERE w.event_id = r.event_id AND w.status = 'waitlisted' AND w.queue_seq <= r.queue_seq)
 	ELSE 0 END,
@@ -29,18 +29,18 @@ const registrationFrom = ` FROM registrations r
 
 func scanRegistration(s scanner) (*commands.Registration, error) {
 	var (
-		r                                  commands.Registration
-		e                                  commands.Event
-		status, expires, created, updated  string
-		kind, start, end, evStatus, cutoff string
+		r                                       commands.Registration
+		e                                       commands.Event
+		status, expires, created, updated, role string
+		kind, start, end, evStatus, cutoff      string
 	)
-	err := s.Scan(&r.ID, &r.EventID, &r.UserID, &r.MemberName, &r.Company, &status, &r.Late, &r.Position,
+	err := s.Scan(&r.ID, &r.EventID, &r.UserID, &r.MemberName, &role, &r.Company, &status, &r.Late, &r.Position,
 		&expires, &r.NoShows, &created, &updated,
 		&kind, &e.Title, &e.Place, &start, &end, &evStatus, &e.Sequence, &cutoff)
 	if err != nil {
 		return nil, err
 	}
-	r.Status = commands.RegistrationStatus(status)
+	r.Status, r.MemberRole = commands.RegistrationStatus(status), commands.Role(role)
 	e.ID, e.Kind, e.Status = r.EventID, commands.EventKind(kind), commands.EventStatus(evStatus)
 	for _, f := range []struct {
 		dst *time.Time
@@ -221,7 +221,7 @@ func (db *DB) CancelRegistration(ctx context.Context, eventID int64, user comman
 }
 
 // AnswerOffer accepts or declines a pending offer.
-func (db *DB) AnswerOffer(ctx context.Context, registrationID int64, user commands.UserID, accept bool, now time.Time, offer commands.OfferPolicy) (*commands.Registration, []*commands.Registration, error) {
+func (db *DB) AnswerOffer(ctx context.Context, registrationID int64, user commands.UserID, accept bool, now time.Time, offer commands.OfferPolicy, notify func(*commands.Registration) []*commands.OutboxMessage) (*commands.Registration, []*commands.Registration, error) {
 	var (
 		out    *commands.Registration
 		offers []*commands.Registration
@@ -241,6 +241,12 @@ func (db *DB) AnswerOffer(ctx context.Context, registrationID int64, user comman
 		if !cur.OfferExpiresAt.After(now) {
 			return commands.Errorf(commands.ECONFLICT, "offer.error.expired")
 		}
+		switch {
+		case cur.Event.Status == commands.EventCancelled:
+			return commands.Errorf(commands.EINVALID, "event.error.cancelled")
+		case !now.Before(cur.Event.Start):
+			return commands.Errorf(commands.EINVALID, "event.error.started")
+		}
 		status := commands.RegRegistered
 		if !accept {
 			status = commands.RegDeclined
@@ -251,6 +257,11 @@ func (db *DB) AnswerOffer(ctx context.Context, registrationID int64, user comman
 		}
 		if out, err = findRegistration(ctx, tx, "r.id = ?", cur.ID); err != nil {
 			return err
+		}
+		if notify != nil {
+			if _, err := enqueueMessages(ctx, tx, notify(out)); err != nil {
+				return err
+			}
 		}
 		if !accept {
 			ev, err := findEvent(ctx, tx, cur.EventID)
@@ -313,7 +324,9 @@ func (db *DB) ExpireOffers(ctx context.Context, now time.Time, offer commands.Of
 
 // promote offers every free seat of ev to the head of its waitlist, once:
 // a seat is free when neither taken nor already offered, so an offer is
-// never made twice for one seat.
+// never made twice for one seat. It returns the registrations it changed:
+// offered, or registered outright when the offer policy says it is too late
+// to offer.
 func promote(ctx context.Context, tx *Tx, ev *commands.Event, now time.Time, offer commands.OfferPolicy) ([]*commands.Registration, error) {
 	if ev.Status != commands.EventPublished || offer == nil {
 		return nil, nil
@@ -326,9 +339,12 @@ func promote(ctx context.Context, tx *Tx, ev *commands.Event, now time.Time, off
 	if free <= 0 {
 		return nil, nil
 	}
+	// Too close to the start for anyone to act on an offer: the head of
+	// the line gets the seat outright rather than leave it empty.
 	expires := offer(ev, now)
+	status, expiresText := "offered", formatTime(expires)
 	if expires.IsZero() {
-		return nil, nil
+		status, expiresText = "registered", ""
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT id FROM registrations WHERE event_id = ? AND status = 'waitlisted'
 		ORDER BY queue_seq LIMIT ?`, ev.ID, free)
@@ -349,8 +365,8 @@ func promote(ctx context.Context, tx *Tx, ev *commands.Event, now time.Time, off
 	}
 	var offers []*commands.Registration
 	for _, id := range ids {
-		if _, err := tx.ExecContext(ctx, `UPDATE registrations SET status = 'offered', offer_expires_at = ?, updated_at = ? WHERE id = ?`,
-			formatTime(expires), formatTime(tx.now), id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE registrations SET status = ?, offer_expires_at = ?, updated_at = ? WHERE id = ?`,
+			status, expiresText, formatTime(tx.now), id); err != nil {
 			return nil, fmt.Errorf("offer seat to %d: %w", id, err)
 		}
 		r, err := findRegistration(ctx, tx, "r.id = ?", id)
