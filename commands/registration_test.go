@@ -336,7 +336,7 @@ func TestNoAcceptingOnACancelledEvent(t *testing.T) {
 	if regs := registrations(t, db, id, commands.RegRegistered); len(regs) != 0 {
 		t.Errorf("registered after cancellation: %+v", regs)
 	}
-	if out := slash(s, "claire", fmt.Sprintf("evenement publier %d", id)); !strings.Contains(out, "déjà publié") && !strings.Contains(out, "changé d'état") {
+	if out := slash(s, "claire", fmt.Sprintf("evenement publier %d", id)); !strings.Contains(out, "est annulé") {
 		t.Errorf("publishing a cancelled event: %s", out)
 	}
 	if ev, _ := db.FindEventByID(ctx, id); ev.Status != commands.EventCancelled {
