@@ -195,18 +195,18 @@ func (s *Service) eventCmd(ctx context.Context, c *Call) (*Response, error) {
 	switch verb {
 	case "modifier", "edit":
 		if ev.Status == EventCancelled {
-			return nil, Errorf(EINVALID, "event.error.cancelled")
+			return nil, Errorf(ECONFLICT, "event.error.cancelled")
 		}
 		return &Response{Form: s.eventForm(ev, c.P)}, nil
 	case "publier", "publish":
 		if ev.Status == EventCancelled {
-			return nil, Errorf(EINVALID, "event.error.cancelled")
+			return nil, Errorf(ECONFLICT, "event.error.cancelled")
 		}
 		if ev.Status != EventDraft {
 			return nil, Errorf(ECONFLICT, "event.error.not_draft")
 		}
 		if !ev.Start.After(s.Now()) {
-			return nil, Errorf(EINVALID, "event.error.started")
+			return nil, Errorf(ECONFLICT, "event.error.started")
 		}
 		if _, err := s.Store.SetEventStatus(ctx, id, []EventStatus{EventDraft}, EventPublished, nil); err != nil {
 			return nil, err
@@ -327,7 +327,7 @@ func (s *Service) submitEvent(ctx context.Context, m *Member, p *i18n.Printer, s
 		return nil, err
 	}
 	if old.Status == EventCancelled {
-		return nil, Errorf(EINVALID, "event.error.cancelled")
+		return nil, Errorf(ECONFLICT, "event.error.cancelled")
 	}
 	taken := old.Registered + old.Offered
 	if ev.Capacity < taken {
@@ -380,10 +380,10 @@ func (s *Service) announce(ctx context.Context, c *Call) (*Response, error) {
 		return nil, err
 	}
 	if ev.Status != EventPublished {
-		return nil, Errorf(EINVALID, "announce.error.not_published")
+		return nil, Errorf(ECONFLICT, "announce.error.not_published")
 	}
 	if !ev.Start.After(s.Now()) {
-		return nil, Errorf(EINVALID, "event.error.started")
+		return nil, Errorf(ECONFLICT, "event.error.started")
 	}
 	if s.AnnounceChannel != "" {
 		p := s.printer(nil)
@@ -556,7 +556,7 @@ func (s *Service) rollCall(ctx context.Context, c *Call) (*Response, error) {
 		return nil, err
 	}
 	if ev.Start.After(s.Now()) {
-		return nil, Errorf(EINVALID, "rollcall.error.not_started")
+		return nil, Errorf(ECONFLICT, "rollcall.error.not_started")
 	}
 	regs, err := s.Store.FindRegistrations(ctx, RegistrationFilter{EventID: id,
 		Statuses: []RegistrationStatus{RegRegistered, RegAttended, RegNoShow}})

@@ -34,7 +34,7 @@ func decideRegistration(now time.Time) func(*Event, *Registration) (Registration
 			return "", err
 		}
 		if !ev.Deadline.IsZero() && now.After(ev.Deadline) {
-			return "", Errorf(EINVALID, "register.error.deadline_passed")
+			return "", Errorf(ECONFLICT, "register.error.deadline_passed")
 		}
 		if cur != nil {
 			switch cur.Status {
@@ -59,9 +59,9 @@ func eventOpen(ev *Event, now time.Time) error {
 	case ev.Status == EventDraft:
 		return Errorf(ENOTFOUND, "event.error.not_found", ev.ID)
 	case ev.Status == EventCancelled:
-		return Errorf(EINVALID, "event.error.cancelled")
+		return Errorf(ECONFLICT, "event.error.cancelled")
 	case !now.Before(ev.Start):
-		return Errorf(EINVALID, "event.error.started")
+		return Errorf(ECONFLICT, "event.error.started")
 	}
 	return nil
 }

@@ -243,9 +243,9 @@ func (db *DB) AnswerOffer(ctx context.Context, registrationID int64, user comman
 		}
 		switch {
 		case cur.Event.Status == commands.EventCancelled:
-			return commands.Errorf(commands.EINVALID, "event.error.cancelled")
+			return commands.Errorf(commands.ECONFLICT, "event.error.cancelled")
 		case !now.Before(cur.Event.Start):
-			return commands.Errorf(commands.EINVALID, "event.error.started")
+			return commands.Errorf(commands.ECONFLICT, "event.error.started")
 		}
 		status := commands.RegRegistered
 		if !accept {
