@@ -112,7 +112,7 @@ func (m *Main) runSubcommand(ctx context.Context, args []string) error {
 		return nil
 	case "run-job":
 		if len(args) != 2 {
-			return errors.New("usage: cercle run-job reminders|outbox")
+			return errors.New("usage: cercle run-job reminders|members|outbox")
 		}
 		return m.runJob(ctx, args[1])
 	case "healthcheck":
@@ -137,6 +137,9 @@ func (m *Main) runJob(ctx context.Context, name string) error {
 	defer db.Close()
 	service := m.newService(db)
 	service.Notifier = m.notifier()
+	if m.Config.Mode() != ModeConsole {
+		service.Directory = bot.NewDirectory(bot.NewClient(m.slackConfig(), m.logger, m.metrics))
+	}
 	outbox := commands.NewOutbox(db, service.Notifier, m.logger.With("component", "outbox"))
 	sched, err := m.scheduler(service, outbox)
 	if err != nil {
@@ -175,6 +178,8 @@ func (m *Main) scheduler(service *commands.Service, outbox *commands.Outbox) (*j
 		// minute of their moment; the scan is idempotent, so a missed run
 		// only delays.
 		{Name: "reminders", Spec: "* * * * *", Timeout: time.Minute, Run: service.SendReminders},
+		// Members who never wrote to the bot still get announcements.
+		{Name: "members", Spec: "17 */6 * * *", Timeout: 10 * time.Minute, Run: service.SyncMembers},
 		{Name: "outbox", Spec: "@every 5m", Timeout: 5 * time.Minute, Run: func(ctx context.Context) error {
 			_, err := outbox.Flush(ctx)
 			return err
@@ -308,6 +313,11 @@ func (m *Main) serve(ctx context.Context) error {
 		return err
 	}
 	sched.Start(ctx)
+	if mode != ModeConsole {
+		// A first sync at start, off the startup path: Slack may be slow
+		// or down, and the bot answers meanwhile.
+		go func() { _ = sched.RunOnce(ctx, "members") }()
+	}
 
 	addr := ""
 	if ln != nil {

@@ -222,3 +222,24 @@ func TestAnnouncementsStayCurrent(t *testing.T) {
 		}
 	})
 }
+
+func TestSyncMembersFromSlack(t *testing.T) {
+	h := newHarness(t)
+	h.slack.SetUsers(
+		map[string]any{"id": "U7", "name": "lea", "real_name": "Léa Fontaine", "tz": "Europe/Paris", "locale": "fr-FR",
+			"profile": map[string]any{"real_name": "Léa Fontaine"}},
+		map[string]any{"id": "B1", "name": "otherbot", "is_bot": true},
+		map[string]any{"id": "USLACKBOT", "name": "slackbot"},
+		map[string]any{"id": "U8", "name": "gone", "deleted": true},
+	)
+	if err := h.service.SyncMembers(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := h.memberCount(t); n != 1 {
+		t.Fatalf("members = %d, want only Léa", n)
+	}
+	m, err := h.db.FindMemberByUserID(context.Background(), "U7")
+	if err != nil || m.Name != "Léa Fontaine" || m.SyncedAt.IsZero() {
+		t.Errorf("member = %+v, %v", m, err)
+	}
+}

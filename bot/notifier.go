@@ -155,15 +155,8 @@ func (d *Directory) LookupUser(ctx context.Context, id commands.UserID) (*comman
 	u, err := d.api.GetUserInfoContext(ctx, string(id))
 	e = dirEntry{err: err, until: now.Add(d.failTTL)}
 	if err == nil {
-		name := u.Profile.RealName
-		if name == "" {
-			name = u.RealName
-		}
-		if name == "" {
-			name = u.Name
-		}
 		e = dirEntry{
-			profile: &commands.Profile{ID: id, Name: name, Locale: u.Locale, TimeZone: u.TZ},
+			profile: profileOf(u),
 			until:   now.Add(d.ttl),
 		}
 	}
@@ -171,6 +164,34 @@ func (d *Directory) LookupUser(ctx context.Context, id commands.UserID) (*comman
 	d.cache[id] = e
 	d.mu.Unlock()
 	return e.profile, e.err
+}
+
+// ListUsers returns the workspace's users with users.list, page by page
+// (slack-go waits out rate limits between pages).
+func (d *Directory) ListUsers(ctx context.Context) ([]*commands.Profile, error) {
+	users, err := d.api.GetUsersContext(ctx, slack.GetUsersOptionIncludeLocale(true))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*commands.Profile, 0, len(users))
+	for i := range users {
+		out = append(out, profileOf(&users[i]))
+	}
+	return out, nil
+}
+
+func profileOf(u *slack.User) *commands.Profile {
+	name := u.Profile.RealName
+	if name == "" {
+		name = u.RealName
+	}
+	if name == "" {
+		name = u.Name
+	}
+	// Slackbot is a user, not a bot, in Slack's eyes.
+	isBot := u.IsBot || u.ID == "USLACKBOT"
+	return &commands.Profile{ID: commands.UserID(u.ID), Name: name, Locale: u.Locale, TimeZone: u.TZ,
+		IsBot: isBot, Deleted: u.Deleted}
 }
 
 // countingTransport counts Web API calls by method and outcome. It reads

@@ -46,6 +46,45 @@ func (d *directory) LookupUser(_ context.Context, id commands.UserID) (*commands
 	return &commands.Profile{ID: id, Name: "Claire Vasseur", Locale: "fr-FR", TimeZone: "Europe/Paris"}, nil
 }
 
+func (d *directory) ListUsers(context.Context) ([]*commands.Profile, error) {
+	if d.down {
+		return nil, errors.New("slack unreachable")
+	}
+	return []*commands.Profile{
+		{ID: "U1", Name: "Claire Vasseur", Locale: "fr-FR", TimeZone: "Europe/Paris"},
+		{ID: "U2", Name: "Ann Smith", Locale: "en-GB", TimeZone: "Europe/London"},
+		{ID: "B1", Name: "Un bot", IsBot: true},
+		{ID: "U3", Name: "Parti", Deleted: true},
+	}, nil
+}
+
+func TestSyncMembersFromTheWorkspace(t *testing.T) {
+	dir := &directory{}
+	s, db := newService(t, dir)
+	ctx := context.Background()
+	slash(s, "U1", "langue en") // already a member, with a choice of its own
+	for range 2 {
+		if err := s.SyncMembers(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	members, err := db.ListMembers(ctx)
+	if err != nil || len(members) != 2 {
+		t.Fatalf("members = %d, %v; want U1 and U2 (no bot, no deleted account)", len(members), err)
+	}
+	ann, _ := db.FindMemberByUserID(ctx, "U2")
+	if ann.Name != "Ann Smith" || ann.Lang != "en" || ann.TimeZone != "Europe/London" {
+		t.Errorf("synced member = %+v", ann)
+	}
+	if u1, _ := db.FindMemberByUserID(ctx, "U1"); u1.Lang != "en" {
+		t.Errorf("sync changed an existing member's language: %+v", u1)
+	}
+	dir.down = true
+	if err := s.SyncMembers(ctx); err == nil {
+		t.Error("sync with Slack down reported no error")
+	}
+}
+
 func TestMemberCompletedAfterSlackOutage(t *testing.T) {
 	dir := &directory{down: true}
 	s, db := newService(t, dir)

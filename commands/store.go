@@ -153,9 +153,11 @@ type TrackedMessage struct {
 	Shown string // a fingerprint of what it shows, to skip needless updates
 }
 
-// Directory looks up what the chat workspace knows of a person.
+// Directory looks up what the chat workspace knows of people.
 type Directory interface {
 	LookupUser(ctx context.Context, id UserID) (*Profile, error)
+	// ListUsers returns everyone in the workspace.
+	ListUsers(ctx context.Context) ([]*Profile, error)
 }
 
 // Metrics receives what the core measures. Main wires it to Prometheus;

@@ -56,6 +56,7 @@ type Server struct {
 	calls    []Call
 	scripts  map[string][]Reply
 	userInfo func(id string) (map[string]any, time.Duration)
+	members  []map[string]any // users.list
 	sockets  chan *websocket.Conn
 	stopped  chan struct{}
 	stopOnce sync.Once
@@ -67,7 +68,7 @@ func Start() *Server {
 	s.userInfo = defaultUser
 	methods := []string{"chat.postMessage", "chat.postEphemeral", "chat.update", "conversations.open",
 		"views.open", "views.publish", "views.update", "users.info", "auth.test",
-		"files.getUploadURLExternal", "files.completeUploadExternal"}
+		"files.getUploadURLExternal", "files.completeUploadExternal", "users.list"}
 	s.Server = slacktest.NewTestServer(func(c slacktest.Customize) {
 		for _, m := range methods {
 			c.Handle("/"+m, s.handler(m))
@@ -105,6 +106,13 @@ func (s *Server) Script(method string, replies ...Reply) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.scripts[method] = append(s.scripts[method], replies...)
+}
+
+// SetUsers sets what users.list answers.
+func (s *Server) SetUsers(users ...map[string]any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.members = users
 }
 
 // SetUserInfo replaces how users.info answers: the user object and a delay.
@@ -219,6 +227,11 @@ func (s *Server) handler(method string) http.HandlerFunc {
 			w.Header().Set("Content-Type", "text/plain")
 			_, _ = io.WriteString(w, "OK")
 			return
+		case "users.list":
+			s.mu.Lock()
+			members := s.members
+			s.mu.Unlock()
+			out = map[string]any{"ok": true, "members": members, "response_metadata": map[string]any{"next_cursor": ""}}
 		case "auth.test":
 			out = map[string]any{"ok": true, "user_id": "UBOT", "team_id": "T1"}
 		default:
