@@ -70,12 +70,12 @@ func TestOutboxWaitsRetryAfterThenBacksOff(t *testing.T) {
 	o := testOutbox(db, fake)
 	done := make(chan struct{})
 	go func() { defer close(done); _ = o.Run(ctx) }()
-	calls := fake.WaitCalls("chat.postMessage", 3, 5*time.Second)
+	fake.WaitCalls("chat.postMessage", 3, 5*time.Second)
 	time.Sleep(100 * time.Millisecond) // room for a wrong fourth send
 	cancel()
 	<-done
 
-	calls = fake.Calls("chat.postMessage")
+	calls := fake.Calls("chat.postMessage")
 	if len(calls) != 3 {
 		t.Fatalf("chat.postMessage called %d times, want 3 (429, 500, ok)", len(calls))
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
@@ -373,6 +372,3 @@ func (s *Service) enqueue(ctx context.Context, msgs ...*OutboxMessage) error {
 	}
 	return err
 }
-
-// words joins arguments back into the text the person typed.
-func words(args []string) string { return strings.Join(args, " ") }
