@@ -76,16 +76,25 @@ func seatsText(ev *Event, p *i18n.Printer) string {
 	return p.Plural("event.full", ev.Waitlisted)
 }
 
-// eventArg reads the one event number a command takes.
-func eventArg(c *Call) (int64, error) {
+// eventID reads the one event number a command takes.
+func eventID(c *Call) (int64, error) {
 	if len(c.Args) != 1 {
 		return 0, Errorf(EINVALID, "event.error.need_id")
 	}
 	return parseEventID(c.Args[0])
 }
 
+// eventArg returns the event whose number the command takes.
+func (s *Service) eventArg(ctx context.Context, c *Call) (*Event, error) {
+	id, err := eventID(c)
+	if err != nil {
+		return nil, err
+	}
+	return s.findEvent(ctx, id)
+}
+
 func (s *Service) registerCmd(ctx context.Context, c *Call) (*Response, error) {
-	id, err := eventArg(c)
+	id, err := eventID(c)
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +102,7 @@ func (s *Service) registerCmd(ctx context.Context, c *Call) (*Response, error) {
 }
 
 func (s *Service) cancelCmd(ctx context.Context, c *Call) (*Response, error) {
-	id, err := eventArg(c)
+	id, err := eventID(c)
 	if err != nil {
 		return nil, err
 	}
@@ -256,8 +265,8 @@ func (s *Service) cancelEvent(ctx context.Context, c *Call, ev *Event) (*Respons
 	if _, err := s.Store.SetEventStatus(ctx, ev.ID, []EventStatus{EventDraft, EventPublished}, EventCancelled, notify); err != nil {
 		return nil, err
 	}
-	if told > 0 && s.OnEnqueue != nil {
-		s.OnEnqueue()
+	if told > 0 {
+		s.wake()
 	}
 	return textResponse(c.P.Plural("event.cancelled.done", told, ev.Title)), nil
 }
@@ -337,11 +346,8 @@ func (s *Service) submitEvent(ctx context.Context, m *Member, p *i18n.Printer, s
 	if err != nil {
 		return nil, err
 	}
-	if err := s.enqueueOffers(ctx, offers); err != nil {
+	if err := s.afterChange(ctx, offers); err != nil {
 		return nil, err
-	}
-	if s.OnEnqueue != nil {
-		s.OnEnqueue()
 	}
 	return &Response{Title: p.T("event.updated.title"), Sections: []Section{eventSection(updated, p, false)}}, nil
 }
@@ -371,11 +377,7 @@ func (s *Service) changeNotice(ctx context.Context) EventNotice {
 
 // announce sends a published event to every member by DM, with its buttons.
 func (s *Service) announce(ctx context.Context, c *Call) (*Response, error) {
-	id, err := eventArg(c)
-	if err != nil {
-		return nil, err
-	}
-	ev, err := s.findEvent(ctx, id)
+	ev, err := s.eventArg(ctx, c)
 	if err != nil {
 		return nil, err
 	}
@@ -547,14 +549,11 @@ func csvSafe(s string) string {
 
 // rollCall opens the attendance form of an event that has started.
 func (s *Service) rollCall(ctx context.Context, c *Call) (*Response, error) {
-	id, err := eventArg(c)
+	ev, err := s.eventArg(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	ev, err := s.findEvent(ctx, id)
-	if err != nil {
-		return nil, err
-	}
+	id := ev.ID
 	if ev.Start.After(s.Now()) {
 		return nil, Errorf(ECONFLICT, "rollcall.error.not_started")
 	}

@@ -83,23 +83,14 @@ func decideCancellation(now time.Time) func(*Event, *Registration) (bool, error)
 
 // register signs a member up and tells them where they stand.
 func (s *Service) register(ctx context.Context, m *Member, p *i18n.Printer, eventID int64) (*Response, error) {
-	now := s.Now()
-	notify := func(r *Registration) []*OutboxMessage {
-		if r.Status != RegRegistered {
-			return nil
-		}
-		return []*OutboxMessage{s.confirmation(r, m, p)}
-	}
-	r, err := s.Store.Register(ctx, eventID, m.UserID, decideRegistration(now), notify)
+	r, err := s.Store.Register(ctx, eventID, m.UserID, decideRegistration(s.Now()), s.confirmationNotice(m, p))
 	if err != nil {
 		return nil, err
 	}
 	if r.Status == RegWaitlisted {
 		return textResponse(p.T("register.waitlisted", r.Event.Title, r.Position)), nil
 	}
-	if s.OnEnqueue != nil {
-		s.OnEnqueue()
-	}
+	s.wake()
 	return textResponse(p.T("register.done", r.Event.Title, p.DateTime(r.Event.Start))), nil
 }
 
@@ -126,22 +117,12 @@ func (s *Service) answerOffer(ctx context.Context, m *Member, p *i18n.Printer, a
 	if err != nil || id <= 0 {
 		return nil, Errorf(ENOTFOUND, "offer.error.not_found")
 	}
-	now := s.Now()
-	notify := func(r *Registration) []*OutboxMessage {
-		if r.Status != RegRegistered {
-			return nil
-		}
-		return []*OutboxMessage{s.confirmation(r, m, p)}
-	}
-	r, offers, err := s.Store.AnswerOffer(ctx, id, m.UserID, accept, now, s.offerPolicy(), notify)
+	r, offers, err := s.Store.AnswerOffer(ctx, id, m.UserID, accept, s.Now(), s.offerPolicy(), s.confirmationNotice(m, p))
 	if err != nil {
 		return nil, err
 	}
-	if err := s.enqueueOffers(ctx, offers); err != nil {
+	if err := s.afterChange(ctx, offers); err != nil {
 		return nil, err
-	}
-	if s.OnEnqueue != nil {
-		s.OnEnqueue()
 	}
 	if !accept {
 		return &Response{Replace: true, Sections: []Section{Paragraph(Text(p.T("offer.declined", r.Event.Title)))}}, nil
@@ -193,6 +174,27 @@ func (s *Service) enqueueOffers(ctx context.Context, offers []*Registration) err
 		return nil
 	}
 	return s.enqueue(ctx, msgs...)
+}
+
+// confirmationNotice confirms a registration that holds a seat, inside
+// the transaction that gives it.
+func (s *Service) confirmationNotice(m *Member, p *i18n.Printer) func(*Registration) []*OutboxMessage {
+	return func(r *Registration) []*OutboxMessage {
+		if r.Status != RegRegistered {
+			return nil
+		}
+		return []*OutboxMessage{s.confirmation(r, m, p)}
+	}
+}
+
+// afterChange sends the offers a change made and wakes the delivery of the
+// messages the change's transaction queued.
+func (s *Service) afterChange(ctx context.Context, offers []*Registration) error {
+	if err := s.enqueueOffers(ctx, offers); err != nil {
+		return err
+	}
+	s.wake()
+	return nil
 }
 
 // confirmation is the DM confirming a seat, with the .ics invitation and

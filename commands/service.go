@@ -367,8 +367,15 @@ func outcome(err error) string {
 // enqueue stores outgoing messages and wakes the delivery worker.
 func (s *Service) enqueue(ctx context.Context, msgs ...*OutboxMessage) error {
 	n, err := s.Store.EnqueueMessages(ctx, msgs)
-	if err == nil && n > 0 && s.OnEnqueue != nil {
-		s.OnEnqueue()
+	if err == nil && n > 0 {
+		s.wake()
 	}
 	return err
+}
+
+// wake tells the delivery worker that messages are waiting.
+func (s *Service) wake() {
+	if s.OnEnqueue != nil {
+		s.OnEnqueue()
+	}
 }

@@ -333,6 +333,25 @@ func runUnit(ctx context.Context, tx *Tx, fn func(ctx context.Context, tx *Tx) e
 	return fn(ctx, tx)
 }
 
+// queryAll runs a query and scans every row with scan. The rows are closed
+// when it returns, so a transaction may run its next statement.
+func queryAll[T any](ctx context.Context, q queryer, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
 // formatError turns driver errors into application errors by code, so the
 // core can tell "already exists" from a broken disk.
 func formatError(err error) error {

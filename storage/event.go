@@ -141,22 +141,10 @@ func noticeRegistrants(ctx context.Context, tx *Tx, ev *commands.Event, notify c
 	for _, s := range statuses {
 		args = append(args, s)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+registrationColumns+registrationFrom+
+	regs, err := queryAll(ctx, tx, scanRegistration, `SELECT `+registrationColumns+registrationFrom+
 		`WHERE r.event_id = ? AND r.status IN (`+placeholders(len(statuses))+`) ORDER BY r.queue_seq`, args...)
 	if err != nil {
 		return fmt.Errorf("registrants of event %d: %w", ev.ID, err)
-	}
-	var regs []*commands.Registration
-	for rows.Next() {
-		r, err := scanRegistration(rows)
-		if err != nil {
-			rows.Close()
-			return err
-		}
-		regs = append(regs, r)
-	}
-	if err := rows.Close(); err != nil {
-		return err
 	}
 	_, err = enqueueMessages(ctx, tx, notify(ev, regs))
 	return err
@@ -202,20 +190,11 @@ func (db *DB) FindEvents(ctx context.Context, f commands.EventFilter) ([]*comman
 		limit = 500
 	}
 	query += " ORDER BY e.starts_at, e.id LIMIT ?"
-	rows, err := db.read.QueryContext(ctx, query, append(args, limit)...)
+	out, err := queryAll(ctx, db.read, scanEvent, query, append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("find events: %w", err)
 	}
-	defer rows.Close()
-	var out []*commands.Event
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // placeholders returns "?, ?, …" for n values.

@@ -50,21 +50,12 @@ func findMember(ctx context.Context, q queryer, id commands.UserID) (*commands.M
 
 // FindMembersByName returns the members named name, ignoring case.
 func (db *DB) FindMembersByName(ctx context.Context, name string) ([]*commands.Member, error) {
-	rows, err := db.read.QueryContext(ctx,
+	out, err := queryAll(ctx, db.read, scanMember,
 		`SELECT `+memberColumns+memberFrom+`WHERE m.name = ? COLLATE NOCASE ORDER BY m.id LIMIT 20`, name)
 	if err != nil {
 		return nil, fmt.Errorf("find members by name: %w", err)
 	}
-	defer rows.Close()
-	var out []*commands.Member
-	for rows.Next() {
-		m, err := scanMember(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 type scanner interface{ Scan(dest ...any) error }
@@ -257,20 +248,11 @@ func (db *DB) CountMembers(ctx context.Context) (int, error) {
 
 // ListMembers returns every member, by name.
 func (db *DB) ListMembers(ctx context.Context) ([]*commands.Member, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+memberColumns+memberFrom+`ORDER BY m.name COLLATE NOCASE, m.id`)
+	out, err := queryAll(ctx, db.read, scanMember, `SELECT `+memberColumns+memberFrom+`ORDER BY m.name COLLATE NOCASE, m.id`)
 	if err != nil {
 		return nil, fmt.Errorf("list members: %w", err)
 	}
-	defer rows.Close()
-	var out []*commands.Member
-	for rows.Next() {
-		m, err := scanMember(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // CalendarToken returns the member's feed token, creating or replacing it.

@@ -146,21 +146,16 @@ func (db *DB) MarkMessageSent(ctx context.Context, id int64, at time.Time, ref c
 
 // FindTrackedMessages returns the tracked messages whose key starts with prefix.
 func (db *DB) FindTrackedMessages(ctx context.Context, prefix string) ([]*commands.TrackedMessage, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT track, channel, ts, shown FROM tracked_messages
+	scan := func(s scanner) (*commands.TrackedMessage, error) {
+		var t commands.TrackedMessage
+		return &t, s.Scan(&t.Key, &t.Ref.Channel, &t.Ref.TS, &t.Shown)
+	}
+	out, err := queryAll(ctx, db.read, scan, `SELECT track, channel, ts, shown FROM tracked_messages
 		WHERE track >= ? AND track < ? ORDER BY track`, prefix, prefix+"\U0010FFFF")
 	if err != nil {
 		return nil, fmt.Errorf("find tracked messages: %w", err)
 	}
-	defer rows.Close()
-	var out []*commands.TrackedMessage
-	for rows.Next() {
-		var t commands.TrackedMessage
-		if err := rows.Scan(&t.Key, &t.Ref.Channel, &t.Ref.TS, &t.Shown); err != nil {
-			return nil, err
-		}
-		out = append(out, &t)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // SetTrackedShown records what a tracked message now shows.

@@ -90,20 +90,11 @@ func (db *DB) FindRegistrations(ctx context.Context, f commands.RegistrationFilt
 		query += "WHERE " + strings.Join(where, " AND ")
 	}
 	query += " ORDER BY e.starts_at, r.event_id, r.queue_seq"
-	rows, err := db.read.QueryContext(ctx, query, args...)
+	out, err := queryAll(ctx, db.read, scanRegistration, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find registrations: %w", err)
 	}
-	defer rows.Close()
-	var out []*commands.Registration
-	for rows.Next() {
-		r, err := scanRegistration(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Register records a member's registration with the status decide picks.
@@ -279,22 +270,11 @@ func (db *DB) AnswerOffer(ctx context.Context, registrationID int64, user comman
 // ExpireOffers lapses the offers due by now and passes their seats on.
 func (db *DB) ExpireOffers(ctx context.Context, now time.Time, offer commands.OfferPolicy) (expired, offers []*commands.Registration, err error) {
 	err = db.inTx(ctx, func(ctx context.Context, tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+registrationColumns+registrationFrom+
+		var err error
+		expired, err = queryAll(ctx, tx, scanRegistration, `SELECT `+registrationColumns+registrationFrom+
 			`WHERE r.status = 'offered' AND r.offer_expires_at <= ? ORDER BY r.event_id, r.queue_seq`, formatTime(now))
 		if err != nil {
 			return fmt.Errorf("find due offers: %w", err)
-		}
-		expired = nil
-		for rows.Next() {
-			r, err := scanRegistration(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			expired = append(expired, r)
-		}
-		if err := rows.Close(); err != nil {
-			return err
 		}
 		events := map[int64]bool{}
 		for _, r := range expired {
