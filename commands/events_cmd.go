@@ -246,11 +246,7 @@ func (s *Service) cancelEvent(ctx context.Context, c *Call, ev *Event) (*Respons
 	notify := func(cancelled *Event, regs []*Registration) []*OutboxMessage {
 		var msgs []*OutboxMessage
 		for _, reg := range regs {
-			m, err := s.Store.FindMemberByUserID(ctx, reg.UserID)
-			if err != nil {
-				m = &Member{UserID: reg.UserID}
-			}
-			p := s.printer(m)
+			p := s.Printer(ctx, User{ID: reg.UserID})
 			msg := Response{Title: p.T("event.cancelled.title"), Sections: []Section{Paragraph(Text(p.T("event.cancelled.text", ev.Title, p.DateTime(ev.Start))))}}
 			if reg.Status == RegRegistered {
 				if f := s.invitation(cancelled, true); f != nil {
@@ -358,11 +354,7 @@ func (s *Service) changeNotice(ctx context.Context) EventNotice {
 	return func(ev *Event, regs []*Registration) []*OutboxMessage {
 		var msgs []*OutboxMessage
 		for _, reg := range regs {
-			m, err := s.Store.FindMemberByUserID(ctx, reg.UserID)
-			if err != nil {
-				m = &Member{UserID: reg.UserID}
-			}
-			p := s.printer(m)
+			p := s.Printer(ctx, User{ID: reg.UserID})
 			msg := Response{Title: p.T("event.changed.title"), Sections: []Section{
 				Paragraph(Text(p.T("event.changed.text", ev.Title))), eventSection(ev, p, false), calendarLinks(ev, p)}}
 			if f := s.invitation(ev, false); f != nil {
