@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // EnsureMember returns the member behind u, creating it if needed, and
@@ -71,6 +72,53 @@ func (s *Service) SeedDemo(ctx context.Context) error {
 		company := d.company
 		if _, err := s.Store.SaveCompany(ctx, m.UserID, &company); err != nil {
 			return fmt.Errorf("seed company of %s: %w", d.id, err)
+		}
+	}
+	return s.seedDemoEvents(ctx)
+}
+
+// demoEvent is one event of the demo programme, days ahead of today.
+type demoEvent struct {
+	kind              EventKind
+	title, place, des string
+	inDays, hour      int
+	hours, capacity   int
+	registered        []UserID
+}
+
+var demoEvents = []demoEvent{
+	{KindPlenary, "Plénière de printemps : l'économie de la fonctionnalité", "CCI Grand Lille, place du Théâtre, Lille",
+		"Témoignages de Gesnord Logistique et de la Métallerie Haddad : vendre l'usage plutôt que le produit. Atelier entre pairs, puis cocktail.",
+		21, 18, 3, 60, []UserID{"marc", "nadia", "julien", "camille"}},
+	{KindTraining, "Mutualiser les fonctions support entre entreprises voisines", "Maison de l'entreprise, Arras",
+		"Journée de formation : achats groupés, informatique, comptabilité et RH partagés. Animée par Hélène Delattre.",
+		35, 9, 8, 3, []UserID{"thomas", "isabelle", "antoine"}},
+	{KindVisit, "Visite de Gesnord Logistique", "Zone d'activités, Courrières",
+		"Visite du site et échange avec l'équipe de direction sur le passage à l'économie de la fonctionnalité.",
+		49, 14, 3, 15, nil},
+}
+
+// seedDemoEvents publishes the demo programme, once: a database that has
+// events keeps them.
+func (s *Service) seedDemoEvents(ctx context.Context) error {
+	existing, err := s.Store.FindEvents(ctx, EventFilter{Limit: 1})
+	if err != nil || len(existing) > 0 {
+		return err
+	}
+	today := s.Now().In(s.Zone)
+	for _, d := range demoEvents {
+		day := today.AddDate(0, 0, d.inDays)
+		start := time.Date(day.Year(), day.Month(), day.Day(), d.hour, 30, 0, 0, s.Zone)
+		ev := &Event{Kind: d.kind, Title: d.title, Description: d.des, Place: d.place, Start: start,
+			End: start.Add(time.Duration(d.hours) * time.Hour), Capacity: d.capacity,
+			CancelCutoff: start.Add(-defaultCutoff), Status: EventPublished, CreatedBy: "claire"}
+		if err := s.Store.CreateEvent(ctx, ev); err != nil {
+			return fmt.Errorf("seed event %q: %w", d.title, err)
+		}
+		for _, u := range d.registered {
+			if _, err := s.Store.Register(ctx, ev.ID, u, decideRegistration(s.Now()), nil); err != nil {
+				return fmt.Errorf("seed registration of %s: %w", u, err)
+			}
 		}
 	}
 	return nil

@@ -205,3 +205,20 @@ func TestChosenLanguageSurvivesSync(t *testing.T) {
 		t.Errorf("member = %+v, want English kept and synced", m)
 	}
 }
+
+func TestDemoProgramme(t *testing.T) {
+	s, db := newService(t, nil)
+	ctx := context.Background()
+	for range 2 {
+		if err := s.SeedDemo(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	evs, err := db.FindEvents(ctx, commands.EventFilter{Statuses: []commands.EventStatus{commands.EventPublished}})
+	if err != nil || len(evs) != 3 {
+		t.Fatalf("events = %d, %v; want the three of the programme, once", len(evs), err)
+	}
+	if evs[1].Registered != 3 || evs[1].Waitlisted != 0 || evs[0].Registered != 4 {
+		t.Errorf("seats: %d/%d and %d", evs[0].Registered, evs[0].Capacity, evs[1].Registered)
+	}
+}
