@@ -277,7 +277,7 @@ func TestConsoleEventFlow(t *testing.T) {
 		"/cercle evenement nouveau",
 		"Plénière de printemps", "plenary", "Témoignages de membres", "CCI Grand Lille",
 		"2099-03-18 18:30", "2099-03-18 18:00", "1", "", "", // the end comes before the start
-		"2099-03-18 21:30", // so the end is asked again
+		"2099-03-18 21:30",            // so the end is asked again
 		"/cercle evenement publier 4", // the demo programme holds events 1 to 3
 		":as marc", "/cercle inscrire 4",
 		":as nadia", "/cercle inscrire 4", "/cercle agenda",

@@ -82,6 +82,7 @@ type demoEvent struct {
 	kind              EventKind
 	title, place, des string
 	inDays, hour      int
+	weekday           time.Weekday // moved forward to this day
 	hours, capacity   int
 	registered        []UserID
 }
@@ -89,13 +90,13 @@ type demoEvent struct {
 var demoEvents = []demoEvent{
 	{KindPlenary, "Plénière de printemps : l'économie de la fonctionnalité", "CCI Grand Lille, place du Théâtre, Lille",
 		"Témoignages de Gesnord Logistique et de la Métallerie Haddad : vendre l'usage plutôt que le produit. Atelier entre pairs, puis cocktail.",
-		21, 18, 3, 60, []UserID{"marc", "nadia", "julien", "camille"}},
+		21, 18, time.Thursday, 3, 60, []UserID{"marc", "nadia", "julien", "camille"}},
 	{KindTraining, "Mutualiser les fonctions support entre entreprises voisines", "Maison de l'entreprise, Arras",
 		"Journée de formation : achats groupés, informatique, comptabilité et RH partagés. Animée par Hélène Delattre.",
-		35, 9, 8, 3, []UserID{"thomas", "isabelle", "antoine"}},
+		35, 9, time.Tuesday, 8, 3, []UserID{"thomas", "isabelle", "antoine"}},
 	{KindVisit, "Visite de Gesnord Logistique", "Zone d'activités, Courrières",
 		"Visite du site et échange avec l'équipe de direction sur le passage à l'économie de la fonctionnalité.",
-		49, 14, 3, 15, nil},
+		49, 14, time.Friday, 3, 15, nil},
 }
 
 // seedDemoEvents publishes the demo programme, once: a database that has
@@ -108,6 +109,7 @@ func (s *Service) seedDemoEvents(ctx context.Context) error {
 	today := s.Now().In(s.Zone)
 	for _, d := range demoEvents {
 		day := today.AddDate(0, 0, d.inDays)
+		day = day.AddDate(0, 0, (int(d.weekday)-int(day.Weekday())+7)%7)
 		start := time.Date(day.Year(), day.Month(), day.Day(), d.hour, 30, 0, 0, s.Zone)
 		ev := &Event{Kind: d.kind, Title: d.title, Description: d.des, Place: d.place, Start: start,
 			End: start.Add(time.Duration(d.hours) * time.Hour), Capacity: d.capacity,

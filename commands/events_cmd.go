@@ -73,6 +73,9 @@ func seatsText(ev *Event, p *i18n.Printer) string {
 	if left := ev.SeatsLeft(); left > 0 {
 		return p.Plural("event.seats_left", left, ev.Capacity)
 	}
+	if ev.Waitlisted == 0 {
+		return p.T("event.full_no_line")
+	}
 	return p.Plural("event.full", ev.Waitlisted)
 }
 
