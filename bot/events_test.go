@@ -4,10 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,7 +17,7 @@ import (
 // flush delivers what the outbox holds through the bot's Slack notifier.
 func (h *harness) flush(t *testing.T) {
 	t.Helper()
-	o := commands.NewOutbox(h.db, h.bot.Notifier(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	o := h.service.Outbox()
 	o.PerRecipientInterval, o.Rate = 0, 0
 	if _, err := o.Flush(context.Background()); err != nil {
 		t.Fatal(err)
@@ -46,11 +45,23 @@ func (h *harness) postedTo(channel string) []string {
 	return out
 }
 
+// clock is a time tests can move.
+type clock struct{ at atomic.Pointer[time.Time] }
+
+func (c *clock) Now() time.Time {
+	if t := c.at.Load(); t != nil {
+		return *t
+	}
+	return time.Now()
+}
+
+func (c *clock) Set(t time.Time) { c.at.Store(&t) }
+
 func TestEventLifeOverSlack(t *testing.T) {
-	h := newHarness(t)
+	clk := &clock{}
+	h := newHarness(t, withService(func(c *commands.Config) { c.Calendar, c.Now = calendar.New(nil), clk.Now }))
 	ctx := context.Background()
 	now := time.Now()
-	h.service.Calendar = calendar.New(nil)
 	if _, err := h.service.EnsureMember(ctx, commands.User{ID: "UFAC", Name: "Claire"}, commands.RoleFacilitator); err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +133,8 @@ func TestEventLifeOverSlack(t *testing.T) {
 		t.Fatalf("accept: %s", last)
 	}
 
-	// The facilitator's list and CSV export.
+	// The facilitator's list and CSV export, with the names users.info gave.
+	h.service.SyncProfiles(ctx)
 	if ack := h.slash(t, "UFAC", "inscrits 1"); !strings.Contains(ack.raw, "Inscrits (1)") || !strings.Contains(ack.raw, "Membre U2") {
 		t.Fatalf("attendees: %s", ack.raw)
 	}
@@ -144,7 +156,7 @@ func TestEventLifeOverSlack(t *testing.T) {
 	}
 
 	// After the start, the roll call.
-	h.service.Now = func() time.Time { return start.Add(time.Hour) }
+	clk.Set(start.Add(time.Hour))
 	h.slash(t, "UFAC", "appel 1")
 	opens = h.slack.WaitCalls("views.open", 2, time.Second)
 	if !strings.Contains(opens[1].Form.Get("view"), `"checkboxes"`) {
@@ -168,10 +180,11 @@ func TestEventLifeOverSlack(t *testing.T) {
 	}
 }
 
-func TestAnnouncementsStayCurrent(t *testing.T) {
-	h := newHarness(t)
+// announcing is a network of a facilitator, two members and a training
+// day of one seat, announced through channel (empty: by DM).
+func announcing(t *testing.T, channel commands.ChannelID) (*harness, *commands.Event) {
+	h := newHarness(t, withService(func(c *commands.Config) { c.AnnounceChannel = channel }))
 	ctx := context.Background()
-	h.service.Notifier = h.bot.Notifier()
 	if _, err := h.service.EnsureMember(ctx, commands.User{ID: "UFAC", Name: "Claire"}, commands.RoleFacilitator); err != nil {
 		t.Fatal(err)
 	}
@@ -183,8 +196,13 @@ func TestAnnouncementsStayCurrent(t *testing.T) {
 	if err := h.db.CreateEvent(ctx, ev); err != nil {
 		t.Fatal(err)
 	}
+	return h, ev
+}
 
+func TestAnnouncementsStayCurrent(t *testing.T) {
+	ctx := context.Background()
 	t.Run("DirectMessagesWithProgress", func(t *testing.T) {
+		h, ev := announcing(t, "")
 		if ack := h.slash(t, "UFAC", fmt.Sprintf("annoncer %d", ev.ID)); !strings.Contains(ack.raw, "envoyée à 0 / 3 membres") {
 			t.Fatalf("announce: %s", ack.raw)
 		}
@@ -193,7 +211,7 @@ func TestAnnouncementsStayCurrent(t *testing.T) {
 		if dms := h.postedTo("D1"); len(dms) != 1 || !strings.Contains(dms[0], "Nouvelle journée de formation") {
 			t.Fatalf("member DM: %v", dms)
 		}
-		if err := h.service.SendReminders(ctx); err != nil {
+		if err := h.service.RefreshPostedMessages(ctx); err != nil {
 			t.Fatal(err)
 		}
 		updates := h.slack.Calls("chat.update")
@@ -202,7 +220,7 @@ func TestAnnouncementsStayCurrent(t *testing.T) {
 		}
 	})
 	t.Run("ChannelPostWithSeatCount", func(t *testing.T) {
-		h.service.AnnounceChannel = "CANN"
+		h, ev := announcing(t, "CANN")
 		h.slash(t, "UFAC", fmt.Sprintf("annoncer %d", ev.ID))
 		h.flush(t)
 		posts := h.postedTo("CANN")
@@ -211,8 +229,8 @@ func TestAnnouncementsStayCurrent(t *testing.T) {
 		}
 		before := len(h.slack.Calls("chat.update"))
 		h.slash(t, "U1", fmt.Sprintf("inscrire %d", ev.ID))
-		for range 2 { // the second scan has nothing new to show
-			if err := h.service.SendReminders(ctx); err != nil {
+		for range 2 { // the second refresh has nothing new to show
+			if err := h.service.RefreshPostedMessages(ctx); err != nil {
 				t.Fatal(err)
 			}
 		}

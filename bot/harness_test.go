@@ -34,7 +34,13 @@ type harness struct {
 	metrics *metrics.Metrics
 }
 
-type harnessOption func(*bot.Config)
+// harnessOption adjusts the transport's or the core's configuration.
+type harnessOption struct {
+	bot     func(*bot.Config)
+	service func(*commands.Config)
+}
+
+func withService(f func(*commands.Config)) harnessOption { return harnessOption{service: f} }
 
 func newHarness(tb testing.TB, opts ...harnessOption) *harness {
 	tb.Helper()
@@ -50,13 +56,18 @@ func newHarness(tb testing.TB, opts ...harnessOption) *harness {
 	}
 	m := metrics.New()
 	cfg := bot.Config{BotToken: "xoxb-test", SigningSecret: testSecret, APIURL: fake.APIURL(), AppToken: "xapp-test"}
+	api := bot.NewClient(cfg, logger, m)
+	scfg := commands.Config{Store: db, Directory: bot.NewDirectory(api), Notifier: bot.NewNotifier(api), Metrics: m, Logger: logger}
 	for _, o := range opts {
-		o(&cfg)
+		if o.bot != nil {
+			o.bot(&cfg)
+		}
+		if o.service != nil {
+			o.service(&scfg)
+		}
 	}
-	svc := commands.NewService(db, nil, logger)
-	svc.Metrics = m
+	svc := commands.NewService(scfg)
 	b := bot.New(cfg, svc, logger, m)
-	svc.Directory = b.Directory()
 	srv := httptest.NewServer(b)
 	h := &harness{db: db, service: svc, bot: b, slack: fake, srv: srv, metrics: m}
 	tb.Cleanup(func() {

@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -29,7 +30,9 @@ func TestSlashHelpOverSignedHTTP(t *testing.T) {
 	if len(ack.Blocks) == 0 {
 		t.Error("ack has no blocks")
 	}
-	// First contact created the member from users.info.
+	// First contact created the member; users.info completes it in the
+	// background.
+	h.service.SyncProfiles(context.Background())
 	m, err := h.db.FindMemberByUserID(context.Background(), "U1")
 	if err != nil {
 		t.Fatal(err)
@@ -44,6 +47,8 @@ func TestHelpInEnglish(t *testing.T) {
 	h.slack.SetUserInfo(func(id string) (map[string]any, time.Duration) {
 		return map[string]any{"id": id, "name": "ann", "real_name": "Ann", "tz": "Europe/London", "locale": "en-GB"}, 0
 	})
+	h.slash(t, "U1", "help") // first contact: the profile follows
+	h.service.SyncProfiles(context.Background())
 	ack := h.slash(t, "U1", "help")
 	if !strings.Contains(ack.raw, "Cercle commands") {
 		t.Errorf("English member got: %s", ack.raw)
@@ -276,6 +281,7 @@ func TestProfileModal(t *testing.T) {
 		}
 	})
 	t.Run("HomeShowsItEscaped", func(t *testing.T) {
+		h.service.SyncProfiles(context.Background()) // the name users.info gives
 		code, _ := h.event(t, "Ev1", map[string]any{"type": "app_home_opened", "user": "U1", "channel": "D1", "tab": "home"})
 		if code != http.StatusOK {
 			t.Fatalf("status %d", code)
@@ -374,18 +380,32 @@ func TestChatMessages(t *testing.T) {
 }
 
 func TestSlowAnswerGoesThroughResponseURL(t *testing.T) {
-	h := newHarness(t, func(c *bot.Config) { c.AckBudget = 20 * time.Millisecond })
-	// Slack's users.info is slow on this first contact: the command takes
-	// longer than the ack budget.
-	h.slack.SetUserInfo(func(id string) (map[string]any, time.Duration) {
-		return map[string]any{"id": id, "name": "slow", "real_name": "Lent"}, 300 * time.Millisecond
-	})
-	ack := h.slash(t, "U1", "aide")
+	h := newHarness(t, harnessOption{bot: func(c *bot.Config) { c.AckBudget = 20 * time.Millisecond }})
+	ctx := context.Background()
+	start := time.Now().Add(10 * 24 * time.Hour)
+	ev := &commands.Event{Kind: commands.KindPlenary, Title: "Plénière", Start: start, End: start.Add(time.Hour),
+		CancelCutoff: start, Capacity: 10, Status: commands.EventPublished, CreatedBy: "UFAC"}
+	if err := h.db.CreateEvent(ctx, ev); err != nil {
+		t.Fatal(err)
+	}
+	h.slash(t, "U1", "aide") // the member exists: only the registration waits
+	// The disk is slow: the writer is held longer than the ack budget.
+	held, release := make(chan struct{}), make(chan struct{})
+	go func() {
+		_ = h.db.ChangeEvent(ctx, ev.ID, func(commands.EventTx) error {
+			close(held)
+			<-release
+			return nil
+		})
+	}()
+	<-held
+	time.AfterFunc(200*time.Millisecond, func() { close(release) })
+	ack := h.slash(t, "U1", fmt.Sprintf("inscrire %d", ev.ID))
 	if !strings.Contains(ack.raw, "Je m'en occupe") {
 		t.Fatalf("ack = %s, want the working-on-it message", ack.raw)
 	}
 	calls := h.slack.WaitCalls("response_url", 1, 3*time.Second)
-	if len(calls) != 1 || !strings.Contains(calls[0].Body, "Commandes Cercle") {
+	if len(calls) != 1 || !strings.Contains(calls[0].Body, "vous êtes inscrit") {
 		t.Fatalf("response_url calls = %+v", calls)
 	}
 }

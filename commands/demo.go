@@ -20,7 +20,7 @@ func (s *Service) EnsureMember(ctx context.Context, u User, role Role) (*Member,
 	if !role.valid() {
 		return nil, Errorf(EINVALID, "role.error.unknown_role", string(role))
 	}
-	if err := s.Store.SetRole(ctx, "console", m.UserID, role); err != nil {
+	if err := s.store.SetRole(ctx, "console", m.UserID, role); err != nil {
 		return nil, err
 	}
 	m.Role = role
@@ -65,12 +65,12 @@ func (s *Service) SeedDemo(ctx context.Context) error {
 		}
 		if m.Name != d.name {
 			name := d.name
-			if _, err := s.Store.UpdateMember(ctx, m.UserID, MemberUpdate{Name: &name}); err != nil {
+			if _, err := s.store.UpdateMember(ctx, m.UserID, MemberUpdate{Name: &name}); err != nil {
 				return fmt.Errorf("seed member %s: %w", d.id, err)
 			}
 		}
 		company := d.company
-		if _, err := s.Store.SaveCompany(ctx, m.UserID, &company); err != nil {
+		if _, err := s.store.SaveCompany(ctx, m.UserID, &company); err != nil {
 			return fmt.Errorf("seed company of %s: %w", d.id, err)
 		}
 	}
@@ -102,25 +102,36 @@ var demoEvents = []demoEvent{
 // seedDemoEvents publishes the demo programme, once: a database that has
 // events keeps them.
 func (s *Service) seedDemoEvents(ctx context.Context) error {
-	existing, err := s.Store.FindEvents(ctx, EventFilter{Limit: 1})
+	existing, err := s.store.FindEvents(ctx, EventFilter{Limit: 1})
 	if err != nil || len(existing) > 0 {
 		return err
 	}
-	today := s.Now().In(s.Zone)
+	today := s.now().In(s.zone)
 	for _, d := range demoEvents {
 		day := today.AddDate(0, 0, d.inDays)
 		day = day.AddDate(0, 0, (int(d.weekday)-int(day.Weekday())+7)%7)
-		start := time.Date(day.Year(), day.Month(), day.Day(), d.hour, 30, 0, 0, s.Zone)
+		start := time.Date(day.Year(), day.Month(), day.Day(), d.hour, 30, 0, 0, s.zone)
 		ev := &Event{Kind: d.kind, Title: d.title, Description: d.des, Place: d.place, Start: start,
 			End: start.Add(time.Duration(d.hours) * time.Hour), Capacity: d.capacity,
 			CancelCutoff: start.Add(-defaultCutoff), Status: EventPublished, CreatedBy: "claire"}
-		if err := s.Store.CreateEvent(ctx, ev); err != nil {
+		if err := s.store.CreateEvent(ctx, ev); err != nil {
 			return fmt.Errorf("seed event %q: %w", d.title, err)
 		}
-		for _, u := range d.registered {
-			if _, err := s.Store.Register(ctx, ev.ID, u, decideRegistration(s.Now()), nil); err != nil {
-				return fmt.Errorf("seed registration of %s: %w", u, err)
+		// The demo's members registered long ago: no confirmation DMs.
+		err := s.store.ChangeEvent(ctx, ev.ID, func(tx EventTx) error {
+			for _, u := range d.registered {
+				status, err := decideRegistration(s.now(), tx.Event(), nil)
+				if err != nil {
+					return err
+				}
+				if _, err := tx.Join(u, status); err != nil {
+					return fmt.Errorf("seed registration of %s: %w", u, err)
+				}
 			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 	}
 	return nil

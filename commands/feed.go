@@ -13,14 +13,14 @@ const feedHistory = 90 * 24 * time.Hour
 // agendaLink shows (or, with "nouveau", renews) the member's private
 // calendar feed address.
 func (s *Service) agendaLink(ctx context.Context, c *Call, renew bool) (*Response, error) {
-	if s.PublicURL == "" {
+	if s.publicURL == "" {
 		return textResponse(c.P.T("feed.unavailable")), nil
 	}
-	token, err := s.Store.CalendarToken(ctx, c.Member.UserID, renew)
+	token, err := s.store.CalendarToken(ctx, c.Member.UserID, renew)
 	if err != nil {
 		return nil, err
 	}
-	url := strings.TrimSuffix(s.PublicURL, "/") + "/ical/" + token + ".ics"
+	url := strings.TrimSuffix(s.publicURL, "/") + "/ical/" + token + ".ics"
 	key := "feed.link"
 	if renew {
 		key = "feed.renewed"
@@ -34,15 +34,15 @@ func (s *Service) agendaLink(ctx context.Context, c *Call, renew bool) (*Respons
 // CalendarFeed returns the .ics feed behind a token: the member's
 // confirmed events, and the cancelled ones so calendars drop them.
 func (s *Service) CalendarFeed(ctx context.Context, token string) ([]byte, error) {
-	if s.Calendar == nil || len(token) < 16 || len(token) > 64 {
+	if s.calendar == nil || len(token) < 16 || len(token) > 64 {
 		return nil, Errorf(ENOTFOUND, "error.not_found")
 	}
-	m, err := s.Store.FindMemberByCalendarToken(ctx, token)
+	m, err := s.store.FindMemberByCalendarToken(ctx, token)
 	if err != nil {
 		return nil, err
 	}
-	regs, err := s.Store.FindRegistrations(ctx, RegistrationFilter{UserID: m.UserID,
-		Statuses: []RegistrationStatus{RegRegistered, RegAttended}, StartsAfter: s.Now().Add(-feedHistory)})
+	regs, err := s.store.FindRegistrations(ctx, RegistrationFilter{UserID: m.UserID,
+		Statuses: []RegistrationStatus{RegRegistered, RegAttended}, StartsAfter: s.now().Add(-feedHistory)})
 	if err != nil {
 		return nil, err
 	}
@@ -52,5 +52,5 @@ func (s *Service) CalendarFeed(ctx context.Context, token string) ([]byte, error
 			entries = append(entries, s.calendarEntry(r.Event))
 		}
 	}
-	return s.Calendar.Feed(fmt.Sprintf("Cercle · %s", m.Name), entries)
+	return s.calendar.Feed(fmt.Sprintf("Cercle · %s", m.Name), entries)
 }

@@ -42,6 +42,8 @@ type OutboxMessage struct {
 	// Track, when set, names the message for later updates: where it
 	// lands is recorded under this key.
 	Track string
+	// Notice, when set, is worded at delivery and Message is unused.
+	Notice *Notice
 }
 
 // DeliveryError is a Notifier's failure, saying whether a retry may help.
@@ -64,6 +66,9 @@ type Outbox struct {
 	Notifier Notifier
 	Logger   *slog.Logger
 	Now      func() time.Time
+	// Render words a Notice at delivery; nil nil means it is stale and
+	// nothing is sent.
+	Render func(ctx context.Context, n *Notice) (*Response, error)
 
 	// PerRecipientInterval is the least time between two messages to one
 	// recipient.
@@ -91,13 +96,21 @@ type Outbox struct {
 	nextSlot time.Time
 }
 
-// NewOutbox returns an outbox with Slack's published limits as defaults.
+// NewOutbox returns an outbox of messages worded when queued (no
+// notices), with Slack's published limits as defaults. A Service has its
+// own, which also words notices.
 func NewOutbox(store OutboxStore, n Notifier, logger *slog.Logger) *Outbox {
+	return newOutbox(store, n, nil, logger, time.Now)
+}
+
+// newOutbox returns an outbox with Slack's published limits as defaults.
+func newOutbox(store OutboxStore, n Notifier, render func(context.Context, *Notice) (*Response, error), logger *slog.Logger, now func() time.Time) *Outbox {
 	return &Outbox{
 		Store:                store,
 		Notifier:             n,
+		Render:               render,
 		Logger:               logger,
-		Now:                  time.Now,
+		Now:                  now,
 		PerRecipientInterval: time.Second,
 		Rate:                 10,
 		MaxAttempts:          8,
@@ -124,6 +137,10 @@ func (o *Outbox) Wake() {
 // Run delivers due messages until ctx is done. A message whose delivery was
 // cut by the end of ctx stays pending and is sent by the next run.
 func (o *Outbox) Run(ctx context.Context) error {
+	if o.Notifier == nil {
+		<-ctx.Done()
+		return nil
+	}
 	wake := o.wakeChan()
 	for {
 		if _, err := o.Flush(ctx); err != nil && ctx.Err() == nil {
@@ -151,6 +168,9 @@ func (o *Outbox) Run(ctx context.Context) error {
 // were sent. It is what Run does on each pass, and what the console and
 // one-shot jobs call to deliver before they exit.
 func (o *Outbox) Flush(ctx context.Context) (int, error) {
+	if o.Notifier == nil {
+		return 0, nil
+	}
 	o.flushing.Lock()
 	defer o.flushing.Unlock()
 	if o.lastSent == nil {
@@ -220,15 +240,20 @@ func (o *Outbox) pace(ctx context.Context) error {
 // deliver makes one attempt and records its outcome. It returns an error
 // only when the outcome could not be recorded.
 func (o *Outbox) deliver(ctx context.Context, m *OutboxMessage) (bool, error) {
-	sendCtx, cancel := context.WithTimeout(ctx, o.SendTimeout)
-	ref, err := o.Notifier.Notify(sendCtx, m.To, &m.Message)
-	cancel()
-	o.lastSent[m.To] = o.Now()
+	msg, err := o.message(ctx, m)
+	if err == nil && msg == nil {
+		// Stale news: recorded as done, never sent.
+		return false, o.markSent(ctx, m, MessageRef{})
+	}
+	var ref MessageRef
 	if err == nil {
-		if err := o.Store.MarkMessageSent(context.WithoutCancel(ctx), m.ID, o.Now(), ref); err != nil {
-			return false, fmt.Errorf("mark message %d sent: %w", m.ID, err)
-		}
-		return true, nil
+		sendCtx, cancel := context.WithTimeout(ctx, o.SendTimeout)
+		ref, err = o.Notifier.Notify(sendCtx, m.To, msg)
+		cancel()
+		o.lastSent[m.To] = o.Now()
+	}
+	if err == nil {
+		return true, o.markSent(ctx, m, ref)
 	}
 	if ctx.Err() != nil {
 		// Stopping: the attempt was cut short, not failed. Leave it pending.
@@ -245,6 +270,24 @@ func (o *Outbox) deliver(ctx context.Context, m *OutboxMessage) (bool, error) {
 		return false, fmt.Errorf("mark message %d failed: %w", m.ID, err)
 	}
 	return false, nil
+}
+
+// message is what m shows: its stored text, or its notice worded now.
+func (o *Outbox) message(ctx context.Context, m *OutboxMessage) (*Response, error) {
+	if m.Notice == nil {
+		return &m.Message, nil
+	}
+	if o.Render == nil {
+		return nil, fmt.Errorf("notice %s: no renderer", m.Notice.Kind)
+	}
+	return o.Render(ctx, m.Notice)
+}
+
+func (o *Outbox) markSent(ctx context.Context, m *OutboxMessage, ref MessageRef) error {
+	if err := o.Store.MarkMessageSent(context.WithoutCancel(ctx), m.ID, o.Now(), ref); err != nil {
+		return fmt.Errorf("mark message %d sent: %w", m.ID, err)
+	}
+	return nil
 }
 
 // retryTime returns when to try again after the attempt-th failure, or the

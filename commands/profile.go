@@ -17,6 +17,42 @@ const (
 	fieldCompanyFounded   = "company_founded"
 )
 
+// Action and form ids of a member's own account.
+const (
+	ActionEditProfile = "profile.edit"
+	ActionShowHelp    = "help.show"
+	FormProfile       = "profile"
+)
+
+// accountFeature is what every member does with their own account: help,
+// company profile and language.
+func (s *Service) accountFeature() feature {
+	return feature{
+		commands: []*Command{
+			{
+				Name: "aide", Aliases: []string{"help", "?"},
+				Usage: "help.cmd.usage", Summary: "help.cmd.summary", Detail: "help.cmd.detail",
+				Run: s.help,
+			},
+			{
+				Name: "profil", Aliases: []string{"profile"},
+				Usage: "profile.cmd.usage", Summary: "profile.cmd.summary", Detail: "profile.cmd.detail",
+				Run: s.profile,
+			},
+			{
+				Name: "langue", Aliases: []string{"language", "lang"},
+				Usage: "lang.cmd.usage", Summary: "lang.cmd.summary", Detail: "lang.cmd.detail",
+				Run: s.language,
+			},
+		},
+		actions: []*ActionHandler{
+			{ID: ActionEditProfile, Run: s.editProfileAction},
+			{ID: ActionShowHelp, Run: s.showHelpAction},
+		},
+		forms: []*FormHandler{{ID: FormProfile, Run: s.submitProfile}},
+	}
+}
+
 // profile opens the form for the member's company.
 func (s *Service) profile(_ context.Context, c *Call) (*Response, error) {
 	if len(c.Args) > 0 {
@@ -59,11 +95,11 @@ func profileForm(m *Member, p *i18n.Printer) *Form {
 }
 
 func (s *Service) submitProfile(ctx context.Context, m *Member, p *i18n.Printer, sub *Submission) (*Response, error) {
-	c, fe := ParseCompany(sub.Values, s.Now().In(s.Zone), p)
+	c, fe := ParseCompany(sub.Values, s.now().In(s.zone), p)
 	if fe != nil {
 		return nil, fe
 	}
-	saved, err := s.Store.SaveCompany(ctx, m.UserID, c)
+	saved, err := s.store.SaveCompany(ctx, m.UserID, c)
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +142,7 @@ func (s *Service) language(ctx context.Context, c *Call) (*Response, error) {
 	default:
 		return nil, Errorf(EINVALID, "lang.error.unknown", truncate(c.Args[0], 20))
 	}
-	if _, err := s.Store.UpdateMember(ctx, c.Member.UserID, MemberUpdate{Lang: &lang, LangChosen: true}); err != nil {
+	if _, err := s.store.UpdateMember(ctx, c.Member.UserID, MemberUpdate{Lang: &lang, LangChosen: true}); err != nil {
 		return nil, err
 	}
 	p := i18n.NewPrinter(lang, c.P.Location())

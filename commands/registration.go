@@ -1,19 +1,110 @@
 package commands
 
 import (
-	"context"
-	"fmt"
-	"net/url"
-	"strconv"
-	"strings"
 	"time"
-
-	"cercle/i18n"
 )
 
+// This file is the registration state machine, the one place its rules
+// are written. A registration moves
+//
+//	registered | waitlisted → offered (until a deadline) → registered | expired | declined
+//	any active status → cancelled (late after the cut-off)
+//	registered → attended | no_show (roll call)
+//
+// Each rule is a pure function over data the store loaded inside the
+// write transaction (EventTx); storage only loads, counts and writes. The
+// SQL CHECK on an event's counts stays as the last guard against
+// overbooking, never as the rule itself.
+
+// RegistrationStatus is where one member stands for one event.
+type RegistrationStatus string
+
+const (
+	RegRegistered RegistrationStatus = "registered" // has a seat
+	RegWaitlisted RegistrationStatus = "waitlisted" // in line for a seat
+	RegOffered    RegistrationStatus = "offered"    // a freed seat is held for them until OfferExpiresAt
+	RegExpired    RegistrationStatus = "expired"    // let an offer lapse
+	RegDeclined   RegistrationStatus = "declined"   // turned an offer down
+	RegCancelled  RegistrationStatus = "cancelled"  // gave up their seat or place in line
+	RegAttended   RegistrationStatus = "attended"   // came (roll call)
+	RegNoShow     RegistrationStatus = "no_show"    // had a seat and did not come
+)
+
+// Standing is what a registration holds of its event: the store keeps one
+// count per standing on the event, so a registration never counts rows.
+type Standing int
+
+const (
+	StandingNone  Standing = iota // cancelled, declined, expired
+	StandingSeat                  // registered, attended, no_show
+	StandingOffer                 // a seat held for them
+	StandingLine                  // waiting
+)
+
+// Standing returns what a registration in status s holds.
+func (s RegistrationStatus) Standing() Standing {
+	switch s {
+	case RegRegistered, RegAttended, RegNoShow:
+		return StandingSeat
+	case RegOffered:
+		return StandingOffer
+	case RegWaitlisted:
+		return StandingLine
+	}
+	return StandingNone
+}
+
+// holdsSeat reports whether a registration in status s takes a seat,
+// confirmed or held for them.
+func (s RegistrationStatus) holdsSeat() bool {
+	st := s.Standing()
+	return st == StandingSeat || st == StandingOffer
+}
+
+// active reports whether the member is still in: with a seat, an offer or
+// a place in line.
+func (s RegistrationStatus) active() bool { return s.Standing() != StandingNone }
+
+// Registration is one member's standing for one event.
+type Registration struct {
+	ID         int64
+	EventID    int64
+	UserID     UserID
+	MemberName string
+	MemberRole Role
+	Company    string
+	Status     RegistrationStatus
+	// Late marks a cancellation made after the event's cut-off.
+	Late bool
+	// Position is the place in the waitlist, from 1; zero when not waiting.
+	Position       int
+	OfferExpiresAt time.Time
+	// NoShows counts the member's no-shows across all events, for
+	// facilitators.
+	NoShows   int
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	// Event is the event registered for; its counts are set only inside
+	// a transaction (EventTx).
+	Event *Event
+}
+
+// RegistrationFilter selects registrations.
+type RegistrationFilter struct {
+	EventID  int64
+	UserID   UserID
+	Statuses []RegistrationStatus
+	// StartsAfter keeps registrations for events starting after it.
+	StartsAfter time.Time
+}
+
+// OfferPolicy says until when a seat offered at now is held, or the zero
+// time when it is too late to offer seats for ev.
+type OfferPolicy func(ev *Event, now time.Time) time.Time
+
 // DefaultOfferPolicy holds a freed seat for window (24 hours unless
-// configured), less as the event nears (a quarter of the time left), and offers nothing in the last hour:
-// nobody could act on it.
+// configured), less as the event nears (a quarter of the time left), and
+// offers nothing in the last hour: nobody could act on it.
 func DefaultOfferPolicy(window time.Duration) OfferPolicy {
 	return func(ev *Event, now time.Time) time.Time {
 		left := ev.Start.Sub(now)
@@ -28,29 +119,27 @@ func DefaultOfferPolicy(window time.Duration) OfferPolicy {
 // not yet started, before its deadline, a member with no active
 // registration gets a seat if one is free and nobody waits, else a place
 // in line.
-func decideRegistration(now time.Time) func(*Event, *Registration) (RegistrationStatus, error) {
-	return func(ev *Event, cur *Registration) (RegistrationStatus, error) {
-		if err := eventOpen(ev, now); err != nil {
-			return "", err
-		}
-		if !ev.Deadline.IsZero() && now.After(ev.Deadline) {
-			return "", Errorf(ECONFLICT, "register.error.deadline_passed")
-		}
-		if cur != nil {
-			switch cur.Status {
-			case RegRegistered, RegAttended, RegNoShow:
-				return "", Errorf(ECONFLICT, "register.already")
-			case RegWaitlisted:
-				return "", Errorf(ECONFLICT, "register.already_waitlisted", cur.Position)
-			case RegOffered:
-				return "", Errorf(ECONFLICT, "register.already_offered")
-			}
-		}
-		if ev.SeatsLeft() > 0 && ev.Waitlisted == 0 {
-			return RegRegistered, nil
-		}
-		return RegWaitlisted, nil
+func decideRegistration(now time.Time, ev *Event, cur *Registration) (RegistrationStatus, error) {
+	if err := eventOpen(ev, now); err != nil {
+		return "", err
 	}
+	if !ev.Deadline.IsZero() && now.After(ev.Deadline) {
+		return "", Errorf(ECONFLICT, "register.error.deadline_passed")
+	}
+	if cur != nil {
+		switch cur.Status.Standing() {
+		case StandingSeat:
+			return "", Errorf(ECONFLICT, "register.already")
+		case StandingLine:
+			return "", Errorf(ECONFLICT, "register.already_waitlisted", cur.Position)
+		case StandingOffer:
+			return "", Errorf(ECONFLICT, "register.already_offered")
+		}
+	}
+	if ev.SeatsLeft() > 0 && ev.Waitlisted == 0 {
+		return RegRegistered, nil
+	}
+	return RegWaitlisted, nil
 }
 
 // eventOpen refuses events that take no registration or cancellation.
@@ -69,209 +158,101 @@ func eventOpen(ev *Event, now time.Time) error {
 // decideCancellation is the rule for cancelling: the member must hold a
 // seat, an offer or a place in line, before the start; a seat given up
 // after the cut-off is a late cancellation.
-func decideCancellation(now time.Time) func(*Event, *Registration) (bool, error) {
-	return func(ev *Event, cur *Registration) (bool, error) {
-		if err := eventOpen(ev, now); err != nil {
-			return false, err
-		}
-		if cur == nil || !cur.Status.active() {
-			return false, Errorf(ENOTFOUND, "cancel.error.not_registered")
-		}
-		return cur.Status == RegRegistered && now.After(ev.CancelCutoff), nil
+func decideCancellation(now time.Time, ev *Event, cur *Registration) (late bool, err error) {
+	if err := eventOpen(ev, now); err != nil {
+		return false, err
 	}
+	if cur == nil || !cur.Status.active() {
+		return false, Errorf(ENOTFOUND, "cancel.error.not_registered")
+	}
+	return cur.Status == RegRegistered && now.After(ev.CancelCutoff), nil
 }
 
-// register signs a member up and tells them where they stand.
-func (s *Service) register(ctx context.Context, m *Member, p *i18n.Printer, eventID int64) (*Response, error) {
-	r, err := s.Store.Register(ctx, eventID, m.UserID, decideRegistration(s.Now()), s.confirmationNotice(m, p))
-	if err != nil {
-		return nil, err
+// decideOfferAnswer is the rule for answering an offer: only the member it
+// was made to, while it is pending and unexpired, on an event still open.
+// The id comes from a button, so someone else's registration is "not
+// found", never "not yours".
+func decideOfferAnswer(now time.Time, ev *Event, cur *Registration, user UserID, accept bool) (RegistrationStatus, error) {
+	switch {
+	case cur == nil || cur.UserID != user:
+		return "", Errorf(ENOTFOUND, "offer.error.not_found")
+	case cur.Status != RegOffered:
+		return "", Errorf(ECONFLICT, "offer.error.not_pending")
+	case !cur.OfferExpiresAt.After(now):
+		return "", Errorf(ECONFLICT, "offer.error.expired")
+	case ev.Status == EventCancelled:
+		return "", Errorf(ECONFLICT, "event.error.cancelled")
+	case !now.Before(ev.Start):
+		return "", Errorf(ECONFLICT, "event.error.started")
 	}
-	if r.Status == RegWaitlisted {
-		return textResponse(p.T("register.waitlisted", r.Event.Title, r.Position)), nil
+	if accept {
+		return RegRegistered, nil
 	}
-	s.wake()
-	return textResponse(p.T("register.done", r.Event.Title, p.DateTime(r.Event.Start))), nil
+	return RegDeclined, nil
 }
 
-// cancel gives up a member's seat, offer or place in line.
-func (s *Service) cancel(ctx context.Context, m *Member, p *i18n.Printer, eventID int64) (*Response, error) {
-	now := s.Now()
-	r, offers, err := s.Store.CancelRegistration(ctx, eventID, m.UserID, decideCancellation(now), now, s.offerPolicy())
-	if err != nil {
-		return nil, err
-	}
-	if err := s.enqueueOffers(ctx, offers); err != nil {
-		return nil, err
-	}
-	key := "cancel.done"
-	if r.Late {
-		key = "cancel.done_late"
-	}
-	return textResponse(p.T(key, r.Event.Title)), nil
+// offerLapsed reports whether an offer's deadline has passed at now.
+func offerLapsed(r *Registration, now time.Time) bool {
+	return r.Status == RegOffered && !r.OfferExpiresAt.After(now)
 }
 
-// answerOffer accepts or declines a seat offered to the member.
-func (s *Service) answerOffer(ctx context.Context, m *Member, p *i18n.Printer, a *Action, accept bool) (*Response, error) {
-	id, err := strconv.ParseInt(a.Value, 10, 64)
-	if err != nil || id <= 0 {
-		return nil, Errorf(ENOTFOUND, "offer.error.not_found")
+// seatsToOffer is the rule for freed seats: on a published event, every
+// seat neither taken nor already offered goes to the head of the line,
+// once. It returns how many, in which status (offered until the policy's
+// deadline, or registered outright when it is too late for an offer:
+// better a seat given than a seat left empty) and the deadline.
+func seatsToOffer(now time.Time, ev *Event, policy OfferPolicy) (n int, to RegistrationStatus, expires time.Time) {
+	if ev.Status != EventPublished || !now.Before(ev.Start) {
+		return 0, "", time.Time{}
 	}
-	r, offers, err := s.Store.AnswerOffer(ctx, id, m.UserID, accept, s.Now(), s.offerPolicy(), s.confirmationNotice(m, p))
-	if err != nil {
-		return nil, err
+	n = min(ev.SeatsLeft(), ev.Waitlisted)
+	if n <= 0 {
+		return 0, "", time.Time{}
 	}
-	if err := s.afterChange(ctx, offers); err != nil {
-		return nil, err
+	if expires = policy(ev, now); expires.IsZero() {
+		return n, RegRegistered, time.Time{}
 	}
-	if !accept {
-		return &Response{Replace: true, Sections: []Section{Paragraph(Text(p.T("offer.declined", r.Event.Title)))}}, nil
-	}
-	return &Response{Replace: true, Sections: []Section{Paragraph(Text(p.T("offer.accepted", r.Event.Title, p.DateTime(r.Event.Start))))}}, nil
+	return n, RegOffered, expires
 }
 
-func (s *Service) offerPolicy() OfferPolicy {
-	if s.OfferPolicy != nil {
-		return s.OfferPolicy
+// decideEdit is the rule for changing an event: not once cancelled, and
+// never to fewer seats than are taken or offered.
+func decideEdit(ev, changed *Event) error {
+	if ev.Status == EventCancelled {
+		return Errorf(ECONFLICT, "event.error.cancelled")
 	}
-	return DefaultOfferPolicy(24 * time.Hour)
-}
-
-// enqueueOffers sends each offer by DM with its Accept and Decline
-// buttons. The key names the offer's deadline, so re-enqueuing the same
-// offer (the due scan does, to catch up after a crash) sends nothing new.
-func (s *Service) enqueueOffers(ctx context.Context, offers []*Registration) error {
-	var msgs []*OutboxMessage
-	for _, r := range offers {
-		m, err := s.Store.FindMemberByUserID(ctx, r.UserID)
-		if err != nil {
-			return err
-		}
-		p := s.printer(m)
-		if r.Status == RegRegistered {
-			// Promoted outright, too close to the start for an offer.
-			msgs = append(msgs, s.confirmation(r, m, p))
-			continue
-		}
-		value := strconv.FormatInt(r.ID, 10)
-		msgs = append(msgs, &OutboxMessage{
-			DedupeKey: fmt.Sprintf("offer:%d:%d", r.ID, r.OfferExpiresAt.Unix()),
-			To:        Recipient{User: r.UserID},
-			Message: Response{
-				Title: p.T("offer.title"),
-				Sections: []Section{
-					Paragraph(Text(p.T("offer.text", r.Event.Title, p.DateTime(r.Event.Start), p.DateTime(r.OfferExpiresAt)))),
-					{Buttons: []Button{
-						{ActionID: ActionAcceptOffer, Value: value, Label: p.T("offer.accept"), Style: ButtonPrimary},
-						{ActionID: ActionDeclineOffer, Value: value, Label: p.T("offer.decline"), Style: ButtonDanger,
-							Confirm: &Confirm{Title: p.T("offer.decline.confirm_title"), Text: p.T("offer.decline.confirm_text"), Yes: p.T("offer.decline"), No: p.T("button.back")}},
-					}},
-				},
-			},
-		})
+	if taken := ev.Registered + ev.Offered; changed.Capacity < taken {
+		return Errorf(ECONFLICT, "event.error.capacity_below", taken)
 	}
-	if len(msgs) == 0 {
-		return nil
-	}
-	return s.enqueue(ctx, msgs...)
-}
-
-// confirmationNotice confirms a registration that holds a seat, inside
-// the transaction that gives it.
-func (s *Service) confirmationNotice(m *Member, p *i18n.Printer) func(*Registration) []*OutboxMessage {
-	return func(r *Registration) []*OutboxMessage {
-		if r.Status != RegRegistered {
-			return nil
-		}
-		return []*OutboxMessage{s.confirmation(r, m, p)}
-	}
-}
-
-// afterChange sends the offers a change made and wakes the delivery of the
-// messages the change's transaction queued.
-func (s *Service) afterChange(ctx context.Context, offers []*Registration) error {
-	if err := s.enqueueOffers(ctx, offers); err != nil {
-		return err
-	}
-	s.wake()
 	return nil
 }
 
-// confirmation is the DM confirming a seat, with the .ics invitation and
-// add-to-calendar links.
-func (s *Service) confirmation(r *Registration, m *Member, p *i18n.Printer) *OutboxMessage {
-	ev := r.Event
-	msg := Response{
-		Title: p.T("confirm.title"),
-		Sections: []Section{
-			Paragraph(Text(p.T("confirm.text", ev.Title, p.DateTime(ev.Start)))),
-			{Pairs: []Pair{{Label: p.T("event.field.place"), Value: ev.Place}}},
-			calendarLinks(ev, p),
-		},
+// decidePublish is the rule for publishing: a draft, still to come.
+func decidePublish(now time.Time, ev *Event) error {
+	switch {
+	case ev.Status == EventCancelled:
+		return Errorf(ECONFLICT, "event.error.cancelled")
+	case ev.Status != EventDraft:
+		return Errorf(ECONFLICT, "event.error.not_draft")
+	case !ev.Start.After(now):
+		return Errorf(ECONFLICT, "event.error.started")
 	}
-	if f := s.invitation(ev, false); f != nil {
-		msg.Files = []File{*f}
-	}
-	return &OutboxMessage{
-		DedupeKey: fmt.Sprintf("confirm:%d:%d", r.ID, r.UpdatedAt.UnixNano()),
-		To:        Recipient{User: m.UserID},
-		Message:   msg,
-	}
+	return nil
 }
 
-// calendarEntry describes ev for calendars.
-func (s *Service) calendarEntry(ev *Event) CalendarEntry {
-	return CalendarEntry{
-		UID:       fmt.Sprintf("event-%d@cercle", ev.ID),
-		Sequence:  ev.Sequence,
-		Title:     ev.Title,
-		Location:  ev.Place,
-		Start:     ev.Start,
-		End:       ev.End,
-		Cancelled: ev.Status == EventCancelled,
+// decideEventCancellation is the rule for cancelling an event: once.
+func decideEventCancellation(ev *Event) error {
+	if ev.Status == EventCancelled {
+		return Errorf(ECONFLICT, "event.error.cancelled")
 	}
+	return nil
 }
 
-// invitation returns ev's .ics file, or nil without a Calendar.
-func (s *Service) invitation(ev *Event, cancelled bool) *File {
-	if s.Calendar == nil {
-		return nil
+// attendance is the roll call's rule: a confirmed registrant is attended
+// when checked, a no-show otherwise.
+func attendance(checked bool) RegistrationStatus {
+	if checked {
+		return RegAttended
 	}
-	entry := s.calendarEntry(ev)
-	entry.Cancelled = entry.Cancelled || cancelled
-	b, err := s.Calendar.Invitation(entry)
-	if err != nil {
-		s.Logger.Warn("invitation not written", "event_id", ev.ID, "err", err)
-		return nil
-	}
-	return &File{Name: fmt.Sprintf("cercle-%d.ics", ev.ID), Title: ev.Title, Content: b}
-}
-
-// calendarLinks is a line of "add to Google / Outlook" links.
-func calendarLinks(ev *Event, p *i18n.Printer) Section {
-	const googleTime, outlookTime = "20060102T150405Z", "2006-01-02T15:04:05Z"
-	g := url.Values{"action": {"TEMPLATE"}, "text": {ev.Title}, "location": {ev.Place},
-		"dates": {ev.Start.UTC().Format(googleTime) + "/" + ev.End.UTC().Format(googleTime)}}
-	o := url.Values{"path": {"/calendar/action/compose"}, "rru": {"addevent"}, "subject": {ev.Title},
-		"location": {ev.Place}, "startdt": {ev.Start.UTC().Format(outlookTime)}, "enddt": {ev.End.UTC().Format(outlookTime)}}
-	return Section{Note: true, Body: []Span{
-		Text(p.T("calendar.add") + " "),
-		Link("https://calendar.google.com/calendar/render?"+g.Encode(), "Google Agenda"),
-		Text(" · "),
-		Link("https://outlook.office.com/calendar/0/deeplink/compose?"+o.Encode(), "Outlook"),
-	}}
-}
-
-// textResponse is a one-paragraph ephemeral answer.
-func textResponse(text string) *Response {
-	return &Response{Sections: []Section{Paragraph(Text(text))}}
-}
-
-// parseEventID reads an event number as typed ("12" or "#12").
-func parseEventID(s string) (int64, error) {
-	id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "#"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, Errorf(EINVALID, "event.error.bad_id", truncate(s, 20))
-	}
-	return id, nil
+	return RegNoShow
 }

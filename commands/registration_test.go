@@ -37,9 +37,8 @@ func paris(s string) time.Time {
 // eventService is a service at a fixed moment with one published event.
 func eventService(t testing.TB, now time.Time, ev commands.Event) (*commands.Service, *storage.DB, *clock, int64) {
 	t.Helper()
-	s, db := newService(t, nil)
 	clk := &clock{t: now}
-	s.Now = clk.Now
+	s, db := newService(t, nil, func(c *commands.Config) { c.Now = clk.Now })
 	db.Now = clk.Now
 	if ev.Kind == "" {
 		ev.Kind = commands.KindPlenary
@@ -193,7 +192,7 @@ func TestRegistrationRules(t *testing.T) {
 	}
 	// The offer lapses: nobody else waits, so the seat stays free.
 	clk.Set(paris("2027-03-07 09:00"))
-	if err := s.SendReminders(ctx); err != nil {
+	if err := s.ExpireOffers(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if regs := registrations(t, db, id, commands.RegExpired); len(regs) != 1 {
@@ -346,23 +345,37 @@ func TestNoAcceptingOnACancelledEvent(t *testing.T) {
 
 func TestCapacityNeverBelowSeatsTaken(t *testing.T) {
 	start := paris("2027-03-18 18:30")
-	s, db, clk, id := eventService(t, paris("2027-03-01 09:00"), commands.Event{Start: start, End: start.Add(time.Hour), Capacity: 2})
+	s, db, _, id := eventService(t, paris("2027-03-01 09:00"), commands.Event{Start: start, End: start.Add(time.Hour), Capacity: 2})
 	ctx := context.Background()
+	if _, err := s.EnsureMember(ctx, commands.User{ID: "claire"}, commands.RoleFacilitator); err != nil {
+		t.Fatal(err)
+	}
 	slash(s, "marc", fmt.Sprintf("inscrire %d", id))
 	slash(s, "nadia", fmt.Sprintf("inscrire %d", id))
-	ev, _ := db.FindEventByID(ctx, id)
-	smaller := *ev
-	smaller.Capacity = 1
-	_, _, err := db.UpdateEvent(ctx, id, &smaller, clk.Now(), commands.DefaultOfferPolicy(24*time.Hour), nil)
-	if commands.ErrorCode(err) != commands.ECONFLICT {
-		t.Errorf("capacity below seats taken: %v, want ECONFLICT", err)
+	before, _ := db.FindEventByID(ctx, id)
+	edit := func(capacity int) *commands.Response {
+		return s.Submit(ctx, &commands.Submission{FormID: commands.FormEvent, State: fmt.Sprint(id), User: commands.User{ID: "claire"},
+			Values: map[string]string{"event_title": before.Title, "event_kind": "plenary", "event_place": "Lille",
+				"event_start": fmt.Sprint(start.Unix()), "event_end": fmt.Sprint(start.Add(time.Hour).Unix()),
+				"event_capacity": fmt.Sprint(capacity)}})
 	}
-	larger := *ev
-	larger.Capacity = 3
+	if r := edit(1); !strings.Contains(r.FieldErrors["event_capacity"], "2") {
+		t.Errorf("capacity below seats taken: %+v, want a field error naming the 2 seats taken", r)
+	}
 	slash(s, "julien", fmt.Sprintf("inscrire %d", id)) // full: waits
-	updated, offers, err := db.UpdateEvent(ctx, id, &larger, clk.Now(), commands.DefaultOfferPolicy(24*time.Hour), nil)
-	if err != nil || len(offers) != 1 || offers[0].UserID != "julien" || updated.Sequence != ev.Sequence+1 {
-		t.Errorf("capacity raised: %+v, offers %+v, %v", updated, offers, err)
+	if r := edit(3); len(r.FieldErrors) > 0 || !strings.Contains(renderText(r), "3") {
+		t.Fatalf("capacity raised: %s %v", renderText(r), r.FieldErrors)
+	}
+	offers := registrations(t, db, id, commands.RegOffered)
+	after, _ := db.FindEventByID(ctx, id)
+	if len(offers) != 1 || offers[0].UserID != "julien" || after.Sequence != before.Sequence+1 || after.Offered != 1 {
+		t.Errorf("after raising the capacity: offers %+v, event %+v", offers, after)
+	}
+	if _, total, _ := db.CountMessages(ctx, fmt.Sprintf("event-changed:%d:", id)); total != 2 {
+		t.Errorf("%d change notices, want 2 (marc and nadia)", total)
+	}
+	if _, total, _ := db.CountMessages(ctx, fmt.Sprintf("offer:%d:", offers[0].ID)); total != 1 {
+		t.Errorf("%d offer DMs for julien, want 1, queued with the change", total)
 	}
 }
 

@@ -40,11 +40,59 @@ type (
 	formFunc   func(ctx context.Context, m *Member, p *i18n.Printer, sub *Submission) (*Response, error)
 )
 
-func (s *Service) addCommands(cmds ...*Command) {
+// ActionHandler is a button the core puts on messages, with who may press
+// it. The check runs before Run for every press, so a forged or forwarded
+// button is refused in one place.
+type ActionHandler struct {
+	ID      string
+	Allowed func(*Member) bool // nil: every member
+	Refusal string             // catalog key; empty: the admins-only sentence
+	Run     actionFunc
+
+	metricName string
+}
+
+// FormHandler is a form the core opens, with who may submit it.
+type FormHandler struct {
+	ID      string
+	Allowed func(*Member) bool // nil: every member
+	Refusal string
+	Run     formFunc
+
+	metricName string
+}
+
+// feature is one feature's entry points, listed next to its code: its
+// commands, buttons and forms, each with who may use it.
+type feature struct {
+	commands []*Command
+	actions  []*ActionHandler
+	forms    []*FormHandler
+}
+
+// features lists every feature, in the order /cercle aide shows their
+// commands.
+func (s *Service) features() []feature {
+	return []feature{
+		s.accountFeature(),
+		s.eventsFeature(),
+		s.agendaFeature(),
+		s.eventAdminFeature(),
+		s.announceFeature(),
+		s.attendeesFeature(),
+		s.rolesFeature(),
+	}
+}
+
+// install registers a feature's entry points; a name used twice is a
+// programming error, caught at start.
+func (s *Service) install(f feature) {
 	if s.byName == nil {
 		s.byName = map[string]*Command{}
+		s.actions = map[string]*ActionHandler{}
+		s.forms = map[string]*FormHandler{}
 	}
-	for _, c := range cmds {
+	for _, c := range f.commands {
 		for _, n := range append([]string{c.Name}, c.Aliases...) {
 			if _, dup := s.byName[n]; dup {
 				panic("commands: duplicate command name " + n)
@@ -52,6 +100,20 @@ func (s *Service) addCommands(cmds ...*Command) {
 			s.byName[n] = c
 		}
 		s.commands = append(s.commands, c)
+	}
+	for _, a := range f.actions {
+		if _, dup := s.actions[a.ID]; dup {
+			panic("commands: duplicate action " + a.ID)
+		}
+		a.metricName = "action:" + a.ID
+		s.actions[a.ID] = a
+	}
+	for _, fh := range f.forms {
+		if _, dup := s.forms[fh.ID]; dup {
+			panic("commands: duplicate form " + fh.ID)
+		}
+		fh.metricName = "form:" + fh.ID
+		s.forms[fh.ID] = fh
 	}
 }
 

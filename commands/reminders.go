@@ -10,31 +10,11 @@ import (
 	"cercle/i18n"
 )
 
-// SendReminders is the due scan the jobs package runs every minute. It
-// lapses overdue seat offers and passes their seats on, (re)sends every
-// pending offer, and queues the reminders due before each event. All of it
-// is idempotent: every message has a dedupe key, so running it twice, or
+// SendReminders queues the reminders due before each event. It is
+// idempotent: every message has a dedupe key, so running it twice, or
 // after downtime, sends nothing twice and catches up on what is due.
 func (s *Service) SendReminders(ctx context.Context) error {
-	now := s.Now()
-	if _, offers, err := s.Store.ExpireOffers(ctx, now, s.offerPolicy()); err != nil {
-		return fmt.Errorf("expire offers: %w", err)
-	} else if err := s.enqueueOffers(ctx, offers); err != nil {
-		return err
-	}
-	// An offer made just before a crash may have no DM yet: its key makes
-	// this a no-op for the ones already queued.
-	pending, err := s.Store.FindRegistrations(ctx, RegistrationFilter{Statuses: []RegistrationStatus{RegOffered}})
-	if err != nil {
-		return fmt.Errorf("pending offers: %w", err)
-	}
-	if err := s.enqueueOffers(ctx, pending); err != nil {
-		return err
-	}
-	if err := s.queueReminders(ctx, now); err != nil {
-		return err
-	}
-	return s.RefreshPostedMessages(ctx)
+	return s.queueReminders(ctx, s.now())
 }
 
 // queueReminders queues, for each confirmed registrant of an event still
@@ -43,12 +23,12 @@ func (s *Service) SendReminders(ctx context.Context) error {
 // the eve), and never one whose moment had passed when the member
 // registered.
 func (s *Service) queueReminders(ctx context.Context, now time.Time) error {
-	offsets := slices.Clone(s.ReminderOffsets)
+	offsets := slices.Clone(s.reminderOffsets)
 	if len(offsets) == 0 {
 		return nil
 	}
 	slices.Sort(offsets) // smallest first: the most recent moment
-	regs, err := s.Store.FindRegistrations(ctx, RegistrationFilter{Statuses: []RegistrationStatus{RegRegistered}, StartsAfter: now})
+	regs, err := s.store.FindRegistrations(ctx, RegistrationFilter{Statuses: []RegistrationStatus{RegRegistered}, StartsAfter: now})
 	if err != nil {
 		return fmt.Errorf("registrations to remind: %w", err)
 	}
@@ -59,14 +39,14 @@ func (s *Service) queueReminders(ctx context.Context, now time.Time) error {
 			continue
 		}
 		for _, off := range offsets {
-			moment := reminderMoment(ev.Start, off, s.Zone)
+			moment := reminderMoment(ev.Start, off, s.zone)
 			if moment.After(now) {
 				continue
 			}
 			if !r.UpdatedAt.Before(moment) {
 				break // registered after this moment: nothing to remind
 			}
-			m, err := s.Store.FindMemberByUserID(ctx, r.UserID)
+			m, err := s.store.FindMemberByUserID(ctx, r.UserID)
 			if err != nil {
 				return err
 			}

@@ -5,6 +5,16 @@ import (
 	"strings"
 )
 
+// rolesFeature is the admins' command to give roles.
+func (s *Service) rolesFeature() feature {
+	return feature{commands: []*Command{{
+		Name: "role", Aliases: []string{"rôle"},
+		Usage: "role.cmd.usage", Summary: "role.cmd.summary", Detail: "role.cmd.detail",
+		Allowed: (*Member).IsAdmin,
+		Run:     s.setRole,
+	}}}
+}
+
 // setRole gives a member a role: /cercle role @membre animateur.
 func (s *Service) setRole(ctx context.Context, c *Call) (*Response, error) {
 	if len(c.Args) != 2 {
@@ -29,7 +39,7 @@ func (s *Service) setRole(ctx context.Context, c *Call) (*Response, error) {
 			Mention(target.UserID), Text(" "+c.P.T("role.already", c.P.T("role.name."+string(role)))),
 		)}}, nil
 	}
-	if err := s.Store.SetRole(ctx, c.Member.UserID, target.UserID, role); err != nil {
+	if err := s.store.SetRole(ctx, c.Member.UserID, target.UserID, role); err != nil {
 		return nil, err
 	}
 	return &Response{Sections: []Section{Paragraph(
@@ -42,11 +52,11 @@ func (s *Service) setRole(ctx context.Context, c *Call) (*Response, error) {
 // created, so an admin can give a role before the person's first command.
 func (s *Service) resolveMember(ctx context.Context, ref string) (*Member, error) {
 	if id, ok := ParseMention(ref); ok {
-		m, err := s.Store.FindMemberByUserID(ctx, id)
+		m, err := s.store.FindMemberByUserID(ctx, id)
 		if err == nil || ErrorCode(err) != ENOTFOUND {
 			return m, err
 		}
-		if found, err := s.Store.FindMembersByName(ctx, string(id)); err != nil {
+		if found, err := s.store.FindMembersByName(ctx, string(id)); err != nil {
 			return nil, err
 		} else if len(found) == 1 {
 			return found[0], nil

@@ -11,72 +11,136 @@ import (
 )
 
 // Service runs every use case of Cercle. Transports call Handle, Act,
-// Submit and Home; jobs call the scheduled methods. Every dependency is a
-// field, so tests build one on a temporary database.
+// Submit and Home; jobs call the scheduled methods; Run delivers the
+// outbox and completes members' profiles in the background.
 //
 // The public methods return a Response, never an error: they turn errors
 // into the French (or English) sentence the person reads, in one place for
 // every transport, and log internal errors under the reference they show.
 type Service struct {
-	Store     Store
-	Directory Directory // nil: members keep the name the transport gave
-	Logger    *slog.Logger
-	Metrics   Metrics  // nil: nothing is measured
-	Calendar  Calendar // nil: no .ics files
-	// Notifier updates messages already posted (announcement seat counts,
-	// broadcast progress); nil leaves them as posted.
+	store     Store
+	directory Directory
+	notifier  Notifier
+	calendar  Calendar
+	metrics   Metrics
+	logger    *slog.Logger
+	now       func() time.Time
+
+	defaultLang     i18n.Lang
+	zone            *time.Location
+	announceChannel ChannelID
+	offerPolicy     OfferPolicy
+	reminderOffsets []time.Duration
+	publicURL       string
+	resyncAfter     time.Duration
+
+	outbox   *Outbox
+	profiles *profileSync
+
+	commands []*Command
+	byName   map[string]*Command
+	actions  map[string]*ActionHandler
+	forms    map[string]*FormHandler
+	zones    sync.Map // time zone name → *time.Location
+}
+
+// Config is what a Service is built from: its dependencies, then the
+// network's settings. Only Store is required; the zero value of every
+// other field has a working default.
+type Config struct {
+	Store Store
+	// Directory completes members' profiles (name, language, zone) from
+	// the chat workspace; nil keeps the name the transport gave.
+	Directory Directory
+	// Notifier delivers the outbox and updates posted messages; nil
+	// leaves messages queued.
 	Notifier Notifier
+	Calendar Calendar // nil: no .ics files
+	Metrics  Metrics  // nil: nothing is measured
+	Logger   *slog.Logger
+	Now      func() time.Time
+
+	// DefaultLang is the language of a member whose locale is unknown.
+	DefaultLang i18n.Lang
+	// Zone is the network's time zone, used for members without one.
+	Zone *time.Location
 	// AnnounceChannel, when set, is where /cercle annoncer posts instead
 	// of a DM to every member.
 	AnnounceChannel ChannelID
-	// OfferPolicy says how long a freed seat is held; nil means 24 hours,
-	// less as the event nears.
-	OfferPolicy OfferPolicy
+	// OfferWindow is how long a freed seat is held (24 hours by default,
+	// less as the event nears).
+	OfferWindow time.Duration
 	// ReminderOffsets are how long before an event reminders go out.
 	ReminderOffsets []time.Duration
 	// PublicURL is the address the bot's HTTP server is reached at, for
 	// calendar feed links; empty means feeds are not offered.
 	PublicURL string
-	Now       func() time.Time
-	// DefaultLang is the language of a member whose Slack locale is unknown.
-	DefaultLang i18n.Lang
-	// Zone is the network's time zone, used for members without one.
-	Zone *time.Location
-	// OnEnqueue is called after messages are added to the outbox, so a
-	// worker can deliver them at once.
-	OnEnqueue func()
-	// DirectoryTimeout bounds a directory lookup on a person's first
-	// contact, so a slow Slack cannot hold up the reply.
-	DirectoryTimeout time.Duration
-	// ResyncAfter is how old a member's directory data may get before the
-	// next contact refreshes it.
+	// ResyncAfter is how old a member's directory data may get before
+	// their next contact refreshes it.
 	ResyncAfter time.Duration
-
-	commands []*Command
-	byName   map[string]*Command
-	zones    sync.Map // time zone name → *time.Location
+	// OutboxRate is the most messages per second the outbox sends.
+	OutboxRate float64
 }
 
-// NewService returns a service over store with every command registered.
-func NewService(store Store, dir Directory, logger *slog.Logger) *Service {
-	s := &Service{
-		Store:            store,
-		Directory:        dir,
-		Logger:           logger,
-		Now:              time.Now,
-		DefaultLang:      i18n.French,
-		Zone:             i18n.Paris(),
-		DirectoryTimeout: 1500 * time.Millisecond,
-		ResyncAfter:      7 * 24 * time.Hour,
-		ReminderOffsets:  []time.Duration{7 * 24 * time.Hour, 24 * time.Hour},
+// NewService returns a service with every feature registered.
+func NewService(cfg Config) *Service {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	s.addCommands(s.coreCommands()...)
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.DefaultLang == "" {
+		cfg.DefaultLang = i18n.French
+	}
+	if cfg.Zone == nil {
+		cfg.Zone = i18n.Paris()
+	}
+	if cfg.OfferWindow <= 0 {
+		cfg.OfferWindow = 24 * time.Hour
+	}
+	if cfg.ReminderOffsets == nil {
+		cfg.ReminderOffsets = []time.Duration{7 * 24 * time.Hour, 24 * time.Hour}
+	}
+	if cfg.ResyncAfter <= 0 {
+		cfg.ResyncAfter = 7 * 24 * time.Hour
+	}
+	s := &Service{
+		store: cfg.Store, directory: cfg.Directory, notifier: cfg.Notifier, calendar: cfg.Calendar,
+		metrics: cfg.Metrics, logger: cfg.Logger, now: cfg.Now,
+		defaultLang: cfg.DefaultLang, zone: cfg.Zone, announceChannel: cfg.AnnounceChannel,
+		offerPolicy: DefaultOfferPolicy(cfg.OfferWindow), reminderOffsets: cfg.ReminderOffsets,
+		publicURL: cfg.PublicURL, resyncAfter: cfg.ResyncAfter,
+	}
+	s.outbox = newOutbox(cfg.Store, cfg.Notifier, s.renderNotice, cfg.Logger.With("component", "outbox"), cfg.Now)
+	if cfg.OutboxRate > 0 {
+		s.outbox.Rate = cfg.OutboxRate
+	}
+	s.profiles = newProfileSync(s)
+	for _, f := range s.features() {
+		s.install(f)
+	}
 	return s
+}
+
+// Outbox returns the service's outbox, for flushing it on demand (the
+// console, one-shot jobs) and for its settings in tests.
+func (s *Service) Outbox() *Outbox { return s.outbox }
+
+// Run does the service's background work until ctx ends: it delivers the
+// outbox and completes the profiles of members first seen without one.
+// It returns once both have stopped.
+func (s *Service) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	wg.Go(func() { s.profiles.run(ctx) })
+	err := s.outbox.Run(ctx)
+	wg.Wait()
+	return err
 }
 
 // Handle runs a command typed by a person.
 func (s *Service) Handle(ctx context.Context, req *Request) *Response {
-	start := s.Now()
+	start := s.now()
 	m, err := s.member(ctx, req.User)
 	if err != nil {
 		return s.errorResponse(ctx, s.printer(nil), err, nil)
@@ -100,16 +164,9 @@ func (s *Service) Handle(ctx context.Context, req *Request) *Response {
 		s.observe("unknown", "invalid", start)
 		return s.unknownCommand(m, p, name)
 	}
-	call := &Call{Request: req, Member: m, Args: args, P: p}
 	var resp *Response
-	if cmd.Allowed != nil && !cmd.Allowed(m) {
-		refusal := cmd.Refusal
-		if refusal == "" {
-			refusal = "error.forbidden.role"
-		}
-		err = Errorf(EFORBIDDEN, refusal)
-	} else {
-		resp, err = cmd.Run(ctx, call)
+	if err = allow(m, cmd.Allowed, cmd.Refusal); err == nil {
+		resp, err = cmd.Run(ctx, &Call{Request: req, Member: m, Args: args, P: p})
 	}
 	s.observe(cmd.Name, outcome(err), start)
 	if err != nil {
@@ -118,43 +175,50 @@ func (s *Service) Handle(ctx context.Context, req *Request) *Response {
 	return resp
 }
 
-// Act runs what a button press asks for.
+// Act runs what a button press asks for, if the member may press it: a
+// forged or stale button is refused here, by its feature's table.
 func (s *Service) Act(ctx context.Context, a *Action) *Response {
-	start := s.Now()
+	start := s.now()
 	m, err := s.member(ctx, a.User)
 	if err != nil {
 		return s.errorResponse(ctx, s.printer(nil), err, nil)
 	}
 	p := s.printer(m)
-	run := s.actions()[a.ID]
-	if run == nil {
+	h := s.actions[a.ID]
+	if h == nil {
 		s.observe("action:unknown", "invalid", start)
 		return s.errorResponse(ctx, p, Errorf(EINVALID, "error.action.unknown"), nil)
 	}
-	resp, err := run(ctx, m, p, a)
-	s.observe("action:"+a.ID, outcome(err), start)
+	var resp *Response
+	if err = allow(m, h.Allowed, h.Refusal); err == nil {
+		resp, err = h.Run(ctx, m, p, a)
+	}
+	s.observe(h.metricName, outcome(err), start)
 	if err != nil {
 		return s.errorResponse(ctx, p, err, nil)
 	}
 	return resp
 }
 
-// Submit takes a filled-in form. A response with FieldErrors sends the
-// form back to the person.
+// Submit takes a filled-in form, if the member may submit it. A response
+// with FieldErrors sends the form back to the person.
 func (s *Service) Submit(ctx context.Context, sub *Submission) *Response {
-	start := s.Now()
+	start := s.now()
 	m, err := s.member(ctx, sub.User)
 	if err != nil {
 		return s.errorResponse(ctx, s.printer(nil), err, nil)
 	}
 	p := s.printer(m)
-	run := s.forms()[sub.FormID]
-	if run == nil {
+	h := s.forms[sub.FormID]
+	if h == nil {
 		s.observe("form:unknown", "invalid", start)
 		return s.errorResponse(ctx, p, Errorf(EINVALID, "error.form.unknown"), nil)
 	}
-	resp, err := run(ctx, m, p, sub)
-	s.observe("form:"+sub.FormID, outcome(err), start)
+	var resp *Response
+	if err = allow(m, h.Allowed, h.Refusal); err == nil {
+		resp, err = h.Run(ctx, m, p, sub)
+	}
+	s.observe(h.metricName, outcome(err), start)
 	var fe FieldErrors
 	if errors.As(err, &fe) {
 		return &Response{FieldErrors: fe}
@@ -163,6 +227,18 @@ func (s *Service) Submit(ctx context.Context, sub *Submission) *Response {
 		return s.errorResponse(ctx, p, err, nil)
 	}
 	return resp
+}
+
+// allow refuses m if allowed says no, with refusal (a catalog key; empty
+// means the admins-only sentence).
+func allow(m *Member, allowed func(*Member) bool, refusal string) error {
+	if allowed == nil || allowed(m) {
+		return nil
+	}
+	if refusal == "" {
+		refusal = "error.forbidden.role"
+	}
+	return Errorf(EFORBIDDEN, refusal)
 }
 
 // ErrEventRefused reports an event whose work could not start; it is not
@@ -174,7 +250,7 @@ var ErrEventRefused = errors.New("event refused: no worker free")
 // could not take the work, the id is forgotten again.
 func (s *Service) HandleEventOnce(ctx context.Context, eventID string, handle func() bool) error {
 	if eventID != "" {
-		first, err := s.Store.MarkEventProcessed(ctx, eventID)
+		first, err := s.store.MarkEventProcessed(ctx, eventID)
 		if err != nil {
 			return err
 		}
@@ -186,7 +262,7 @@ func (s *Service) HandleEventOnce(ctx context.Context, eventID string, handle fu
 		return nil
 	}
 	if eventID != "" {
-		if err := s.Store.ForgetEvent(ctx, eventID); err != nil {
+		if err := s.store.ForgetEvent(ctx, eventID); err != nil {
 			return err
 		}
 	}
@@ -196,7 +272,7 @@ func (s *Service) HandleEventOnce(ctx context.Context, eventID string, handle fu
 // Printer returns the printer for the person behind u, for transports that
 // must word something themselves (such as "working on it…").
 func (s *Service) Printer(ctx context.Context, u User) *i18n.Printer {
-	m, err := s.Store.FindMemberByUserID(ctx, u.ID)
+	m, err := s.store.FindMemberByUserID(ctx, u.ID)
 	if err != nil {
 		return s.printer(nil)
 	}
@@ -209,110 +285,29 @@ func (s *Service) ErrorResponse(ctx context.Context, u User, err error) *Respons
 	return s.errorResponse(ctx, s.Printer(ctx, u), err, nil)
 }
 
-// member returns the member behind u, creating it on first contact. The
-// directory fills in the real name, language and time zone when it
-// answers in time; when it does not, the member is created from what the
-// transport knows and completed on a later contact.
-func (s *Service) member(ctx context.Context, u User) (*Member, error) {
-	if u.ID == "" {
-		return nil, Errorf(EINVALID, "error.user.unknown")
-	}
-	m, err := s.Store.FindMemberByUserID(ctx, u.ID)
-	switch {
-	case err == nil:
-		if s.Directory != nil && s.Now().Sub(m.SyncedAt) > s.ResyncAfter {
-			s.resync(ctx, m)
-		}
-		return m, nil
-	case ErrorCode(err) != ENOTFOUND:
-		return nil, err
-	}
-	m = &Member{UserID: u.ID, Name: cleanLine(u.Name), Role: RoleMember, Lang: s.DefaultLang}
-	if m.Name == "" {
-		m.Name = string(u.ID)
-	}
-	if prof := s.lookup(ctx, u.ID); prof != nil {
-		applyProfile(m, prof, s.Now())
-	}
-	switch err := s.Store.CreateMember(ctx, m); {
-	case ErrorCode(err) == ECONFLICT:
-		// Created meanwhile by a concurrent request from the same person.
-		return s.Store.FindMemberByUserID(ctx, u.ID)
-	case err != nil:
-		return nil, err
-	}
-	return m, nil
-}
-
-func (s *Service) lookup(ctx context.Context, id UserID) *Profile {
-	if s.Directory == nil {
-		return nil
-	}
-	ctx, cancel := context.WithTimeout(ctx, s.DirectoryTimeout)
-	defer cancel()
-	prof, err := s.Directory.LookupUser(ctx, id)
-	if err != nil {
-		s.Logger.Warn("directory lookup failed; member kept as is", "slack_user", id, "err", err)
-		return nil
-	}
-	return prof
-}
-
-func (s *Service) resync(ctx context.Context, m *Member) {
-	prof := s.lookup(ctx, m.UserID)
-	if prof == nil {
-		return
-	}
-	firstSync, chosen := m.SyncedAt.IsZero(), m.Lang
-	applyProfile(m, prof, s.Now())
-	upd := MemberUpdate{Name: &m.Name, TimeZone: &m.TimeZone, SyncedAt: &m.SyncedAt}
-	switch {
-	case m.LangChosen:
-		m.Lang = chosen
-	case firstSync:
-		upd.Lang = &m.Lang
-	}
-	if _, err := s.Store.UpdateMember(ctx, m.UserID, upd); err != nil {
-		s.Logger.Warn("member resync not saved", "slack_user", m.UserID, "err", err)
-	}
-}
-
-func applyProfile(m *Member, p *Profile, now time.Time) {
-	if name := cleanLine(p.Name); name != "" {
-		m.Name = name
-	}
-	if p.TimeZone != "" {
-		m.TimeZone = p.TimeZone
-	}
-	if p.Locale != "" {
-		m.Lang = i18n.ParseLang(p.Locale)
-	}
-	m.SyncedAt = now
-}
-
 // printer returns the printer for m's language and zone; nil m gets the
 // network defaults.
 func (s *Service) printer(m *Member) *i18n.Printer {
 	if m == nil {
-		return i18n.NewPrinter(s.DefaultLang, s.Zone)
+		return i18n.NewPrinter(s.defaultLang, s.zone)
 	}
 	lang := m.Lang
 	if lang == "" {
-		lang = s.DefaultLang
+		lang = s.defaultLang
 	}
 	return i18n.NewPrinter(lang, s.location(m.TimeZone))
 }
 
 func (s *Service) location(name string) *time.Location {
 	if name == "" {
-		return s.Zone
+		return s.zone
 	}
 	if loc, ok := s.zones.Load(name); ok {
 		return loc.(*time.Location)
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
-		loc = s.Zone
+		loc = s.zone
 	}
 	s.zones.Store(name, loc)
 	return loc
@@ -336,7 +331,7 @@ func (s *Service) errorResponse(ctx context.Context, p *i18n.Printer, err error,
 		return &Response{FieldErrors: fe}
 	}
 	ref := newErrorRef()
-	s.Logger.ErrorContext(ctx, "internal error", "err_ref", ref, "err", err)
+	s.logger.ErrorContext(ctx, "internal error", "err_ref", ref, "err", err)
 	return &Response{Sections: []Section{Paragraph(Text(p.T("error.internal", ref)))}}
 }
 
@@ -347,8 +342,8 @@ func (s *Service) notUnderstood(p *i18n.Printer) *Response {
 }
 
 func (s *Service) observe(command, outcome string, start time.Time) {
-	if s.Metrics != nil {
-		s.Metrics.CommandHandled(command, outcome, s.Now().Sub(start))
+	if s.metrics != nil {
+		s.metrics.CommandHandled(command, outcome, s.now().Sub(start))
 	}
 }
 
@@ -366,7 +361,7 @@ func outcome(err error) string {
 
 // enqueue stores outgoing messages and wakes the delivery worker.
 func (s *Service) enqueue(ctx context.Context, msgs ...*OutboxMessage) error {
-	n, err := s.Store.EnqueueMessages(ctx, msgs)
+	n, err := s.store.EnqueueMessages(ctx, msgs)
 	if err == nil && n > 0 {
 		s.wake()
 	}
@@ -374,8 +369,4 @@ func (s *Service) enqueue(ctx context.Context, msgs ...*OutboxMessage) error {
 }
 
 // wake tells the delivery worker that messages are waiting.
-func (s *Service) wake() {
-	if s.OnEnqueue != nil {
-		s.OnEnqueue()
-	}
-}
+func (s *Service) wake() { s.outbox.Wake() }

@@ -15,15 +15,23 @@ import (
 	"cercle/storage"
 )
 
-// newService returns a service on a real SQLite file.
-func newService(tb testing.TB, dir commands.Directory) (*commands.Service, *storage.DB) {
+// newService returns a service on a real SQLite file; configure adjusts
+// its configuration first.
+func newService(tb testing.TB, dir commands.Directory, configure ...func(*commands.Config)) (*commands.Service, *storage.DB) {
 	tb.Helper()
 	db, err := storage.Open(context.Background(), filepath.Join(tb.TempDir(), "cercle.db"), storage.Options{})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
-	return commands.NewService(db, dir, slog.New(slog.NewTextHandler(io.Discard, nil))), db
+	cfg := commands.Config{Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if dir != nil {
+		cfg.Directory = dir
+	}
+	for _, c := range configure {
+		c(&cfg)
+	}
+	return commands.NewService(cfg), db
 }
 
 func slash(s *commands.Service, user commands.UserID, text string) string {
@@ -96,14 +104,17 @@ func TestMemberCompletedAfterSlackOutage(t *testing.T) {
 	if m.Name != "U1" || !m.SyncedAt.IsZero() {
 		t.Fatalf("member created during the outage = %+v", m)
 	}
+	s.SyncProfiles(ctx) // the background sync meets the outage
 	dir.down = false
-	slash(s, "U1", "aide")
+	slash(s, "U1", "aide") // still incomplete: asks again
+	s.SyncProfiles(ctx)
 	m, _ = db.FindMemberByUserID(ctx, "U1")
 	if m.Name != "Claire Vasseur" || m.SyncedAt.IsZero() {
 		t.Errorf("member after Slack came back = %+v, want completed", m)
 	}
 	calls := dir.calls
 	slash(s, "U1", "aide")
+	s.SyncProfiles(ctx)
 	if dir.calls != calls {
 		t.Errorf("a synced member is looked up again on every command")
 	}
@@ -179,7 +190,7 @@ func TestInternalErrorShowsOnlyAReference(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := commands.NewService(db, nil, slog.New(slog.NewTextHandler(&logs, nil)))
+	s := commands.NewService(commands.Config{Store: db, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	db.Close() // every query now fails with a driver error
 	out := slash(s, "U1", "aide")
 	if !strings.Contains(out, "Un problème technique") || strings.Contains(out, "sql") {
@@ -196,7 +207,10 @@ func TestChosenLanguageSurvivesSync(t *testing.T) {
 	dir := &directory{down: true}
 	s, db := newService(t, dir)
 	slash(s, "U1", "langue en")
+	s.SyncProfiles(context.Background())
 	dir.down = false // Slack comes back and says fr-FR
+	slash(s, "U1", "aide")
+	s.SyncProfiles(context.Background())
 	if out := slash(s, "U1", "aide"); !strings.Contains(out, "Cercle commands") {
 		t.Errorf("after the first sync, help is:\n%s", out)
 	}

@@ -48,57 +48,67 @@ type MemberStore interface {
 	SaveCompany(ctx context.Context, member UserID, c *Company) (*Company, error)
 }
 
-// EventStore keeps events and registrations. The rules (who may register,
-// when a cancellation is late) are the core's, passed in as functions; the
-// store applies them inside the transaction that reads the counts, so no
-// two requests can both take the last seat.
+// EventStore keeps events and registrations. Writes go through
+// ChangeEvent: the store opens one transaction over the event, and the
+// core's rules (registration.go) decide inside it what to write, so no
+// two requests can both take the last seat and no rule lives in the store.
 type EventStore interface {
 	// CreateEvent stores a new event and sets its ID.
 	CreateEvent(ctx context.Context, e *Event) error
-	// UpdateEvent replaces the editable fields of an event, raises its
-	// Sequence, and offers the seats a larger capacity frees. A capacity
-	// below the seats taken or offered is an ECONFLICT error. The messages
-	// notify returns for the updated event and its confirmed registrants
-	// are queued in the same transaction.
-	UpdateEvent(ctx context.Context, id int64, e *Event, now time.Time, offer OfferPolicy, notify EventNotice) (*Event, []*Registration, error)
-	// SetEventStatus moves an event from one of the from statuses to to
-	// (ECONFLICT if it is in none); a cancellation raises its Sequence.
-	// The messages notify returns for the event and its active registrants
-	// are queued in the same transaction.
-	SetEventStatus(ctx context.Context, id int64, from []EventStatus, to EventStatus, notify EventNotice) (*Event, error)
 	// FindEventByID returns an event with its counts, or ENOTFOUND.
 	FindEventByID(ctx context.Context, id int64) (*Event, error)
 	// FindEvents returns events with their counts, soonest first.
 	FindEvents(ctx context.Context, f EventFilter) ([]*Event, error)
-
-	// Register records a registration with the status decide picks from
-	// the event (with its counts) and the member's current registration
-	// (nil if none); an error from decide changes nothing. The messages
-	// notify returns for the new registration are queued in the same
-	// transaction: no seat without its confirmation.
-	Register(ctx context.Context, eventID int64, user UserID, decide func(*Event, *Registration) (RegistrationStatus, error), notify func(*Registration) []*OutboxMessage) (*Registration, error)
-	// CancelRegistration cancels a member's registration (late if decide
-	// says so) and offers any seat it frees. It returns the cancelled
-	// registration and the offers made.
-	CancelRegistration(ctx context.Context, eventID int64, user UserID, decide func(*Event, *Registration) (late bool, err error), now time.Time, offer OfferPolicy) (*Registration, []*Registration, error)
-	// AnswerOffer accepts or declines an offer made to user, on an event
-	// still open; a decline passes the seat on. The messages notify
-	// returns are queued in the same transaction.
-	AnswerOffer(ctx context.Context, registrationID int64, user UserID, accept bool, now time.Time, offer OfferPolicy, notify func(*Registration) []*OutboxMessage) (*Registration, []*Registration, error)
-	// ExpireOffers lapses the offers due by now and passes their seats
-	// on. It returns the lapsed offers and the new ones.
-	ExpireOffers(ctx context.Context, now time.Time, offer OfferPolicy) (expired, offers []*Registration, err error)
 	// FindRegistrations returns registrations with member, company,
 	// waitlist position and event.
 	FindRegistrations(ctx context.Context, f RegistrationFilter) ([]*Registration, error)
-	// RecordAttendance marks each confirmed registrant of an event as
-	// attended (in the set) or no-show.
-	RecordAttendance(ctx context.Context, eventID int64, attended map[UserID]bool) error
+	// FindRegistrationByID returns one registration as FindRegistrations
+	// does, or ENOTFOUND.
+	FindRegistrationByID(ctx context.Context, id int64) (*Registration, error)
+	// ChangeEvent runs change in one write transaction over the event
+	// (ENOTFOUND if there is none). An error from change undoes all it
+	// wrote. change must be quick and do nothing but decide and call the
+	// transaction: concurrent changes share the single writer.
+	ChangeEvent(ctx context.Context, eventID int64, change func(EventTx) error) error
+	// EventsWithOffersDue returns the events holding an offer whose
+	// deadline is at or before now.
+	EventsWithOffersDue(ctx context.Context, now time.Time) ([]int64, error)
 }
 
-// EventNotice builds the messages telling an event's registrants about a
-// change, inside the transaction that makes it.
-type EventNotice func(ev *Event, regs []*Registration) []*OutboxMessage
+// EventTx is a write transaction over one event and its registrations. It
+// loads, counts and writes; the core decides. Registrations it returns
+// carry their Event (the transaction's) but not member names or no-show
+// counts, which no rule needs.
+type EventTx interface {
+	// Event returns the event, with its counts as the writes made so far
+	// in this transaction left them.
+	Event() *Event
+	// Registration returns the member's registration for the event, or
+	// nil if they never registered. A waitlisted one has its Position.
+	Registration(user UserID) (*Registration, error)
+	// RegistrationByID returns the event's registration with that id, or
+	// nil.
+	RegistrationByID(id int64) (*Registration, error)
+	// Registrations returns the registrations in the given statuses, in
+	// line order.
+	Registrations(statuses ...RegistrationStatus) ([]*Registration, error)
+	// WaitlistHead returns the first n members in line, in order.
+	WaitlistHead(n int) ([]*Registration, error)
+	// Join puts the member at the back of the line in status: a new
+	// registration, or their earlier one (cancelled, declined …) reused.
+	Join(user UserID, status RegistrationStatus) (*Registration, error)
+	// Move changes a registration's status, late mark and offer deadline,
+	// and the event's counts with it.
+	Move(r *Registration, to RegistrationStatus, late bool, offerExpiresAt time.Time) error
+	// UpdateEvent replaces the event's editable fields (those ParseEvent
+	// fills) and raises its Sequence.
+	UpdateEvent(e *Event) error
+	// SetStatus moves the event to status, raising its Sequence when bump.
+	SetStatus(status EventStatus, bump bool) error
+	// Enqueue queues messages in this transaction: a change and the
+	// messages telling people about it commit together or not at all.
+	Enqueue(msgs ...*OutboxMessage) error
+}
 
 // OutboxStore keeps the messages the bot sends on its own initiative until
 // they are delivered.

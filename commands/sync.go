@@ -10,14 +10,14 @@ import (
 // talked to the bot. Bots, deactivated accounts and known members are left
 // alone; known members are refreshed on their next contact.
 func (s *Service) SyncMembers(ctx context.Context) error {
-	if s.Directory == nil {
+	if s.directory == nil {
 		return nil
 	}
-	profiles, err := s.Directory.ListUsers(ctx)
+	profiles, err := s.directory.ListUsers(ctx)
 	if err != nil {
 		return fmt.Errorf("list workspace users: %w", err)
 	}
-	known, err := s.Store.ListMembers(ctx)
+	known, err := s.store.ListMembers(ctx)
 	if err != nil {
 		return err
 	}
@@ -30,16 +30,16 @@ func (s *Service) SyncMembers(ctx context.Context) error {
 		if prof.IsBot || prof.Deleted || have[prof.ID] {
 			continue
 		}
-		m := &Member{UserID: prof.ID, Role: RoleMember, Lang: s.DefaultLang}
-		applyProfile(m, prof, s.Now())
+		m := &Member{UserID: prof.ID, Role: RoleMember, Lang: s.defaultLang}
+		applyProfile(m, prof, s.now())
 		if m.Name == "" {
 			m.Name = string(prof.ID)
 		}
-		if err := s.Store.CreateMember(ctx, m); err != nil && ErrorCode(err) != ECONFLICT {
+		if err := s.store.CreateMember(ctx, m); err != nil && ErrorCode(err) != ECONFLICT {
 			return err
 		}
 		added++
 	}
-	s.Logger.Info("members synced from the workspace", "added", added, "workspace_users", len(profiles))
+	s.logger.Info("members synced from the workspace", "added", added, "workspace_users", len(profiles))
 	return nil
 }

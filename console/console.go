@@ -44,7 +44,16 @@ type Console struct {
 func New(service *commands.Service, in io.Reader, out io.Writer, user commands.User) *Console {
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	return &Console{service: service, in: sc, out: &syncWriter{w: out}, user: user}
+	return &Console{service: service, in: sc, out: SyncWriter(out).(*syncWriter), user: user}
+}
+
+// SyncWriter returns w made safe for the console and its Notifier to
+// write to at once, without interleaving lines.
+func SyncWriter(w io.Writer) io.Writer {
+	if sw, ok := w.(*syncWriter); ok {
+		return sw
+	}
+	return &syncWriter{w: w}
 }
 
 // Writer returns the console's output, safe to share with the Notifier.

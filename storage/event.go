@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -60,94 +59,6 @@ func (db *DB) CreateEvent(ctx context.Context, e *commands.Event) error {
 		e.ID, err = res.LastInsertId()
 		return err
 	})
-}
-
-// UpdateEvent replaces the editable fields of an event.
-func (db *DB) UpdateEvent(ctx context.Context, id int64, e *commands.Event, now time.Time, offer commands.OfferPolicy, notify commands.EventNotice) (*commands.Event, []*commands.Registration, error) {
-	var (
-		out    *commands.Event
-		offers []*commands.Registration
-	)
-	err := db.inTx(ctx, func(ctx context.Context, tx *Tx) error {
-		old, err := findEvent(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if taken := old.Registered + old.Offered; e.Capacity < taken {
-			return commands.Errorf(commands.ECONFLICT, "event.error.capacity_below", taken)
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE events SET kind = ?, title = ?, description = ?, place = ?, starts_at = ?,
-			ends_at = ?, capacity = ?, deadline = ?, cancel_cutoff = ?, sequence = sequence + 1, updated_at = ? WHERE id = ?`,
-			string(e.Kind), e.Title, e.Description, e.Place, formatTime(e.Start), formatTime(e.End), e.Capacity,
-			formatTime(e.Deadline), formatTime(e.CancelCutoff), formatTime(tx.now), id)
-		if err != nil {
-			return fmt.Errorf("update event %d: %w", id, err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return formatError(sql.ErrNoRows)
-		}
-		if out, err = findEvent(ctx, tx, id); err != nil {
-			return err
-		}
-		if out.Status != commands.EventPublished {
-			return nil
-		}
-		if err := noticeRegistrants(ctx, tx, out, notify, "registered"); err != nil {
-			return err
-		}
-		if offers, err = promote(ctx, tx, out, now, offer); err != nil {
-			return err
-		}
-		out, err = findEvent(ctx, tx, id)
-		return err
-	})
-	return out, offers, err
-}
-
-// SetEventStatus moves an event between statuses, if it is in one of from.
-func (db *DB) SetEventStatus(ctx context.Context, id int64, from []commands.EventStatus, to commands.EventStatus, notify commands.EventNotice) (*commands.Event, error) {
-	var out *commands.Event
-	err := db.inTx(ctx, func(ctx context.Context, tx *Tx) error {
-		ev, err := findEvent(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if !slices.Contains(from, ev.Status) {
-			return commands.Errorf(commands.ECONFLICT, "event.error.status_changed")
-		}
-		bump := 0
-		if to == commands.EventCancelled {
-			bump = 1
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE events SET status = ?, sequence = sequence + ?, updated_at = ? WHERE id = ?`,
-			string(to), bump, formatTime(tx.now), id); err != nil {
-			return fmt.Errorf("set event %d %s: %w", id, to, err)
-		}
-		if out, err = findEvent(ctx, tx, id); err != nil {
-			return err
-		}
-		return noticeRegistrants(ctx, tx, out, notify, "registered", "offered", "waitlisted")
-	})
-	return out, err
-}
-
-// noticeRegistrants queues notify's messages for the registrants of ev in
-// the given statuses, inside the caller's transaction.
-func noticeRegistrants(ctx context.Context, tx *Tx, ev *commands.Event, notify commands.EventNotice, statuses ...string) error {
-	if notify == nil {
-		return nil
-	}
-	args := []any{ev.ID}
-	for _, s := range statuses {
-		args = append(args, s)
-	}
-	regs, err := queryAll(ctx, tx, scanRegistration, `SELECT `+registrationColumns+registrationFrom+
-		`WHERE r.event_id = ? AND r.status IN (`+placeholders(len(statuses))+`) ORDER BY r.queue_seq`, args...)
-	if err != nil {
-		return fmt.Errorf("registrants of event %d: %w", ev.ID, err)
-	}
-	_, err = enqueueMessages(ctx, tx, notify(ev, regs))
-	return err
 }
 
 // FindEventByID returns an event with its counts.

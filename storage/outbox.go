@@ -33,7 +33,7 @@ func enqueueMessages(ctx context.Context, tx *Tx, msgs []*commands.OutboxMessage
 		if m.DedupeKey == "" {
 			return 0, fmt.Errorf("enqueue message to %s: empty dedupe key", m.To)
 		}
-		body, err := json.Marshal(m.Message)
+		body, notice, err := encodeMessage(m)
 		if err != nil {
 			return 0, fmt.Errorf("encode message %s: %w", m.DedupeKey, err)
 		}
@@ -41,9 +41,9 @@ func enqueueMessages(ctx context.Context, tx *Tx, msgs []*commands.OutboxMessage
 		if due.IsZero() {
 			due = tx.now
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO outbox (dedupe_key, recipient, message, due_at, created_at, track)
-			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
-			m.DedupeKey, m.To.String(), string(body), formatTime(due), formatTime(tx.now), m.Track)
+		res, err := tx.ExecContext(ctx, `INSERT INTO outbox (dedupe_key, recipient, message, notice, due_at, created_at, track)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
+			m.DedupeKey, m.To.String(), body, notice, formatTime(due), formatTime(tx.now), m.Track)
 		if err != nil {
 			return 0, fmt.Errorf("enqueue %s: %w", m.DedupeKey, err)
 		}
@@ -54,10 +54,22 @@ func enqueueMessages(ctx context.Context, tx *Tx, msgs []*commands.OutboxMessage
 	return added, nil
 }
 
+// encodeMessage returns the stored forms of a message: its notice, or its
+// worded text. A notice is a few fields; the text of a message worded
+// later is not stored at all.
+func encodeMessage(m *commands.OutboxMessage) (message, notice string, err error) {
+	if m.Notice != nil {
+		b, err := json.Marshal(m.Notice)
+		return "{}", string(b), err
+	}
+	b, err := json.Marshal(m.Message)
+	return string(b), "", err
+}
+
 // DueMessages returns pending messages due at or before now, oldest first.
 func (db *DB) DueMessages(ctx context.Context, now time.Time, limit int) ([]*commands.OutboxMessage, error) {
 	rows, err := db.read.QueryContext(ctx,
-		`SELECT id, dedupe_key, recipient, message, attempts, due_at, created_at, track FROM outbox
+		`SELECT id, dedupe_key, recipient, message, notice, attempts, due_at, created_at, track FROM outbox
 		 WHERE status = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?`, formatTime(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("due messages: %w", err)
@@ -70,13 +82,16 @@ func (db *DB) DueMessages(ctx context.Context, now time.Time, limit int) ([]*com
 	for rows.Next() {
 		var (
 			m                      commands.OutboxMessage
-			to, body, due, created string
+			to, body, notice, due, created string
 		)
-		if err := rows.Scan(&m.ID, &m.DedupeKey, &to, &body, &m.Attempts, &due, &created, &m.Track); err != nil {
+		if err := rows.Scan(&m.ID, &m.DedupeKey, &to, &body, &notice, &m.Attempts, &due, &created, &m.Track); err != nil {
 			return nil, err
 		}
 		m.To, err = parseRecipient(to)
-		if err == nil {
+		if err == nil && notice != "" {
+			m.Notice = new(commands.Notice)
+			err = json.Unmarshal([]byte(notice), m.Notice)
+		} else if err == nil {
 			err = json.Unmarshal([]byte(body), &m.Message)
 		}
 		if err == nil {

@@ -1,0 +1,247 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"cercle/bot"
+	"cercle/calendar"
+	"cercle/commands"
+	"cercle/console"
+	"cercle/jobs"
+	"cercle/metrics"
+	"cercle/storage"
+)
+
+// app is the program's parts, each built once, in the order they depend
+// on one another: database, Slack clients, core, transport, jobs.
+type app struct {
+	mode    Mode
+	logger  *slog.Logger
+	metrics *metrics.Metrics
+	db      *storage.DB
+	service *commands.Service
+	slack   *bot.Bot         // Socket Mode and HTTP mode
+	console *console.Console // console mode
+	jobs    *jobs.Scheduler
+}
+
+// build opens the database and wires every part over it. out is where the
+// console mode's messages go.
+func (m *Main) build(ctx context.Context, out io.Writer) (*app, error) {
+	db, err := storage.Open(ctx, m.Config.DB, storage.Options{Synchronous: m.Config.Synchronous})
+	if err != nil {
+		return nil, err
+	}
+	a := &app{mode: m.Config.Mode(), logger: m.logger, metrics: metrics.New(), db: db}
+	cfg := commands.Config{
+		Store:           db,
+		Calendar:        calendar.New(m.Config.Zone),
+		Metrics:         a.metrics,
+		Logger:          m.logger.With("component", "commands"),
+		DefaultLang:     m.Config.Lang,
+		Zone:            m.Config.Zone,
+		AnnounceChannel: commands.ChannelID(m.Config.AnnounceChannel),
+		OfferWindow:     m.Config.OfferWindow,
+		ReminderOffsets: m.Config.Reminders,
+		PublicURL:       m.Config.PublicURL,
+		OutboxRate:      m.Config.OutboxRate,
+	}
+	if a.mode == ModeConsole {
+		out = console.SyncWriter(out)
+		cfg.Notifier = console.Notifier{Out: out}
+	} else {
+		api := bot.NewClient(m.slackConfig(), m.logger, a.metrics)
+		cfg.Directory, cfg.Notifier = bot.NewDirectory(api), bot.NewNotifier(api)
+	}
+	a.service = commands.NewService(cfg)
+	if a.mode == ModeConsole {
+		a.console = console.New(a.service, m.Stdin, out, consoleUser)
+		a.console.Prompt = m.Interactive
+	} else {
+		a.slack = bot.New(m.slackConfig(), a.service, m.logger.With("component", "bot"), a.metrics)
+	}
+	if a.jobs, err = a.schedule(m.Config.Zone); err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.metrics.WatchOutboxDepth(func() float64 {
+		n, _ := db.CountPendingMessages(context.Background())
+		return float64(n)
+	})
+	return a, nil
+}
+
+// schedule lists the jobs: when they run is here, what they do is the
+// core's, and each is named for what it does.
+func (a *app) schedule(zone *time.Location) (*jobs.Scheduler, error) {
+	s := jobs.New(zone, a.logger.With("component", "jobs"))
+	for _, j := range []jobs.Job{
+		// Every minute: an offer lapses, and its seat moves on, within a
+		// minute of its deadline.
+		{Name: "offers", Spec: "* * * * *", Timeout: time.Minute, Run: a.service.ExpireOffers},
+		// Every minute: each reminder leaves within a minute of its moment.
+		{Name: "reminders", Spec: "* * * * *", Timeout: time.Minute, Run: a.service.SendReminders},
+		// Every minute at most, and only on change: channel announcements'
+		// seat counts and broadcasts' progress.
+		{Name: "announcements", Spec: "* * * * *", Timeout: time.Minute, Run: a.service.RefreshPostedMessages},
+		// Members who never wrote to the bot still get announcements.
+		{Name: "members", Spec: "17 */6 * * *", Timeout: 10 * time.Minute, Run: a.service.SyncMembers},
+		// The outbox worker delivers at once; this catches what it missed.
+		{Name: "outbox", Spec: "@every 5m", Timeout: 5 * time.Minute, Run: func(ctx context.Context) error {
+			_, err := a.service.Outbox().Flush(ctx)
+			return err
+		}},
+	} {
+		if err := s.Add(j); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// serve runs the long-lived mode until ctx ends or the console is left.
+func (m *Main) serve(ctx context.Context) error {
+	start := time.Now()
+	a, err := m.build(ctx, m.Stdout)
+	if err != nil {
+		return err
+	}
+	defer a.db.Close()
+	if err := a.db.EnsureAdmins(ctx, m.Config.Admins); err != nil {
+		return err
+	}
+	srv, ln, err := a.listen(m.Config.HTTPAddr)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	var background sync.WaitGroup
+	a.startBackground(ctx, &background, srv, ln)
+	runErr := a.prepare(ctx, m.Config.Demo)
+	if runErr == nil {
+		m.logger.Info("cercle ready", "mode", a.mode.String(), "version", version, "http_addr", addrOf(ln),
+			"db", m.Config.DB, "startup_ms", time.Since(start).Milliseconds())
+		if m.Ready != nil {
+			m.Ready(addrOf(ln))
+		}
+		runErr = a.run(ctx)
+	}
+	a.shutdown(ctx, srv)
+	cancel()
+	background.Wait()
+	return runErr
+}
+
+// listen opens the HTTP server: health and metrics in every mode, the
+// calendar feeds, and Slack's events in HTTP mode. The console works
+// without it, so there a busy port is only a warning.
+func (a *app) listen(addr string) (*http.Server, net.Listener, error) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		if err := a.db.Ping(r.Context()); err != nil {
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	})
+	mux.Handle("GET /metrics", a.metrics.Handler())
+	mux.Handle("GET /ical/{file}", calendar.FeedHandler(a.service, a.logger.With("component", "calendar")))
+	if a.mode == ModeHTTP {
+		mux.Handle("POST /slack/events", a.slack)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 15 * time.Second}
+	ln, err := net.Listen("tcp", addr)
+	switch {
+	case err != nil && a.mode == ModeConsole:
+		a.logger.Warn("health server not started", "addr", addr, "err", err)
+		return srv, nil, nil
+	case err != nil:
+		return nil, nil, fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	return srv, ln, nil
+}
+
+// startBackground starts what runs beside the mode, each goroutine owned
+// by wg: the HTTP server, the core's background work (outbox, profiles),
+// the schedule and, with Slack, a first members sync off the startup path.
+func (a *app) startBackground(ctx context.Context, wg *sync.WaitGroup, srv *http.Server, ln net.Listener) {
+	if ln != nil {
+		wg.Go(func() {
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				a.logger.Error("http server", "err", err)
+			}
+		})
+	}
+	wg.Go(func() { _ = a.service.Run(ctx) })
+	a.jobs.Start(ctx)
+	if a.mode != ModeConsole {
+		wg.Go(func() { _ = a.jobs.RunOnce(ctx, "members") })
+	}
+}
+
+// prepare readies the console: demo data if asked, the local admin, and
+// delivery of what each line queues.
+func (a *app) prepare(ctx context.Context, demo bool) error {
+	if a.mode != ModeConsole {
+		return nil
+	}
+	if demo {
+		if err := a.service.SeedDemo(ctx); err != nil {
+			return err
+		}
+		fmt.Fprintln(a.console.Writer(), "Données de démonstration chargées : 14 membres de « Cercle Hauts-de-France ».")
+	}
+	if _, err := a.service.EnsureMember(ctx, consoleUser, commands.RoleAdmin); err != nil {
+		return err
+	}
+	fmt.Fprintln(a.console.Writer(), consoleBanner)
+	a.console.AfterLine = func(ctx context.Context) { _, _ = a.service.Outbox().Flush(ctx) }
+	return nil
+}
+
+// run is the mode itself.
+func (a *app) run(ctx context.Context) error {
+	switch a.mode {
+	case ModeConsole:
+		return a.console.Run(ctx)
+	case ModeSocket:
+		return a.slack.RunSocketMode(ctx)
+	}
+	<-ctx.Done()
+	return nil
+}
+
+// shutdown stops intake, lets started work finish and the jobs stop, and
+// in the console delivers what the last commands queued. The caller then
+// stops the background and closes the database, last.
+func (a *app) shutdown(ctx context.Context, srv *http.Server) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(ctx)
+	if a.slack != nil {
+		if err := a.slack.Wait(ctx); err != nil {
+			a.logger.Warn("work still running at shutdown", "err", err)
+		}
+	}
+	if err := a.jobs.Stop(ctx); err != nil {
+		a.logger.Warn("jobs still running at shutdown", "err", err)
+	}
+	if a.mode == ModeConsole {
+		_, _ = a.service.Outbox().Flush(ctx)
+	}
+}
+
+func addrOf(ln net.Listener) string {
+	if ln == nil {
+		return ""
+	}
+	return ln.Addr().String()
+}

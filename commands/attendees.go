@@ -1,0 +1,233 @@
+package commands
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"cercle/i18n"
+)
+
+// This file is the facilitators' view of who comes: the list by
+// standing, the CSV export and the roll call.
+
+// Attendee form ids.
+const (
+	FormRollCall  = "rollcall"
+	fieldRollCall = "attended"
+)
+
+// attendeesFeature is the facilitators' attendee list and roll call.
+func (s *Service) attendeesFeature() feature {
+	return feature{
+		commands: []*Command{
+			{
+				Name: "inscrits", Aliases: []string{"attendees"},
+				Usage: "attendees.cmd.usage", Summary: "attendees.cmd.summary", Detail: "attendees.cmd.detail",
+				Allowed: (*Member).IsFacilitator, Refusal: "error.forbidden.facilitator",
+				Run: s.attendees,
+			},
+			{
+				Name: "appel", Aliases: []string{"rollcall"},
+				Usage: "rollcall.cmd.usage", Summary: "rollcall.cmd.summary", Detail: "rollcall.cmd.detail",
+				Allowed: (*Member).IsFacilitator, Refusal: "error.forbidden.facilitator",
+				Run: s.rollCall,
+			},
+		},
+		forms: []*FormHandler{{ID: FormRollCall, Allowed: (*Member).IsFacilitator, Refusal: "error.forbidden.facilitator", Run: s.submitRollCall}},
+	}
+}
+
+// attendees lists an event's registrations for facilitators, or sends
+// them as a CSV file.
+func (s *Service) attendees(ctx context.Context, c *Call) (*Response, error) {
+	if len(c.Args) == 0 || len(c.Args) > 2 || len(c.Args) == 2 && strings.ToLower(c.Args[1]) != "csv" {
+		return nil, Errorf(EINVALID, "attendees.error.usage")
+	}
+	id, err := parseEventID(c.Args[0])
+	if err != nil {
+		return nil, err
+	}
+	ev, err := s.findEvent(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	regs, err := s.store.FindRegistrations(ctx, RegistrationFilter{EventID: id})
+	if err != nil {
+		return nil, err
+	}
+	p := c.P
+	if len(c.Args) == 2 {
+		file, err := attendeesCSV(ev, regs, p)
+		if err != nil {
+			return nil, err
+		}
+		err = s.enqueue(ctx, &OutboxMessage{
+			DedupeKey: fmt.Sprintf("export:%d:%s:%d", id, c.Member.UserID, s.now().UnixNano()),
+			To:        Recipient{User: c.Member.UserID},
+			Message:   Response{Sections: []Section{Paragraph(Text(p.T("attendees.csv.text", ev.Title)))}, Files: []File{*file}},
+		})
+		if err != nil {
+			return nil, err
+		}
+		return textResponse(p.T("attendees.csv.sent")), nil
+	}
+	groups := map[string][]string{}
+	order := []string{"registered", "offered", "waitlisted", "late", "attended", "no_show"}
+	for _, r := range regs {
+		name := r.MemberName
+		if r.Company != "" {
+			name += " (" + r.Company + ")"
+		}
+		if r.NoShows > 0 {
+			name += " · " + p.Plural("attendees.no_shows", r.NoShows)
+		}
+		switch {
+		case r.Status == RegWaitlisted:
+			groups["waitlisted"] = append(groups["waitlisted"], fmt.Sprintf("%d. %s", r.Position, name))
+		case r.Status == RegOffered:
+			groups["offered"] = append(groups["offered"], name+" · "+p.T("state.offered", p.DateTime(r.OfferExpiresAt)))
+		case r.Status == RegCancelled && r.Late:
+			groups["late"] = append(groups["late"], name)
+		case r.Status == RegRegistered || r.Status == RegAttended || r.Status == RegNoShow:
+			groups[string(r.Status)] = append(groups[string(r.Status)], name)
+		}
+	}
+	out := &Response{Title: fmt.Sprintf("#%d · %s", ev.ID, ev.Title), Sections: []Section{{
+		Body: []Span{Text(p.DateTime(ev.Start) + " · " + seatsText(ev, p))},
+	}}}
+	for _, g := range order {
+		if len(groups[g]) == 0 {
+			continue
+		}
+		out.Sections = append(out.Sections, Section{
+			Heading: p.T("attendees.group."+g, len(groups[g])),
+			Body:    []Span{Text(strings.Join(groups[g], "\n"))},
+		})
+	}
+	if sent, total, err := s.store.CountMessages(ctx, broadcastPrefix(id)); err == nil && total > 0 {
+		out.Sections = append(out.Sections, Section{Note: true, Body: []Span{Text(p.T("announce.progress", ev.Title, sent, total))}})
+	}
+	out.Sections = append(out.Sections, Section{Note: true, Body: []Span{Text(p.T("attendees.csv.hint") + " "), Code(fmt.Sprintf("/cercle inscrits %d csv", id))}})
+	return out, nil
+}
+
+// attendeesCSV writes the list as French Excel opens it: UTF-8 with a byte
+// order mark, semicolons, and dates in the member's zone.
+func attendeesCSV(ev *Event, regs []*Registration, p *i18n.Printer) (*File, error) {
+	var b bytes.Buffer
+	b.WriteString("\uFEFF")
+	w := csv.NewWriter(&b)
+	w.Comma = ';'
+	w.UseCRLF = true
+	_ = w.Write([]string{p.T("csv.member"), p.T("csv.company"), p.T("csv.role"), p.T("csv.status"), p.T("csv.position"), p.T("csv.registered_at"), p.T("csv.no_shows")})
+	for _, r := range regs {
+		pos := ""
+		if r.Position > 0 {
+			pos = strconv.Itoa(r.Position)
+		}
+		_ = w.Write([]string{csvSafe(r.MemberName), csvSafe(r.Company), p.T("role.name." + string(r.MemberRole)), registrationState(r, p), pos,
+			r.CreatedAt.In(p.Location()).Format("02/01/2006 15:04"), strconv.Itoa(r.NoShows)})
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return nil, err
+	}
+	return &File{Name: fmt.Sprintf("inscrits-%d.csv", ev.ID), Title: ev.Title, Content: b.Bytes()}, nil
+}
+
+// csvSafe defuses a cell a spreadsheet would run as a formula.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// rollCall opens the attendance form of an event that has started.
+func (s *Service) rollCall(ctx context.Context, c *Call) (*Response, error) {
+	ev, err := s.eventArg(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	id := ev.ID
+	if ev.Start.After(s.now()) {
+		return nil, Errorf(ECONFLICT, "rollcall.error.not_started")
+	}
+	regs, err := s.store.FindRegistrations(ctx, RegistrationFilter{EventID: id,
+		Statuses: []RegistrationStatus{RegRegistered, RegAttended, RegNoShow}})
+	if err != nil {
+		return nil, err
+	}
+	if len(regs) == 0 {
+		return textResponse(c.P.T("rollcall.empty")), nil
+	}
+	// Slack shows at most 10 checkboxes in one group: one field per ten.
+	var fields []Field
+	for i := 0; i < len(regs); i += rollCallGroup {
+		group := regs[i:min(i+rollCallGroup, len(regs))]
+		field := Field{ID: fmt.Sprintf("%s_%d", fieldRollCall, i/rollCallGroup+1), Kind: FieldCheckboxes, Optional: true,
+			Label: c.P.T("rollcall.field", i+1, i+len(group))}
+		var checked []string
+		for _, r := range group {
+			label := r.MemberName
+			if r.Company != "" {
+				label += " (" + r.Company + ")"
+			}
+			field.Options = append(field.Options, Option{Value: string(r.UserID), Label: label})
+			if r.Status != RegNoShow {
+				checked = append(checked, string(r.UserID))
+			}
+		}
+		field.Value = strings.Join(checked, "\n")
+		fields = append(fields, field)
+	}
+	return &Response{Form: &Form{ID: FormRollCall, Title: c.P.T("rollcall.title"), Submit: c.P.T("rollcall.submit"),
+		State: strconv.FormatInt(id, 10), Fields: fields}}, nil
+}
+
+// rollCallGroup is the most checkboxes Slack takes in one group.
+const rollCallGroup = 10
+
+func (s *Service) submitRollCall(ctx context.Context, _ *Member, p *i18n.Printer, sub *Submission) (*Response, error) {
+	id, err := parseEventID(sub.State)
+	if err != nil {
+		return nil, err
+	}
+	checked := map[UserID]bool{}
+	for id, value := range sub.Values {
+		if !strings.HasPrefix(id, fieldRollCall+"_") {
+			continue
+		}
+		for _, v := range strings.Split(value, "\n") {
+			if v = strings.TrimSpace(v); v != "" {
+				checked[UserID(v)] = true
+			}
+		}
+	}
+	attended := 0
+	err = s.store.ChangeEvent(ctx, id, func(tx EventTx) error {
+		regs, err := tx.Registrations(RegRegistered, RegAttended, RegNoShow)
+		if err != nil {
+			return err
+		}
+		for _, r := range regs {
+			to := attendance(checked[r.UserID])
+			if to == RegAttended {
+				attended++
+			}
+			if err := tx.Move(r, to, false, time.Time{}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, eventError(err, id)
+	}
+	return textResponse(p.Plural("rollcall.done", attended)), nil
+}

@@ -1,0 +1,154 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"cercle/i18n"
+)
+
+// This file is what a member does with a seat: register and cancel, by
+// command or button. The rules are in registration.go; here they run
+// inside one write transaction each, with the notices they cause.
+
+// register signs a member up and tells them where they stand. The
+// confirmation is queued in the same transaction, as a notice worded at
+// delivery: nothing is rendered while the writer is held.
+func (s *Service) register(ctx context.Context, m *Member, p *i18n.Printer, eventID int64) (*Response, error) {
+	now := s.now()
+	var reg *Registration
+	err := s.store.ChangeEvent(ctx, eventID, func(tx EventTx) error {
+		cur, err := tx.Registration(m.UserID)
+		if err != nil {
+			return err
+		}
+		status, err := decideRegistration(now, tx.Event(), cur)
+		if err != nil {
+			return err
+		}
+		if reg, err = tx.Join(m.UserID, status); err != nil {
+			return err
+		}
+		if status == RegRegistered {
+			return tx.Enqueue(confirmationNotice(reg))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, eventError(err, eventID)
+	}
+	if reg.Status == RegWaitlisted {
+		return textResponse(p.T("register.waitlisted", reg.Event.Title, reg.Position)), nil
+	}
+	s.wake()
+	return textResponse(p.T("register.done", reg.Event.Title, p.DateTime(reg.Event.Start))), nil
+}
+
+// cancel gives up a member's seat, offer or place in line; a seat freed
+// goes to the line in the same transaction.
+func (s *Service) cancel(ctx context.Context, m *Member, p *i18n.Printer, eventID int64) (*Response, error) {
+	now := s.now()
+	var reg *Registration
+	err := s.store.ChangeEvent(ctx, eventID, func(tx EventTx) error {
+		cur, err := tx.Registration(m.UserID)
+		if err != nil {
+			return err
+		}
+		late, err := decideCancellation(now, tx.Event(), cur)
+		if err != nil {
+			return err
+		}
+		if err := tx.Move(cur, RegCancelled, late, time.Time{}); err != nil {
+			return err
+		}
+		reg = cur
+		return s.fillSeats(tx, now)
+	})
+	if err != nil {
+		return nil, eventError(err, eventID)
+	}
+	s.wake()
+	key := "cancel.done"
+	if reg.Late {
+		key = "cancel.done_late"
+	}
+	return textResponse(p.T(key, reg.Event.Title)), nil
+}
+
+// eventError words "no such event" with the number the member gave.
+func eventError(err error, id int64) error {
+	if e, ok := err.(*Error); ok && e.Code == ENOTFOUND && e.Key == "error.not_found" {
+		return Errorf(ENOTFOUND, "event.error.not_found", id)
+	}
+	return err
+}
+
+func (s *Service) registerCmd(ctx context.Context, c *Call) (*Response, error) {
+	id, err := eventID(c)
+	if err != nil {
+		return nil, err
+	}
+	return s.register(ctx, c.Member, c.P, id)
+}
+
+func (s *Service) cancelCmd(ctx context.Context, c *Call) (*Response, error) {
+	id, err := eventID(c)
+	if err != nil {
+		return nil, err
+	}
+	return s.cancel(ctx, c.Member, c.P, id)
+}
+
+// Button handlers: the value is an event number typed by nobody, but it
+// is checked like one.
+
+func (s *Service) registerAction(ctx context.Context, m *Member, p *i18n.Printer, a *Action) (*Response, error) {
+	id, err := parseEventID(a.Value)
+	if err != nil {
+		return nil, err
+	}
+	return s.register(ctx, m, p, id)
+}
+
+func (s *Service) cancelAction(ctx context.Context, m *Member, p *i18n.Printer, a *Action) (*Response, error) {
+	id, err := parseEventID(a.Value)
+	if err != nil {
+		return nil, err
+	}
+	return s.cancel(ctx, m, p, id)
+}
+
+// eventID reads the one event number a command takes.
+func eventID(c *Call) (int64, error) {
+	if len(c.Args) != 1 {
+		return 0, Errorf(EINVALID, "event.error.need_id")
+	}
+	return parseEventID(c.Args[0])
+}
+
+// parseEventID reads an event number as typed ("12" or "#12").
+func parseEventID(s string) (int64, error) {
+	id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "#"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, Errorf(EINVALID, "event.error.bad_id", truncate(s, 20))
+	}
+	return id, nil
+}
+
+// textResponse is a one-paragraph ephemeral answer.
+func textResponse(text string) *Response {
+	return &Response{Sections: []Section{Paragraph(Text(text))}}
+}
+
+// confirmationNotice confirms a seat. The key changes with each
+// registration, so coming back after a cancellation is confirmed again.
+func confirmationNotice(r *Registration) *OutboxMessage {
+	return &OutboxMessage{
+		DedupeKey: fmt.Sprintf("confirm:%d:%d", r.ID, r.UpdatedAt.UnixNano()),
+		To:        Recipient{User: r.UserID},
+		Notice:    &Notice{Kind: NoticeConfirmation, Event: r.EventID, Registration: r.ID},
+	}
+}

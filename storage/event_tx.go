@@ -1,0 +1,283 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"cercle/commands"
+)
+
+var _ commands.EventTx = (*eventTx)(nil)
+
+// ChangeEvent runs change in one write transaction over the event. It
+// shares the writer's group commit: change runs inside its own savepoint,
+// so an error undoes only what change wrote.
+func (db *DB) ChangeEvent(ctx context.Context, eventID int64, change func(commands.EventTx) error) error {
+	return db.inTx(ctx, func(ctx context.Context, tx *Tx) error {
+		ev, err := findEvent(ctx, tx, eventID)
+		if err != nil {
+			return err
+		}
+		return change(&eventTx{ctx: ctx, tx: tx, ev: ev, memberIDs: map[commands.UserID]int64{},
+			byUser: map[commands.UserID]*commands.Registration{}})
+	})
+}
+
+// eventTx is commands.EventTx on SQLite. It keeps the event's counts in
+// memory as it writes them, so the core reads them without a query.
+type eventTx struct {
+	ctx       context.Context
+	tx        *Tx
+	ev        *commands.Event
+	memberIDs map[commands.UserID]int64
+	// byUser remembers what Registration read (nil for none), so Join
+	// right after it does not read again. Writes go through this
+	// transaction, which updates the same values.
+	byUser map[commands.UserID]*commands.Registration
+}
+
+func (t *eventTx) Event() *commands.Event { return t.ev }
+
+// txRegistrationColumns reads what the rules need of a registration,
+// without the member's name, company or no-show count.
+const txRegistrationColumns = `r.id, m.user_id, r.member_id, r.status, r.late, r.queue_seq, r.offer_expires_at, r.created_at, r.updated_at`
+
+// txRegistration is a registration as read inside an eventTx, with what
+// writing it back needs.
+type txRegistration struct {
+	reg      *commands.Registration
+	memberID int64
+	queueSeq int64
+}
+
+func (t *eventTx) scan(s scanner) (txRegistration, error) {
+	var (
+		r                         commands.Registration
+		status                    string
+		expires, created, updated string
+		out                       txRegistration
+	)
+	err := s.Scan(&r.ID, &r.UserID, &out.memberID, &status, &r.Late, &out.queueSeq, &expires, &created, &updated)
+	if err != nil {
+		return out, err
+	}
+	r.EventID, r.Status, r.Event = t.ev.ID, commands.RegistrationStatus(status), t.ev
+	if r.OfferExpiresAt, err = parseTime(expires); err == nil {
+		if r.CreatedAt, err = parseTime(created); err == nil {
+			r.UpdatedAt, err = parseTime(updated)
+		}
+	}
+	out.reg = &r
+	t.memberIDs[r.UserID] = out.memberID
+	return out, err
+}
+
+// one reads at most one registration of the event.
+func (t *eventTx) one(where string, args ...any) (*commands.Registration, error) {
+	row := t.tx.QueryRowContext(t.ctx, `SELECT `+txRegistrationColumns+` FROM registrations r
+		JOIN members m ON m.id = r.member_id WHERE r.event_id = ? AND `+where, append([]any{t.ev.ID}, args...)...)
+	tr, err := t.scan(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read registration: %w", err)
+	}
+	if tr.reg.Status == commands.RegWaitlisted {
+		err = t.tx.QueryRowContext(t.ctx, `SELECT COUNT(*) FROM registrations WHERE event_id = ? AND status = 'waitlisted' AND queue_seq <= ?`,
+			t.ev.ID, tr.queueSeq).Scan(&tr.reg.Position)
+	}
+	return tr.reg, err
+}
+
+func (t *eventTx) Registration(user commands.UserID) (*commands.Registration, error) {
+	if r, ok := t.byUser[user]; ok {
+		return r, nil
+	}
+	r, err := t.one("m.user_id = ?", string(user))
+	if err == nil {
+		t.byUser[user] = r
+	}
+	return r, err
+}
+
+func (t *eventTx) RegistrationByID(id int64) (*commands.Registration, error) {
+	return t.one("r.id = ?", id)
+}
+
+// many reads the event's registrations matching where, in line order, at
+// most limit of them.
+func (t *eventTx) many(where string, limit int, args ...any) ([]*commands.Registration, error) {
+	trs, err := queryAll(t.ctx, t.tx, t.scan, `SELECT `+txRegistrationColumns+` FROM registrations r
+		JOIN members m ON m.id = r.member_id WHERE r.event_id = ? AND `+where+` ORDER BY r.queue_seq LIMIT ?`,
+		append(append([]any{t.ev.ID}, args...), limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("read registrations of event %d: %w", t.ev.ID, err)
+	}
+	out := make([]*commands.Registration, len(trs))
+	for i, tr := range trs {
+		out[i] = tr.reg
+	}
+	return out, nil
+}
+
+func (t *eventTx) Registrations(statuses ...commands.RegistrationStatus) ([]*commands.Registration, error) {
+	if len(statuses) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(statuses))
+	for i, s := range statuses {
+		args[i] = string(s)
+	}
+	return t.many("r.status IN ("+placeholders(len(statuses))+")", -1, args...)
+}
+
+func (t *eventTx) WaitlistHead(n int) ([]*commands.Registration, error) {
+	regs, err := t.many("r.status = 'waitlisted'", n)
+	for i, r := range regs {
+		r.Position = i + 1
+	}
+	return regs, err
+}
+
+// memberID returns the row id of a member, from the registrations read so
+// far or from the members table.
+func (t *eventTx) memberID(user commands.UserID) (int64, error) {
+	if id, ok := t.memberIDs[user]; ok {
+		return id, nil
+	}
+	var id int64
+	if err := t.tx.QueryRowContext(t.ctx, `SELECT id FROM members WHERE user_id = ?`, string(user)).Scan(&id); err != nil {
+		return 0, formatError(err)
+	}
+	t.memberIDs[user] = id
+	return id, nil
+}
+
+func (t *eventTx) Join(user commands.UserID, status commands.RegistrationStatus) (*commands.Registration, error) {
+	cur, err := t.Registration(user)
+	if err != nil {
+		return nil, err
+	}
+	now := formatTime(t.tx.now)
+	r := &commands.Registration{EventID: t.ev.ID, UserID: user, Status: status, CreatedAt: t.tx.now, UpdatedAt: t.tx.now, Event: t.ev}
+	nextSeq := `(SELECT COALESCE(MAX(queue_seq), 0) + 1 FROM registrations WHERE event_id = ?)`
+	if cur == nil {
+		memberID, err := t.memberID(user)
+		if err != nil {
+			return nil, err
+		}
+		res, err := t.tx.ExecContext(t.ctx, `INSERT INTO registrations (event_id, member_id, status, queue_seq, created_at, updated_at)
+			VALUES (?, ?, ?, `+nextSeq+`, ?, ?)`, t.ev.ID, memberID, string(status), t.ev.ID, now, now)
+		if err != nil {
+			return nil, formatError(err)
+		}
+		if r.ID, err = res.LastInsertId(); err != nil {
+			return nil, err
+		}
+	} else {
+		r.ID, r.CreatedAt = cur.ID, cur.CreatedAt
+		_, err := t.tx.ExecContext(t.ctx, `UPDATE registrations SET status = ?, late = 0, offer_expires_at = '', updated_at = ?,
+			queue_seq = `+nextSeq+` WHERE id = ?`, string(status), now, t.ev.ID, cur.ID)
+		if err != nil {
+			return nil, formatError(err)
+		}
+	}
+	var from commands.RegistrationStatus
+	if cur != nil {
+		from = cur.Status
+	}
+	if err := t.count(from, status); err != nil {
+		return nil, err
+	}
+	if status == commands.RegWaitlisted {
+		r.Position = t.ev.Waitlisted // joined the back of the line
+	}
+	t.byUser[user] = r
+	return r, nil
+}
+
+func (t *eventTx) Move(r *commands.Registration, to commands.RegistrationStatus, late bool, offerExpiresAt time.Time) error {
+	if r == nil || r.EventID != t.ev.ID {
+		return fmt.Errorf("move registration: not one of event %d", t.ev.ID)
+	}
+	_, err := t.tx.ExecContext(t.ctx, `UPDATE registrations SET status = ?, late = ?, offer_expires_at = ?, updated_at = ? WHERE id = ?`,
+		string(to), late, formatTime(offerExpiresAt), formatTime(t.tx.now), r.ID)
+	if err != nil {
+		return fmt.Errorf("move registration %d to %s: %w", r.ID, to, err)
+	}
+	from := r.Status
+	r.Status, r.Late, r.OfferExpiresAt, r.UpdatedAt = to, late, offerExpiresAt, t.tx.now
+	if to != commands.RegWaitlisted {
+		r.Position = 0
+	}
+	return t.count(from, to)
+}
+
+// count moves one registration between the event's counts, by what each
+// status holds (the core's Standing), and writes them. The CHECK on the
+// events table refuses counts over capacity, whatever the caller did.
+func (t *eventTx) count(from, to commands.RegistrationStatus) error {
+	if from.Standing() == to.Standing() {
+		return nil
+	}
+	delta := func(s commands.Standing) int {
+		d := 0
+		if to.Standing() == s {
+			d++
+		}
+		if from.Standing() == s {
+			d--
+		}
+		return d
+	}
+	seat, offer, line := delta(commands.StandingSeat), delta(commands.StandingOffer), delta(commands.StandingLine)
+	_, err := t.tx.ExecContext(t.ctx, `UPDATE events SET seats_taken = seats_taken + ?, offered = offered + ?, waitlisted = waitlisted + ?
+		WHERE id = ?`, seat, offer, line, t.ev.ID)
+	if err != nil {
+		return formatError(fmt.Errorf("count registrations of event %d: %w", t.ev.ID, err))
+	}
+	t.ev.Registered += seat
+	t.ev.Offered += offer
+	t.ev.Waitlisted += line
+	return nil
+}
+
+func (t *eventTx) UpdateEvent(e *commands.Event) error {
+	_, err := t.tx.ExecContext(t.ctx, `UPDATE events SET kind = ?, title = ?, description = ?, place = ?, starts_at = ?,
+		ends_at = ?, capacity = ?, deadline = ?, cancel_cutoff = ?, sequence = sequence + 1, updated_at = ? WHERE id = ?`,
+		string(e.Kind), e.Title, e.Description, e.Place, formatTime(e.Start), formatTime(e.End), e.Capacity,
+		formatTime(e.Deadline), formatTime(e.CancelCutoff), formatTime(t.tx.now), t.ev.ID)
+	if err != nil {
+		return formatError(fmt.Errorf("update event %d: %w", t.ev.ID, err))
+	}
+	return t.reload()
+}
+
+func (t *eventTx) SetStatus(status commands.EventStatus, bump bool) error {
+	_, err := t.tx.ExecContext(t.ctx, `UPDATE events SET status = ?, sequence = sequence + ?, updated_at = ? WHERE id = ?`,
+		string(status), map[bool]int{true: 1}[bump], formatTime(t.tx.now), t.ev.ID)
+	if err != nil {
+		return fmt.Errorf("set event %d %s: %w", t.ev.ID, status, err)
+	}
+	return t.reload()
+}
+
+// reload reads the event again after a write to its own fields; the
+// registrations already handed out keep pointing at the same Event.
+func (t *eventTx) reload() error {
+	ev, err := findEvent(t.ctx, t.tx, t.ev.ID)
+	if err != nil {
+		return err
+	}
+	*t.ev = *ev
+	return nil
+}
+
+func (t *eventTx) Enqueue(msgs ...*commands.OutboxMessage) error {
+	_, err := enqueueMessages(t.ctx, t.tx, msgs)
+	return err
+}
