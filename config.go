@@ -130,10 +130,31 @@ Variables d'environnement :
 Options (elles priment sur l'environnement) :
 `
 
+// settings are the values read as text, from the environment and then
+// the flags, before apply turns them into the Config's typed fields.
+type settings struct {
+	tz, lang, admins, level, rate, reminders, offerHours string
+}
+
 // Parse reads getenv, then the flags in args, and returns the arguments
 // left (a subcommand). Problems are kept for Validate, which reports them
 // all at once.
 func (c *Config) Parse(args []string, getenv func(string) string, stderr io.Writer) ([]string, error) {
+	s := c.readEnv(getenv)
+	fs := c.flags(&s, stderr)
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	c.problems = nil
+	c.applyPlace(s)
+	c.applyAdmins(s.admins)
+	c.applyNumbers(s)
+	return fs.Args(), nil
+}
+
+// readEnv sets what the environment says and returns the settings still
+// to parse.
+func (c *Config) readEnv(getenv func(string) string) settings {
 	c.SlackBotToken = getenv("SLACK_BOT_TOKEN")
 	c.SlackAppToken = getenv("SLACK_APP_TOKEN")
 	c.SlackSigningSecret = getenv("SLACK_SIGNING_SECRET")
@@ -146,13 +167,16 @@ func (c *Config) Parse(args []string, getenv func(string) string, stderr io.Writ
 	str("CERCLE_DB", &c.DB)
 	str("CERCLE_SYNCHRONOUS", &c.Synchronous)
 	str("CERCLE_HTTP_ADDR", &c.HTTPAddr)
-	tz, lang, admins, level := getenv("CERCLE_TZ"), getenv("CERCLE_LANG"), getenv("CERCLE_ADMINS"), getenv("LOG_LEVEL")
-	rate := getenv("CERCLE_OUTBOX_RATE")
-	reminders := getenv("CERCLE_REMINDERS")
-	offerHours := getenv("CERCLE_OFFER_HOURS")
 	str("CERCLE_PUBLIC_URL", &c.PublicURL)
 	str("CERCLE_ANNOUNCE_CHANNEL", &c.AnnounceChannel)
+	return settings{
+		tz: getenv("CERCLE_TZ"), lang: getenv("CERCLE_LANG"), admins: getenv("CERCLE_ADMINS"), level: getenv("LOG_LEVEL"),
+		rate: getenv("CERCLE_OUTBOX_RATE"), reminders: getenv("CERCLE_REMINDERS"), offerHours: getenv("CERCLE_OFFER_HOURS"),
+	}
+}
 
+// flags are the command-line options, which win over the environment.
+func (c *Config) flags(s *settings, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("cercle", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
@@ -162,31 +186,40 @@ func (c *Config) Parse(args []string, getenv func(string) string, stderr io.Writ
 	fs.StringVar(&c.DB, "db", c.DB, "fichier SQLite (CERCLE_DB)")
 	fs.StringVar(&c.HTTPAddr, "http-addr", c.HTTPAddr, "adresse HTTP (CERCLE_HTTP_ADDR)")
 	fs.StringVar(&c.ForceMode, "mode", "", "console, socket ou http (défaut : déduit des jetons)")
-	fs.StringVar(&tz, "tz", tz, "fuseau du réseau (CERCLE_TZ)")
-	fs.StringVar(&lang, "lang", lang, "langue par défaut (CERCLE_LANG)")
-	fs.StringVar(&admins, "admins", admins, "administrateurs (CERCLE_ADMINS)")
-	fs.StringVar(&level, "log-level", level, "niveau de journal (LOG_LEVEL)")
+	fs.StringVar(&s.tz, "tz", s.tz, "fuseau du réseau (CERCLE_TZ)")
+	fs.StringVar(&s.lang, "lang", s.lang, "langue par défaut (CERCLE_LANG)")
+	fs.StringVar(&s.admins, "admins", s.admins, "administrateurs (CERCLE_ADMINS)")
+	fs.StringVar(&s.level, "log-level", s.level, "niveau de journal (LOG_LEVEL)")
 	fs.BoolVar(&c.Demo, "demo", false, "charge un réseau de démonstration (mode console)")
-	if err := fs.Parse(args); err != nil {
-		return nil, err
-	}
+	return fs
+}
 
-	c.problems = nil
-	if tz != "" {
-		loc, err := time.LoadLocation(tz)
+// applyPlace sets the network's zone, language and log level.
+func (c *Config) applyPlace(s settings) {
+	if s.tz != "" {
+		loc, err := time.LoadLocation(s.tz)
 		if err != nil {
-			c.problem("CERCLE_TZ=%q n'est pas un fuseau connu (ex. Europe/Paris)", tz)
+			c.problem("CERCLE_TZ=%q n'est pas un fuseau connu (ex. Europe/Paris)", s.tz)
 		} else {
 			c.Zone = loc
 		}
 	}
-	switch strings.ToLower(strings.TrimSpace(lang)) {
+	switch lang := strings.ToLower(strings.TrimSpace(s.lang)); lang {
 	case "":
 	case "fr", "en":
-		c.Lang = i18n.Lang(strings.ToLower(strings.TrimSpace(lang)))
+		c.Lang = i18n.Lang(lang)
 	default:
-		c.problem("CERCLE_LANG=%q : fr ou en", lang)
+		c.problem("CERCLE_LANG=%q : fr ou en", s.lang)
 	}
+	if s.level != "" {
+		if err := c.LogLevel.UnmarshalText([]byte(s.level)); err != nil {
+			c.problem("LOG_LEVEL=%q : debug, info, warn ou error", s.level)
+		}
+	}
+}
+
+// applyAdmins reads the comma-separated Slack ids of the admins.
+func (c *Config) applyAdmins(admins string) {
 	c.Admins = nil
 	for _, a := range strings.Split(admins, ",") {
 		if a = strings.TrimSpace(a); a == "" {
@@ -199,30 +232,29 @@ func (c *Config) Parse(args []string, getenv func(string) string, stderr io.Writ
 		}
 		c.Admins = append(c.Admins, id)
 	}
-	if level != "" {
-		if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
-			c.problem("LOG_LEVEL=%q : debug, info, warn ou error", level)
-		}
-	}
-	if rate != "" {
-		r, err := strconv.ParseFloat(rate, 64)
+}
+
+// applyNumbers reads the outbox rate, the offer window and the reminders.
+func (c *Config) applyNumbers(s settings) {
+	if s.rate != "" {
+		r, err := strconv.ParseFloat(s.rate, 64)
 		if err != nil || r <= 0 || r > 1000 {
-			c.problem("CERCLE_OUTBOX_RATE=%q : un nombre de messages par seconde entre 0 et 1000", rate)
+			c.problem("CERCLE_OUTBOX_RATE=%q : un nombre de messages par seconde entre 0 et 1000", s.rate)
 		} else {
 			c.OutboxRate = r
 		}
 	}
-	if offerHours != "" {
-		h, err := strconv.Atoi(strings.TrimSpace(offerHours))
+	if s.offerHours != "" {
+		h, err := strconv.Atoi(strings.TrimSpace(s.offerHours))
 		if err != nil || h < 1 || h > 24*14 {
-			c.problem("CERCLE_OFFER_HOURS=%q : un nombre d'heures entre 1 et 336", offerHours)
+			c.problem("CERCLE_OFFER_HOURS=%q : un nombre d'heures entre 1 et 336", s.offerHours)
 		} else {
 			c.OfferWindow = time.Duration(h) * time.Hour
 		}
 	}
-	if reminders != "" {
+	if s.reminders != "" {
 		c.Reminders = nil
-		for _, part := range strings.Split(reminders, ",") {
+		for _, part := range strings.Split(s.reminders, ",") {
 			d, err := time.ParseDuration(strings.TrimSpace(part))
 			if err != nil || d < time.Hour || d > 60*24*time.Hour {
 				c.problem("CERCLE_REMINDERS : %q n'est pas un délai entre 1h et 1440h (ex. 168h,24h)", part)
@@ -231,7 +263,6 @@ func (c *Config) Parse(args []string, getenv func(string) string, stderr io.Writ
 			c.Reminders = append(c.Reminders, d)
 		}
 	}
-	return fs.Args(), nil
 }
 
 func (c *Config) problem(format string, args ...any) {

@@ -8,20 +8,22 @@ import (
 
 // TestImportRule enforces the layout of DESIGN.md: the core (commands)
 // and i18n import only the standard library (commands may import i18n),
-// and no adapter imports another. Only main wires several together.
+// and no adapter imports another. Every package of the module other than
+// the core, i18n and the programs (the root and tools/) is an adapter; it
+// may import the core, i18n and its own subpackages (bot/slackfake), and
+// only the programs wire several adapters together.
 func TestImportRule(t *testing.T) {
 	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}}|{{join .Imports " "}}|{{join .Deps " "}}`, "cercle/...").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go list: %v\n%s", err, out)
 	}
-	adapters := map[string]bool{"cercle/bot": true, "cercle/console": true, "cercle/storage": true,
-		"cercle/jobs": true, "cercle/assistant": true}
-	seen := 0
+	program := func(pkg string) bool { return pkg == "cercle" || strings.HasPrefix(pkg, "cercle/tools/") }
+	seen, adapters := 0, 0
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		parts := strings.SplitN(line, "|", 3)
 		pkg, imports, deps := parts[0], strings.Fields(parts[1]), strings.Fields(parts[2])
-		switch pkg {
-		case "cercle/commands", "cercle/i18n":
+		switch {
+		case pkg == "cercle/commands" || pkg == "cercle/i18n":
 			seen++
 			for _, d := range deps {
 				if isStdlib(d) || pkg == "cercle/commands" && d == "cercle/i18n" {
@@ -29,17 +31,20 @@ func TestImportRule(t *testing.T) {
 				}
 				t.Errorf("%s depends on %s: the core may use only the standard library and i18n", pkg, d)
 			}
-		}
-		if adapters[pkg] || strings.HasPrefix(pkg, "cercle/bot/") {
+		case program(pkg):
+		default:
+			adapters++
 			for _, imp := range imports {
-				if adapters[imp] && imp != pkg && !strings.HasPrefix(pkg, imp+"/") {
-					t.Errorf("adapter %s imports adapter %s: only main may wire adapters together", pkg, imp)
+				if !strings.HasPrefix(imp, "cercle/") || imp == "cercle/commands" || imp == "cercle/i18n" ||
+					strings.HasPrefix(imp, pkg+"/") || strings.HasPrefix(pkg, imp+"/") {
+					continue
 				}
+				t.Errorf("adapter %s imports %s: adapters import the core, never each other; only main wires them", pkg, imp)
 			}
 		}
 	}
-	if seen != 2 {
-		t.Fatalf("go list did not report commands and i18n (saw %d of 2)", seen)
+	if seen != 2 || adapters < 6 {
+		t.Fatalf("go list reported %d of commands and i18n and %d adapters", seen, adapters)
 	}
 }
 

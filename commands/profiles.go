@@ -53,6 +53,10 @@ type profileSync struct {
 	s       *Service
 	pending chan UserID
 	timeout time.Duration
+	// pause is how long the sync rests after a failed lookup: while Slack
+	// is down, lookups would only fail and fill the log. It doubles with
+	// each failure in a row, up to maxPause.
+	pause, maxPause time.Duration
 }
 
 // profileQueue bounds the members waiting for a lookup. A burst of
@@ -60,7 +64,8 @@ type profileSync struct {
 const profileQueue = 4096
 
 func newProfileSync(s *Service) *profileSync {
-	return &profileSync{s: s, pending: make(chan UserID, profileQueue), timeout: 10 * time.Second}
+	return &profileSync{s: s, pending: make(chan UserID, profileQueue), timeout: 10 * time.Second,
+		pause: 5 * time.Second, maxPause: 5 * time.Minute}
 }
 
 // request asks for id's profile to be completed; it never blocks.
@@ -71,36 +76,50 @@ func (ps *profileSync) request(id UserID) {
 	}
 }
 
-// run completes profiles until ctx ends.
+// run completes profiles until ctx ends, resting after failures.
 func (ps *profileSync) run(ctx context.Context) {
+	failures := 0
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case id := <-ps.pending:
-			ps.sync(ctx, id)
+			if ps.sync(ctx, id) == nil {
+				if failures > 0 {
+					ps.s.logger.Info("directory lookups work again", "failed_before", failures)
+				}
+				failures = 0
+				continue
+			}
+			failures++
+			wait := min(ps.pause<<min(failures-1, 16), ps.maxPause)
+			if sleep(ctx, wait) != nil {
+				return
+			}
 		}
 	}
 }
 
 // sync looks id up and saves what the directory says, unless another
 // request already did (a member asks many times before the first answer).
-func (ps *profileSync) sync(ctx context.Context, id UserID) {
+// It returns the lookup's error; the first of a series is logged.
+func (ps *profileSync) sync(ctx context.Context, id UserID) error {
 	s := ps.s
 	m, err := s.store.FindMemberByUserID(ctx, id)
 	if err != nil || s.now().Sub(m.SyncedAt) <= s.resyncAfter {
-		return
+		return nil
 	}
 	lookupCtx, cancel := context.WithTimeout(ctx, ps.timeout)
 	prof, err := s.directory.LookupUser(lookupCtx, id)
 	cancel()
 	if err != nil {
-		s.logger.Warn("directory lookup failed; member kept as is", "slack_user", id, "err", err)
-		return
+		s.logger.Warn("directory lookup failed; profiles wait for the next contact", "slack_user", id, "err", err)
+		return err
 	}
 	if err := s.saveProfile(ctx, m, prof); err != nil {
 		s.logger.Warn("member profile not saved", "slack_user", id, "err", err)
 	}
+	return nil
 }
 
 // saveProfile applies what the directory says of m. Slack's locale sets

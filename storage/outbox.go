@@ -81,7 +81,7 @@ func (db *DB) DueMessages(ctx context.Context, now time.Time, limit int) ([]*com
 	)
 	for rows.Next() {
 		var (
-			m                      commands.OutboxMessage
+			m                              commands.OutboxMessage
 			to, body, notice, due, created string
 		)
 		if err := rows.Scan(&m.ID, &m.DedupeKey, &to, &body, &notice, &m.Attempts, &due, &created, &m.Track); err != nil {
