@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -180,7 +181,8 @@ func (s *Service) submitEvent(ctx context.Context, m *Member, p *i18n.Printer, s
 		return nil, err
 	}
 	updated, err := s.updateEvent(ctx, id, ev)
-	if e, ok := err.(*Error); ok && e.Key == "event.error.capacity_below" {
+	var e *Error
+	if errors.As(err, &e) && e.Key == "event.error.capacity_below" {
 		return nil, FieldErrors{fieldEventCapacity: p.T(e.Key, e.Args...)}
 	}
 	if err != nil {

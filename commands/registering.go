@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -80,7 +81,8 @@ func (s *Service) cancel(ctx context.Context, m *Member, p *i18n.Printer, eventI
 
 // eventError words "no such event" with the number the member gave.
 func eventError(err error, id int64) error {
-	if e, ok := err.(*Error); ok && e.Code == ENOTFOUND && e.Key == "error.not_found" {
+	var e *Error
+	if errors.As(err, &e) && e.Code == ENOTFOUND && e.Key == "error.not_found" {
 		return Errorf(ENOTFOUND, "event.error.not_found", id)
 	}
 	return err
