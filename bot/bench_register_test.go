@@ -173,21 +173,17 @@ func newLoadRig(b *testing.B) *loadRig {
 
 	logger := slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	m := metrics.New()
-	svc := commands.NewService(db, nil, logger.With("component", "commands"))
-	svc.Metrics = m
-	svc.DefaultLang = i18n.French
-	svc.Zone = i18n.Paris()
-	svc.Calendar = calendar.New(svc.Zone)
-	svc.OfferPolicy = commands.DefaultOfferPolicy(24 * time.Hour)
-	bt := bot.New(bot.Config{BotToken: "xoxb-load", SigningSecret: testSecret, APIURL: apiURL}, svc, logger.With("component", "bot"), m)
-	svc.Directory = bt.Directory()
-	svc.Notifier = bt.Notifier()
-	outbox := commands.NewOutbox(db, svc.Notifier, logger.With("component", "outbox"))
-	svc.OnEnqueue = outbox.Wake
+	cfg := bot.Config{BotToken: "xoxb-load", SigningSecret: testSecret, APIURL: apiURL}
+	api := bot.NewClient(cfg, logger, m)
+	svc := commands.NewService(commands.Config{
+		Store: db, Directory: bot.NewDirectory(api), Notifier: bot.NewNotifier(api),
+		Calendar: calendar.New(i18n.Paris()), Metrics: m, Logger: logger.With("component", "commands"),
+	})
+	bt := bot.New(cfg, svc, logger.With("component", "bot"), m)
 	outboxDone := make(chan struct{})
 	go func() {
 		defer close(outboxDone)
-		_ = outbox.Run(ctx)
+		_ = svc.Run(ctx)
 	}()
 
 	mux := http.NewServeMux()

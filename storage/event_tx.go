@@ -32,7 +32,7 @@ type eventTx struct {
 	ctx       context.Context
 	tx        *Tx
 	ev        *commands.Event
-	memberIDs map[commands.UserID]int64
+	memberIDs map[commands.UserID]int64 // member row ids read so far
 	// byUser remembers what Registration read (nil for none), so Join
 	// right after it does not read again. Writes go through this
 	// transaction, which updates the same values.
@@ -42,27 +42,24 @@ type eventTx struct {
 func (t *eventTx) Event() *commands.Event { return t.ev }
 
 // txRegistrationColumns reads what the rules need of a registration,
-// without the member's name, company or no-show count.
-const txRegistrationColumns = `r.id, m.user_id, r.member_id, r.status, r.late, r.queue_seq, r.offer_expires_at, r.created_at, r.updated_at`
+// without the member's name, company or no-show count. Reads in the
+// transaction stay on one table each: SQLite compiles a join filtered on
+// a bound value anew at every use (go-sqlite3 clears bindings, which
+// expires such plans), three times the cost of two plain reads.
+const txRegistrationColumns = `id, member_id, status, late, queue_seq, offer_expires_at, created_at, updated_at`
 
-// txRegistration is a registration as read inside an eventTx, with what
-// writing it back needs.
-type txRegistration struct {
-	reg      *commands.Registration
-	memberID int64
-	queueSeq int64
-}
-
-func (t *eventTx) scan(s scanner) (txRegistration, error) {
+// scan reads a registration of the event; its UserID is filled in by the
+// caller, which knows it or looks it up.
+func (t *eventTx) scan(s scanner) (*commands.Registration, int64, int64, error) {
 	var (
 		r                         commands.Registration
+		memberID, queueSeq        int64
 		status                    string
 		expires, created, updated string
-		out                       txRegistration
 	)
-	err := s.Scan(&r.ID, &r.UserID, &out.memberID, &status, &r.Late, &out.queueSeq, &expires, &created, &updated)
+	err := s.Scan(&r.ID, &memberID, &status, &r.Late, &queueSeq, &expires, &created, &updated)
 	if err != nil {
-		return out, err
+		return nil, 0, 0, err
 	}
 	r.EventID, r.Status, r.Event = t.ev.ID, commands.RegistrationStatus(status), t.ev
 	if r.OfferExpiresAt, err = parseTime(expires); err == nil {
@@ -70,59 +67,84 @@ func (t *eventTx) scan(s scanner) (txRegistration, error) {
 			r.UpdatedAt, err = parseTime(updated)
 		}
 	}
-	out.reg = &r
-	t.memberIDs[r.UserID] = out.memberID
-	return out, err
+	return &r, memberID, queueSeq, err
 }
 
-// one reads at most one registration of the event.
-func (t *eventTx) one(where string, args ...any) (*commands.Registration, error) {
-	row := t.tx.QueryRowContext(t.ctx, `SELECT `+txRegistrationColumns+` FROM registrations r
-		JOIN members m ON m.id = r.member_id WHERE r.event_id = ? AND `+where, append([]any{t.ev.ID}, args...)...)
-	tr, err := t.scan(row)
+// one reads at most one registration of the event, with its place in
+// line if it waits.
+func (t *eventTx) one(where string, arg any) (*commands.Registration, int64, error) {
+	row := t.tx.QueryRowContext(t.ctx, `SELECT `+txRegistrationColumns+` FROM registrations WHERE event_id = ? AND `+where, t.ev.ID, arg)
+	r, memberID, seq, err := t.scan(row)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
+		return nil, 0, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read registration: %w", err)
+		return nil, 0, fmt.Errorf("read registration: %w", err)
 	}
-	if tr.reg.Status == commands.RegWaitlisted {
+	if r.Status == commands.RegWaitlisted {
 		err = t.tx.QueryRowContext(t.ctx, `SELECT COUNT(*) FROM registrations WHERE event_id = ? AND status = 'waitlisted' AND queue_seq <= ?`,
-			t.ev.ID, tr.queueSeq).Scan(&tr.reg.Position)
+			t.ev.ID, seq).Scan(&r.Position)
 	}
-	return tr.reg, err
+	return r, memberID, err
 }
 
 func (t *eventTx) Registration(user commands.UserID) (*commands.Registration, error) {
 	if r, ok := t.byUser[user]; ok {
 		return r, nil
 	}
-	r, err := t.one("m.user_id = ?", string(user))
-	if err == nil {
-		t.byUser[user] = r
+	memberID, err := t.memberID(user)
+	if err != nil {
+		return nil, err
 	}
-	return r, err
+	r, _, err := t.one("member_id = ?", memberID)
+	if err != nil {
+		return nil, err
+	}
+	if r != nil {
+		r.UserID = user
+	}
+	t.byUser[user] = r
+	return r, nil
 }
 
 func (t *eventTx) RegistrationByID(id int64) (*commands.Registration, error) {
-	return t.one("r.id = ?", id)
+	r, memberID, err := t.one("id = ?", id)
+	if err != nil || r == nil {
+		return nil, err
+	}
+	var user string
+	if err := t.tx.QueryRowContext(t.ctx, `SELECT user_id FROM members WHERE id = ?`, memberID).Scan(&user); err != nil {
+		return nil, fmt.Errorf("member of registration %d: %w", id, err)
+	}
+	r.UserID = commands.UserID(user)
+	return r, nil
 }
 
 // many reads the event's registrations matching where, in line order, at
-// most limit of them.
+// most limit of them (-1: all), with their members.
 func (t *eventTx) many(where string, limit int, args ...any) ([]*commands.Registration, error) {
-	trs, err := queryAll(t.ctx, t.tx, t.scan, `SELECT `+txRegistrationColumns+` FROM registrations r
-		JOIN members m ON m.id = r.member_id WHERE r.event_id = ? AND `+where+` ORDER BY r.queue_seq LIMIT ?`,
+	scan := func(s scanner) (*commands.Registration, error) {
+		var user string
+		r, _, _, err := t.scan(multiScanner{s, &user})
+		r.UserID = commands.UserID(user)
+		return r, err
+	}
+	regs, err := queryAll(t.ctx, t.tx, scan, `SELECT r.id, r.member_id, r.status, r.late, r.queue_seq, r.offer_expires_at, r.created_at, r.updated_at, m.user_id
+		FROM registrations r JOIN members m ON m.id = r.member_id WHERE r.event_id = ? AND `+where+` ORDER BY r.queue_seq LIMIT ?`,
 		append(append([]any{t.ev.ID}, args...), limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("read registrations of event %d: %w", t.ev.ID, err)
 	}
-	out := make([]*commands.Registration, len(trs))
-	for i, tr := range trs {
-		out[i] = tr.reg
-	}
-	return out, nil
+	return regs, nil
 }
+
+// multiScanner scans a row's extra trailing columns into more.
+type multiScanner struct {
+	s    scanner
+	more *string
+}
+
+func (m multiScanner) Scan(dest ...any) error { return m.s.Scan(append(dest, m.more)...) }
 
 func (t *eventTx) Registrations(statuses ...commands.RegistrationStatus) ([]*commands.Registration, error) {
 	if len(statuses) == 0 {
@@ -143,8 +165,7 @@ func (t *eventTx) WaitlistHead(n int) ([]*commands.Registration, error) {
 	return regs, err
 }
 
-// memberID returns the row id of a member, from the registrations read so
-// far or from the members table.
+// memberID returns the row id of a member.
 func (t *eventTx) memberID(user commands.UserID) (int64, error) {
 	if id, ok := t.memberIDs[user]; ok {
 		return id, nil
@@ -162,16 +183,23 @@ func (t *eventTx) Join(user commands.UserID, status commands.RegistrationStatus)
 	if err != nil {
 		return nil, err
 	}
+	var from commands.RegistrationStatus
+	if cur != nil {
+		from = cur.Status
+	}
+	seq, err := t.count(from, status, true)
+	if err != nil {
+		return nil, err
+	}
 	now := formatTime(t.tx.now)
 	r := &commands.Registration{EventID: t.ev.ID, UserID: user, Status: status, CreatedAt: t.tx.now, UpdatedAt: t.tx.now, Event: t.ev}
-	nextSeq := `(SELECT COALESCE(MAX(queue_seq), 0) + 1 FROM registrations WHERE event_id = ?)`
 	if cur == nil {
 		memberID, err := t.memberID(user)
 		if err != nil {
 			return nil, err
 		}
 		res, err := t.tx.ExecContext(t.ctx, `INSERT INTO registrations (event_id, member_id, status, queue_seq, created_at, updated_at)
-			VALUES (?, ?, ?, `+nextSeq+`, ?, ?)`, t.ev.ID, memberID, string(status), t.ev.ID, now, now)
+			VALUES (?, ?, ?, ?, ?, ?)`, t.ev.ID, memberID, string(status), seq, now, now)
 		if err != nil {
 			return nil, formatError(err)
 		}
@@ -181,17 +209,10 @@ func (t *eventTx) Join(user commands.UserID, status commands.RegistrationStatus)
 	} else {
 		r.ID, r.CreatedAt = cur.ID, cur.CreatedAt
 		_, err := t.tx.ExecContext(t.ctx, `UPDATE registrations SET status = ?, late = 0, offer_expires_at = '', updated_at = ?,
-			queue_seq = `+nextSeq+` WHERE id = ?`, string(status), now, t.ev.ID, cur.ID)
+			queue_seq = ? WHERE id = ?`, string(status), now, seq, cur.ID)
 		if err != nil {
 			return nil, formatError(err)
 		}
-	}
-	var from commands.RegistrationStatus
-	if cur != nil {
-		from = cur.Status
-	}
-	if err := t.count(from, status); err != nil {
-		return nil, err
 	}
 	if status == commands.RegWaitlisted {
 		r.Position = t.ev.Waitlisted // joined the back of the line
@@ -204,26 +225,26 @@ func (t *eventTx) Move(r *commands.Registration, to commands.RegistrationStatus,
 	if r == nil || r.EventID != t.ev.ID {
 		return fmt.Errorf("move registration: not one of event %d", t.ev.ID)
 	}
+	if _, err := t.count(r.Status, to, false); err != nil {
+		return err
+	}
 	_, err := t.tx.ExecContext(t.ctx, `UPDATE registrations SET status = ?, late = ?, offer_expires_at = ?, updated_at = ? WHERE id = ?`,
 		string(to), late, formatTime(offerExpiresAt), formatTime(t.tx.now), r.ID)
 	if err != nil {
 		return fmt.Errorf("move registration %d to %s: %w", r.ID, to, err)
 	}
-	from := r.Status
 	r.Status, r.Late, r.OfferExpiresAt, r.UpdatedAt = to, late, offerExpiresAt, t.tx.now
 	if to != commands.RegWaitlisted {
 		r.Position = 0
 	}
-	return t.count(from, to)
+	return nil
 }
 
 // count moves one registration between the event's counts, by what each
-// status holds (the core's Standing), and writes them. The CHECK on the
-// events table refuses counts over capacity, whatever the caller did.
-func (t *eventTx) count(from, to commands.RegistrationStatus) error {
-	if from.Standing() == to.Standing() {
-		return nil
-	}
+// status holds (the core's Standing), and with join takes the next place
+// in line, whose number it returns. The CHECK on the events table refuses
+// counts over capacity, whatever the caller did.
+func (t *eventTx) count(from, to commands.RegistrationStatus, join bool) (int64, error) {
 	delta := func(s commands.Standing) int {
 		d := 0
 		if to.Standing() == s {
@@ -235,15 +256,19 @@ func (t *eventTx) count(from, to commands.RegistrationStatus) error {
 		return d
 	}
 	seat, offer, line := delta(commands.StandingSeat), delta(commands.StandingOffer), delta(commands.StandingLine)
-	_, err := t.tx.ExecContext(t.ctx, `UPDATE events SET seats_taken = seats_taken + ?, offered = offered + ?, waitlisted = waitlisted + ?
-		WHERE id = ?`, seat, offer, line, t.ev.ID)
+	if seat == 0 && offer == 0 && line == 0 && !join {
+		return 0, nil
+	}
+	var seq int64
+	err := t.tx.QueryRowContext(t.ctx, `UPDATE events SET seats_taken = seats_taken + ?, offered = offered + ?, waitlisted = waitlisted + ?,
+		last_queue_seq = last_queue_seq + ? WHERE id = ? RETURNING last_queue_seq`, seat, offer, line, boolInt(join), t.ev.ID).Scan(&seq)
 	if err != nil {
-		return formatError(fmt.Errorf("count registrations of event %d: %w", t.ev.ID, err))
+		return 0, formatError(fmt.Errorf("count registrations of event %d: %w", t.ev.ID, err))
 	}
 	t.ev.Registered += seat
 	t.ev.Offered += offer
 	t.ev.Waitlisted += line
-	return nil
+	return seq, nil
 }
 
 func (t *eventTx) UpdateEvent(e *commands.Event) error {
@@ -259,7 +284,7 @@ func (t *eventTx) UpdateEvent(e *commands.Event) error {
 
 func (t *eventTx) SetStatus(status commands.EventStatus, bump bool) error {
 	_, err := t.tx.ExecContext(t.ctx, `UPDATE events SET status = ?, sequence = sequence + ?, updated_at = ? WHERE id = ?`,
-		string(status), map[bool]int{true: 1}[bump], formatTime(t.tx.now), t.ev.ID)
+		string(status), boolInt(bump), formatTime(t.tx.now), t.ev.ID)
 	if err != nil {
 		return fmt.Errorf("set event %d %s: %w", t.ev.ID, status, err)
 	}
@@ -280,4 +305,11 @@ func (t *eventTx) reload() error {
 func (t *eventTx) Enqueue(msgs ...*commands.OutboxMessage) error {
 	_, err := enqueueMessages(t.ctx, t.tx, msgs)
 	return err
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
