@@ -46,62 +46,87 @@ var (
 	lateWords       = []string{"Je m'en occupe", "On it:"} // bot.working: the ack budget ran out
 )
 
-func main() {
-	var (
-		target    = flag.String("url", "http://127.0.0.1:8080/slack/events", "Cercle's Slack endpoint")
-		secret    = flag.String("secret", os.Getenv("SLACK_SIGNING_SECRET"), "signing secret (default $SLACK_SIGNING_SECRET)")
-		clients   = flag.Int("clients", 50, "concurrent clients")
-		members   = flag.Int("members", 2000, "distinct members, one registration each")
-		event     = flag.Int64("event", 0, "id of a published event (required)")
-		prefix    = flag.String("prefix", "", "user id prefix, new to the bot (default: L and the time, base 36)")
-		respURL   = flag.String("response-url", "http://127.0.0.1:9/hooks/load", "response_url sent with each command (Slack's Web API host of the run, so the bot trusts it)")
-		timeout   = flag.Duration("timeout", 10*time.Second, "timeout of one request")
-		warmup    = flag.Bool("warmup", true, "open the clients' connections with GET /healthz before the run")
-		wantRate  = flag.Float64("want-rate", 0, "target rate in requests/s; when set, the verdict is printed")
-		wantP99   = flag.Duration("want-p99", 0, "target p99 latency; when set, the verdict is printed")
-		showFails = flag.Int("show-failures", 3, "failed replies to print")
-	)
+// options are the flags of a run.
+type options struct {
+	target, secret, prefix, respURL string
+	clients, members, showFails     int
+	event                           int64
+	timeout, wantP99                time.Duration
+	warmup                          bool
+	wantRate                        float64
+}
+
+func parseOptions() options {
+	var o options
+	flag.StringVar(&o.target, "url", "http://127.0.0.1:8080/slack/events", "Cercle's Slack endpoint")
+	flag.StringVar(&o.secret, "secret", os.Getenv("SLACK_SIGNING_SECRET"), "signing secret (default $SLACK_SIGNING_SECRET)")
+	flag.IntVar(&o.clients, "clients", 50, "concurrent clients")
+	flag.IntVar(&o.members, "members", 2000, "distinct members, one registration each")
+	flag.Int64Var(&o.event, "event", 0, "id of a published event (required)")
+	flag.StringVar(&o.prefix, "prefix", "", "user id prefix, new to the bot (default: L and the time, base 36)")
+	flag.StringVar(&o.respURL, "response-url", "http://127.0.0.1:9/hooks/load", "response_url sent with each command (Slack's Web API host of the run, so the bot trusts it)")
+	flag.DurationVar(&o.timeout, "timeout", 10*time.Second, "timeout of one request")
+	flag.BoolVar(&o.warmup, "warmup", true, "open the clients' connections with GET /healthz before the run")
+	flag.Float64Var(&o.wantRate, "want-rate", 0, "target rate in requests/s; when set, the verdict is printed")
+	flag.DurationVar(&o.wantP99, "want-p99", 0, "target p99 latency; when set, the verdict is printed")
+	flag.IntVar(&o.showFails, "show-failures", 3, "failed replies to print")
 	flag.Parse()
-	if *event <= 0 || *secret == "" || *clients <= 0 || *members <= 0 {
+	if o.event <= 0 || o.secret == "" || o.clients <= 0 || o.members <= 0 {
 		fmt.Fprintln(os.Stderr, "loadgen: -event, -secret, -clients and -members are required (see -h)")
 		os.Exit(2)
 	}
-	if *prefix == "" {
-		*prefix = "L" + strings.ToUpper(strconv.FormatInt(time.Now().UnixNano()/1e6, 36))
+	if o.prefix == "" {
+		o.prefix = "L" + strings.ToUpper(strconv.FormatInt(time.Now().UnixNano()/1e6, 36))
 	}
+	return o
+}
 
-	// Bodies are encoded before the clock starts; signing is per request,
-	// since it covers the timestamp.
-	bodies := make([][]byte, *members)
+func main() {
+	o := parseOptions()
+	client := &http.Client{
+		Timeout: o.timeout,
+		Transport: &http.Transport{
+			MaxIdleConns:        o.clients,
+			MaxIdleConnsPerHost: o.clients,
+			MaxConnsPerHost:     o.clients,
+			DisableCompression:  true,
+		},
+	}
+	if o.warmup {
+		warm(client, o.target, o.clients)
+	}
+	results, failures, elapsed := run(client, o, slashBodies(o))
+	if !report(o, results, failures, elapsed) {
+		os.Exit(1)
+	}
+}
+
+// slashBodies encodes every request before the clock starts; signing is
+// per request, since it covers the timestamp.
+func slashBodies(o options) [][]byte {
+	bodies := make([][]byte, o.members)
 	for i := range bodies {
-		user := fmt.Sprintf("%s%06d", *prefix, i)
+		user := fmt.Sprintf("%s%06d", o.prefix, i)
 		bodies[i] = []byte(url.Values{
 			"token": {"ignored"}, "team_id": {"TLOAD"}, "team_domain": {"load"},
 			"channel_id": {"DLOAD"}, "channel_name": {"directmessage"},
 			"user_id": {user}, "user_name": {strings.ToLower(user)},
-			"command": {"/cercle"}, "text": {fmt.Sprintf("inscrire %d", *event)},
-			"response_url": {*respURL}, "trigger_id": {"trigger." + user}, "api_app_id": {"ALOAD"},
+			"command": {"/cercle"}, "text": {fmt.Sprintf("inscrire %d", o.event)},
+			"response_url": {o.respURL}, "trigger_id": {"trigger." + user}, "api_app_id": {"ALOAD"},
 		}.Encode())
 	}
+	return bodies
+}
 
-	client := &http.Client{
-		Timeout: *timeout,
-		Transport: &http.Transport{
-			MaxIdleConns:        *clients,
-			MaxIdleConnsPerHost: *clients,
-			MaxConnsPerHost:     *clients,
-			DisableCompression:  true,
-		},
-	}
-	if *warmup {
-		warm(client, *target, *clients)
-	}
+type result struct {
+	latency time.Duration
+	kind    outcome
+}
 
-	type result struct {
-		latency time.Duration
-		kind    outcome
-	}
-	results := make([]result, *members)
+// run sends every body from o.clients clients and returns each result,
+// the first failed replies and the time it all took.
+func run(client *http.Client, o options, bodies [][]byte) ([]result, []string, time.Duration) {
+	results := make([]result, len(bodies))
 	var (
 		next     atomic.Int64
 		wg       sync.WaitGroup
@@ -109,36 +134,39 @@ func main() {
 		failures []string
 	)
 	began := time.Now()
-	for range *clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+	for range o.clients {
+		wg.Go(func() {
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= len(bodies) {
 					return
 				}
 				t0 := time.Now()
-				status, reply, err := post(client, *target, *secret, bodies[i])
+				status, reply, err := post(client, o.target, o.secret, bodies[i])
 				kind := classify(status, reply, err)
 				results[i] = result{time.Since(t0), kind}
-				if kind == failed || kind == late {
-					failMu.Lock()
-					if len(failures) < *showFails {
-						if err != nil {
-							failures = append(failures, err.Error())
-						} else {
-							failures = append(failures, fmt.Sprintf("HTTP %d: %.300s", status, reply))
-						}
-					}
-					failMu.Unlock()
+				if kind != failed && kind != late {
+					continue
 				}
+				failMu.Lock()
+				if len(failures) < o.showFails {
+					if err != nil {
+						failures = append(failures, err.Error())
+					} else {
+						failures = append(failures, fmt.Sprintf("HTTP %d: %.300s", status, reply))
+					}
+				}
+				failMu.Unlock()
 			}
-		}()
+		})
 	}
 	wg.Wait()
-	elapsed := time.Since(began)
+	return results, failures, time.Since(began)
+}
 
+// report prints the figures and the verdict; it returns false if any
+// request failed.
+func report(o options, results []result, failures []string, elapsed time.Duration) bool {
 	var counts [numOutcomes]int
 	lat := make([]time.Duration, len(results))
 	for i, r := range results {
@@ -151,7 +179,7 @@ func main() {
 	ok := counts[registered] + counts[waitlisted]
 	bad := counts[failed] + counts[busy] + counts[late]
 
-	fmt.Printf("requests    %d from %d clients (users %s000000…)\n", len(results), *clients, *prefix)
+	fmt.Printf("requests    %d from %d clients (users %s000000…)\n", len(results), o.clients, o.prefix)
 	fmt.Printf("successes   %d (registered %d, waitlisted %d)\n", ok, counts[registered], counts[waitlisted])
 	fmt.Printf("failures    %d (busy replies %d, late \"working on it\" acks %d, other %d)\n", bad, counts[busy], counts[late], counts[failed])
 	fmt.Printf("elapsed     %.3fs\n", elapsed.Seconds())
@@ -161,17 +189,17 @@ func main() {
 		fmt.Printf("  failure: %s\n", f)
 	}
 	verdict := ""
-	if *wantRate > 0 || *wantP99 > 0 {
-		met := bad == 0 && rate >= *wantRate && (*wantP99 == 0 || pct(.99) <= *wantP99)
-		verdict = map[bool]string{true: "met", false: "missed"}[met]
-		fmt.Printf("target      ≥ %.0f/s, p99 ≤ %s, no failure: %s\n", *wantRate, *wantP99, verdict)
+	if o.wantRate > 0 || o.wantP99 > 0 {
+		verdict = "missed"
+		if bad == 0 && rate >= o.wantRate && (o.wantP99 == 0 || pct(.99) <= o.wantP99) {
+			verdict = "met"
+		}
+		fmt.Printf("target      ≥ %.0f/s, p99 ≤ %s, no failure: %s\n", o.wantRate, o.wantP99, verdict)
+		verdict = " target=" + verdict
 	}
 	fmt.Printf("RESULT requests=%d ok=%d failures=%d busy=%d rate=%.0f p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f elapsed_s=%.3f%s\n",
-		len(results), ok, bad, counts[busy], rate, msf(pct(.50)), msf(pct(.90)), msf(pct(.99)), msf(lat[len(lat)-1]), elapsed.Seconds(),
-		map[bool]string{true: " target=" + verdict, false: ""}[verdict != ""])
-	if bad > 0 {
-		os.Exit(1)
-	}
+		len(results), ok, bad, counts[busy], rate, msf(pct(.50)), msf(pct(.90)), msf(pct(.99)), msf(lat[len(lat)-1]), elapsed.Seconds(), verdict)
+	return bad == 0
 }
 
 type outcome int
