@@ -238,8 +238,9 @@ func (m *Main) serve(ctx context.Context) error {
 	var slackBot *bot.Bot
 	service := m.newService(db)
 	if mode != ModeConsole {
-		slackBot = bot.New(m.slackConfig(), service, m.logger.With("component", "bot"), m.metrics)
-		service.Directory = slackBot.Directory()
+		api := bot.NewClient(m.slackConfig(), m.logger, m.metrics)
+		service.Directory = bot.NewDirectory(api)
+		slackBot = bot.New(m.slackConfig(), api, service, bot.NewNotifier(api), m.logger.With("component", "bot"), m.metrics)
 	}
 
 	var notifier commands.Notifier

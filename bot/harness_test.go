@@ -53,10 +53,13 @@ func newHarness(tb testing.TB, opts ...harnessOption) *harness {
 	for _, o := range opts {
 		o(&cfg)
 	}
+	api := bot.NewClient(cfg, logger, m)
+	dir := bot.NewDirectory(api)
+	notifier := bot.NewNotifier(api)
 	svc := commands.NewService(db, nil, logger)
 	svc.Metrics = m
-	b := bot.New(cfg, svc, logger, m)
-	svc.Directory = b.Directory()
+	svc.Directory = dir
+	b := bot.New(cfg, api, svc, notifier, logger, m)
 	srv := httptest.NewServer(b)
 	h := &harness{db: db, service: svc, bot: b, slack: fake, srv: srv, metrics: m}
 	tb.Cleanup(func() {

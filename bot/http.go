@@ -2,18 +2,19 @@ package bot
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
-
-	"cercle/commands"
 )
 
 // maxBodyBytes bounds a request body. Slack's largest payloads (a modal
@@ -24,6 +25,8 @@ const maxBodyBytes = 1 << 20
 // slash commands and interactivity (form-encoded) and Events API callbacks
 // (JSON). The signature is checked on the raw body before anything is
 // parsed; a request that fails the check gets 401 and changes nothing.
+// A request is acked as dispatch.go says; the handler returns when its
+// work, a late answer included, is done, and Wait waits for it.
 func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	if r.Method != http.MethodPost {
@@ -42,60 +45,64 @@ func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
-	ctx := r.Context()
-	var kind string
-	var payload any
-	switch {
-	case strings.HasPrefix(r.Header.Get("Content-Type"), "application/json"):
-		kind = "event"
-		ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
-		if err != nil {
-			// An event type slack-go does not know: ack it anyway, or
-			// Slack retries it and eventually disables the app.
-			b.logger.Debug("unparsed event acked", "err", err)
-			break
+	defer b.adm.track()()
+	var once sync.Once
+	ackAs := func(kind string) func(payload any) {
+		return func(payload any) { once.Do(func() { b.writeAck(w, kind, start, payload) }) }
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			b.logger.Error("panic handling a slack request", "panic", fmt.Sprint(p))
+			ackAs("other")(nil)
 		}
-		if ev.Type == slackevents.URLVerification {
-			if v, ok := ev.Data.(*slackevents.EventsAPIURLVerificationEvent); ok {
-				payload = map[string]string{"challenge": v.Challenge}
-			}
-			break
-		}
-		if !b.event(ctx, ev) {
-			// No worker free: let Slack deliver it again later.
-			http.Error(w, "busy", http.StatusServiceUnavailable)
-			return
-		}
-	default:
-		if err := r.ParseForm(); err != nil {
-			http.Error(w, "bad form", http.StatusBadRequest)
-			return
-		}
-		if r.PostForm.Has("payload") {
-			kind = "interaction"
-			var cb slack.InteractionCallback
-			if err := json.Unmarshal([]byte(r.PostForm.Get("payload")), &cb); err != nil {
-				http.Error(w, "bad payload", http.StatusBadRequest)
-				return
-			}
-			payload = b.interaction(ctx, &cb)
-			break
-		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		cmd, err := slack.SlashCommandParse(r)
-		if err != nil || cmd.UserID == "" {
-			http.Error(w, "bad slash command", http.StatusBadRequest)
-			return
-		}
-		if !b.work.acquire("slash") {
-			b.writeAck(w, "slash", start, message(b.busy(ctx, commands.User{ID: commands.UserID(cmd.UserID)})))
-			return
-		}
-		defer b.work.release()
-		b.slashCommand(ctx, cmd, func(payload any) { b.writeAck(w, "slash", start, payload) })
+	}()
+	work := context.WithoutCancel(r.Context())
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		b.serveEvent(work, body, ackAs("event"))
 		return
 	}
-	b.writeAck(w, kind, start, payload)
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "bad form", http.StatusBadRequest)
+		return
+	}
+	if r.PostForm.Has("payload") {
+		var cb slack.InteractionCallback
+		if err := json.Unmarshal([]byte(r.PostForm.Get("payload")), &cb); err != nil {
+			http.Error(w, "bad payload", http.StatusBadRequest)
+			return
+		}
+		b.interaction(work, &cb, start, ackAs("interaction"))
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	cmd, err := slack.SlashCommandParse(r)
+	if err != nil || cmd.UserID == "" {
+		http.Error(w, "bad slash command", http.StatusBadRequest)
+		return
+	}
+	b.slashCommand(work, cmd, start, ackAs("slash"))
+}
+
+// serveEvent handles an Events API body: the URL check Slack makes when
+// the app is set up, or a callback.
+func (b *Bot) serveEvent(ctx context.Context, body []byte, ack func(payload any)) {
+	ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
+	if err != nil {
+		// An event type slack-go does not know: ack it anyway, or
+		// Slack retries it and eventually disables the app.
+		b.logger.Debug("unparsed event acked", "err", err)
+		ack(nil)
+		return
+	}
+	if ev.Type == slackevents.URLVerification {
+		var payload any
+		if v, ok := ev.Data.(*slackevents.EventsAPIURLVerificationEvent); ok {
+			payload = map[string]string{"challenge": v.Challenge}
+		}
+		ack(payload)
+		return
+	}
+	b.event(ctx, ev, ack)
 }
 
 // writeAck writes the ack and flushes it: for a slow slash command the

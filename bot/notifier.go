@@ -14,7 +14,6 @@ import (
 	"github.com/slack-go/slack"
 
 	"cercle/commands"
-	"cercle/metrics"
 )
 
 var (
@@ -140,9 +139,6 @@ func NewDirectory(api *slack.Client) *Directory {
 	return &Directory{api: api, ttl: 24 * time.Hour, failTTL: time.Minute, cache: map[commands.UserID]dirEntry{}}
 }
 
-// Directory returns the bot's commands.Directory.
-func (b *Bot) Directory() *Directory { return b.directory }
-
 // LookupUser returns what Slack knows of a user.
 func (d *Directory) LookupUser(ctx context.Context, id commands.UserID) (*commands.Profile, error) {
 	now := time.Now()
@@ -198,7 +194,7 @@ func profileOf(u *slack.User) *commands.Profile {
 // the (small) JSON answer to tell Slack's "ok": false from a success.
 type countingTransport struct {
 	next    http.RoundTripper
-	metrics *metrics.Metrics
+	metrics Metrics
 }
 
 func (t countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -225,8 +221,4 @@ func (t countingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		}
 	}
 	return resp, err
-}
-
-func (b *Bot) httpClient() *http.Client {
-	return &http.Client{Timeout: 10 * time.Second, Transport: countingTransport{next: http.DefaultTransport, metrics: b.metrics}}
 }
