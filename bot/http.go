@@ -25,8 +25,6 @@ const maxBodyBytes = 1 << 20
 // slash commands and interactivity (form-encoded) and Events API callbacks
 // (JSON). The signature is checked on the raw body before anything is
 // parsed; a request that fails the check gets 401 and changes nothing.
-// A request is acked as dispatch.go says; the handler returns when its
-// work, a late answer included, is done, and Wait waits for it.
 func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	if r.Method != http.MethodPost {
@@ -44,23 +42,11 @@ func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "invalid signature", http.StatusUnauthorized)
 		return
 	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	defer b.adm.track()()
-	var once sync.Once
-	ackAs := func(kind string) func(payload any) {
-		return func(payload any) { once.Do(func() { b.writeAck(w, kind, start, payload) }) }
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			b.logger.Error("panic handling a slack request", "panic", fmt.Sprint(p))
-			ackAs("other")(nil)
-		}
-	}()
-	work := context.WithoutCancel(r.Context())
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-		b.serveEvent(work, body, ackAs("event"))
+		b.serveHTTP(w, r, "event", start, func(ctx context.Context, ack func(any)) { b.serveEvent(ctx, body, ack) })
 		return
 	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
 	if err := r.ParseForm(); err != nil {
 		http.Error(w, "bad form", http.StatusBadRequest)
 		return
@@ -71,7 +57,7 @@ func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "bad payload", http.StatusBadRequest)
 			return
 		}
-		b.interaction(work, &cb, start, ackAs("interaction"))
+		b.serveHTTP(w, r, "interaction", start, func(ctx context.Context, ack func(any)) { b.interaction(ctx, &cb, start, ack) })
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
@@ -80,7 +66,35 @@ func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad slash command", http.StatusBadRequest)
 		return
 	}
-	b.slashCommand(work, cmd, start, ackAs("slash"))
+	b.serveHTTP(w, r, "slash", start, func(ctx context.Context, ack func(any)) { b.slashCommand(ctx, cmd, start, ack) })
+}
+
+// serveHTTP runs a request's dispatch on its own goroutine, counted by
+// Wait, and returns once it has acked: the work after the ack must not
+// hold the handler, or the next request Slack sends on the same
+// keep-alive connection would wait for it.
+func (b *Bot) serveHTTP(w http.ResponseWriter, r *http.Request, kind string, start time.Time, dispatch func(ctx context.Context, ack func(any))) {
+	acked := make(chan struct{})
+	var once sync.Once
+	ack := func(payload any) {
+		once.Do(func() {
+			b.writeAck(w, kind, start, payload)
+			close(acked)
+		})
+	}
+	done := b.adm.track()
+	go func() {
+		defer done()
+		defer func() {
+			if p := recover(); p != nil {
+				b.logger.Error("panic handling a slack request", "kind", kind, "panic", fmt.Sprint(p))
+			}
+			ack(nil)
+		}()
+		// Slack may hang up after the ack; the work goes on.
+		dispatch(context.WithoutCancel(r.Context()), ack)
+	}()
+	<-acked
 }
 
 // serveEvent handles an Events API body: the URL check Slack makes when
