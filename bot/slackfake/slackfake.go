@@ -36,6 +36,7 @@ type Call struct {
 	Form   url.Values // form-encoded Web API arguments
 	Body   string     // raw body (JSON for response_url and views.*)
 	Query  url.Values
+	Path   string // the URL path: tells response_urls apart
 	At     time.Time
 }
 
@@ -166,7 +167,7 @@ func (s *Server) handler(method string) http.HandlerFunc {
 		if q := s.scripts[method]; len(q) > 0 {
 			reply, s.scripts[method] = &q[0], q[1:]
 		}
-		s.calls = append(s.calls, Call{Method: method, Form: form, Body: string(body), Query: r.URL.Query(), At: time.Now()})
+		s.calls = append(s.calls, Call{Method: method, Form: form, Body: string(body), Query: r.URL.Query(), Path: r.URL.Path, At: time.Now()})
 		userInfo := s.userInfo
 		s.mu.Unlock()
 		if reply != nil {
