@@ -252,6 +252,9 @@ func TestHungSlackDoesNotStopRegistrations(t *testing.T) {
 	// Every Slack turn is now taken by a hung call.
 	waitFor(t, func() bool { return len(h.slack.Calls("views.publish"))+len(h.slack.Calls("response_url")) == 4 })
 
+	// The rest wait for a Slack turn, queued, not dropped.
+	waitFor(t, func() bool { return h.metricValue(t, "cercle_admission_queue_depth", "slack") == 2*stuck-4 })
+
 	var wg sync.WaitGroup
 	for i := range commands {
 		wg.Add(1)
@@ -269,6 +272,12 @@ func TestHungSlackDoesNotStopRegistrations(t *testing.T) {
 
 	release.Do(func() { close(hang) })
 	h.drain(t)
+	if d := h.metricValue(t, "cercle_admission_queue_depth", "slack"); d != 0 {
+		t.Errorf("Slack queue depth = %v once drained, want 0", d)
+	}
+	if n := h.metricValue(t, "cercle_admission_wait_seconds", "slack"); n != 2*stuck {
+		t.Errorf("Slack waits recorded = %v, want %d", n, 2*stuck)
+	}
 	if n := len(h.slack.Calls("views.publish")); n != stuck {
 		t.Errorf("views.publish calls = %d once Slack answers, want %d", n, stuck)
 	}
@@ -290,4 +299,31 @@ func waitFor(t *testing.T, cond func() bool) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// metricValue returns a gauge's value, or a histogram's sample count, for
+// the series with the label class.
+func (h *harness) metricValue(tb testing.TB, name, class string) float64 {
+	tb.Helper()
+	families, err := h.metrics.Registry().Gather()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() != name {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() != "class" || l.GetValue() != class {
+					continue
+				}
+				if m.GetHistogram() != nil {
+					return float64(m.GetHistogram().GetSampleCount())
+				}
+				return m.GetGauge().GetValue()
+			}
+		}
+	}
+	return 0
 }
