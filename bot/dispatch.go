@@ -16,10 +16,10 @@ import (
 // function takes what Slack sent, the moment it arrived and an ack
 // function, which it calls exactly once (nil for an empty ack). HTTP
 // writes the payload as the response body; Socket Mode passes it to Ack.
-// The functions run on the caller's goroutine (the HTTP handler's, or the
-// envelope's own in Socket Mode) and return when the work, its late answer
-// included, is done; ctx is already detached from the request. Turns are
-// taken as admission.go describes.
+// The functions run on the request's own goroutine (started by serveHTTP
+// or dispatchSocket) and return when the work, its late answer included,
+// is done; ctx is already detached from the request. Turns are taken as
+// admission.go describes.
 
 // slashCommand runs a /cercle command. Its answer goes in the ack when it
 // is ready within the ack budget, the wait for a turn included; otherwise
@@ -31,6 +31,9 @@ func (b *Bot) slashCommand(ctx context.Context, cmd slack.SlashCommand, arrived 
 		User:      commands.User{ID: commands.UserID(cmd.UserID), TeamID: cmd.TeamID, Name: cmd.UserName},
 		ChannelID: commands.ChannelID(cmd.ChannelID),
 	}
+	// The "working on it" note is worded without a turn: it reads the
+	// member's language, a cached lookup, and must not queue behind the
+	// work it stands in for.
 	a := b.newAcker(arrived, ack, func() any {
 		b.metrics.Deferred("slash")
 		return message(b.working(ctx, req.User))

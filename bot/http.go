@@ -119,9 +119,9 @@ func (b *Bot) serveEvent(ctx context.Context, body []byte, ack func(payload any)
 	b.event(ctx, ev, ack)
 }
 
-// writeAck writes the ack and flushes it: for a slow slash command the
-// handler is still running, and Slack must have its ack now, not when the
-// handler returns.
+// writeAck writes the ack and flushes it, so Slack has it at once; it may
+// run on the dispatch's goroutine or on an ack budget's timer, while the
+// handler waits for it.
 func (b *Bot) writeAck(w http.ResponseWriter, kind string, start time.Time, payload any) {
 	out, err := ackJSON(payload)
 	if err != nil {
