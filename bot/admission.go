@@ -32,6 +32,11 @@ import (
 // member's first contact, which the core bounds itself
 // (Service.DirectoryTimeout).
 //
+// Every wait is bounded: a step's wait and run together by the work
+// timeout, views.open's wait also by its trigger's 3 s life. Work that
+// runs out of time is logged; a command that does gets the error answer.
+// Waiters are served in arrival order.
+//
 // Acks never wait for a turn: an HTTP ack is the response body, a Socket
 // Mode ack goes on the socket, neither through the Web API.
 
