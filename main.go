@@ -157,6 +157,10 @@ func (m *Main) slackConfig() bot.Config {
 		AppToken:      m.Config.SlackAppToken,
 		SigningSecret: m.Config.SlackSigningSecret,
 		APIURL:        m.Config.SlackAPIURL,
+		// AckBudget and WorkTimeout keep the transport's defaults, set
+		// from Slack's 3 s deadline.
+		DBConcurrency:    m.Config.CoreConcurrency,
+		SlackConcurrency: m.Config.SlackConcurrency,
 	}
 }
 

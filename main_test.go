@@ -82,16 +82,19 @@ func TestConfigReportsEveryProblem(t *testing.T) {
 	m := NewMain()
 	m.Stderr = io.Discard
 	err := m.Run(context.Background(), nil, env(map[string]string{
-		"SLACK_BOT_TOKEN": "xoxp-user-token",
-		"CERCLE_TZ":       "Mars/Olympus",
-		"CERCLE_LANG":     "de",
-		"LOG_LEVEL":       "loud",
-		"CERCLE_ADMINS":   "U1,<!channel>",
+		"SLACK_BOT_TOKEN":          "xoxp-user-token",
+		"CERCLE_TZ":                "Mars/Olympus",
+		"CERCLE_LANG":              "de",
+		"LOG_LEVEL":                "loud",
+		"CERCLE_ADMINS":            "U1,<!channel>",
+		"CERCLE_CORE_CONCURRENCY":  "0",
+		"CERCLE_SLACK_CONCURRENCY": "beaucoup",
 	}))
 	if err == nil {
 		t.Fatal("bad configuration accepted")
 	}
-	for _, want := range []string{"CERCLE_TZ", "CERCLE_LANG", "LOG_LEVEL", "CERCLE_ADMINS", "xoxb-", "SLACK_SIGNING_SECRET"} {
+	for _, want := range []string{"CERCLE_TZ", "CERCLE_LANG", "LOG_LEVEL", "CERCLE_ADMINS", "xoxb-", "SLACK_SIGNING_SECRET",
+		"CERCLE_CORE_CONCURRENCY", "CERCLE_SLACK_CONCURRENCY"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %s:\n%v", want, err)
 		}

@@ -175,11 +175,12 @@ func newLoadRig(b *testing.B) *loadRig {
 	m := metrics.New()
 	cfg := bot.Config{BotToken: "xoxb-load", SigningSecret: testSecret, APIURL: apiURL}
 	api := bot.NewClient(cfg, logger, m)
+	notifier := bot.NewNotifier(api)
 	svc := commands.NewService(commands.Config{
-		Store: db, Directory: bot.NewDirectory(api), Notifier: bot.NewNotifier(api),
+		Store: db, Directory: bot.NewDirectory(api), Notifier: notifier,
 		Calendar: calendar.New(i18n.Paris()), Metrics: m, Logger: logger.With("component", "commands"),
 	})
-	bt := bot.New(cfg, svc, logger.With("component", "bot"), m)
+	bt := bot.New(cfg, api, svc, notifier, logger.With("component", "bot"), m)
 	outboxDone := make(chan struct{})
 	go func() {
 		defer close(outboxDone)

@@ -4,16 +4,17 @@
 // them into the core's Request, Action and Submission, and renders the
 // core's Response as Block Kit. Both modes go through one dispatch (see
 // dispatch.go), so a test over signed HTTP also covers Socket Mode's logic.
+// Work is admitted by class and queued, never refused (see admission.go).
 //
 // It also implements the core's Notifier (conversations.open +
 // chat.postMessage) and Directory (users.info) over the Web API.
 //
-// It imports commands, i18n and metrics, never another adapter.
+// It imports commands, never another adapter: what it records, it records
+// through its own Metrics interface.
 package bot
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -21,72 +22,126 @@ import (
 	"github.com/slack-go/slack"
 
 	"cercle/commands"
-	"cercle/metrics"
 )
 
-// Config is what the Slack transport needs.
+// Config is what the Slack transport needs. Zero values take the defaults
+// documented on each field.
 type Config struct {
 	BotToken      string
 	AppToken      string // Socket Mode only
 	SigningSecret string // HTTP mode only
 	// APIURL is the Web API base URL, ending in "/"; empty means Slack's.
 	APIURL string
-	// AckBudget is how long a slash command may run before Slack gets a
-	// "working on it" ack and the answer goes through response_url
-	// instead. Slack allows 3 s in all; the budget leaves room for the
+	// AckBudget is how long a request may wait and run before Slack gets
+	// its ack: a slash command not answered by then is acked with a
+	// "working on it" note and answered through response_url instead.
+	// Slack allows 3 s in all; the default, 2 s, leaves room for the
 	// network.
 	AckBudget time.Duration
-	// Workers bounds the work running after acks.
-	Workers int
-	// WorkTimeout bounds one piece of work after an ack.
+	// DBConcurrency bounds the work that needs only the core and its
+	// database (commands, the core part of buttons, forms and the Home
+	// tab) running at once; more waits its turn. Default 32.
+	DBConcurrency int
+	// SlackConcurrency bounds the calls to Slack's Web API made to answer
+	// a request (views.publish, views.open, response_url, chat replies)
+	// in flight at once; more waits its turn. Default 32.
+	SlackConcurrency int
+	// WorkTimeout bounds each step of one request, its wait for a turn
+	// included: the core's step, then the delivery to Slack. Default 30 s.
 	WorkTimeout time.Duration
+}
+
+// withDefaults fills in the zero fields.
+func (c Config) withDefaults() Config {
+	if c.AckBudget <= 0 {
+		c.AckBudget = 2 * time.Second
+	}
+	if c.DBConcurrency <= 0 {
+		c.DBConcurrency = 32
+	}
+	if c.SlackConcurrency <= 0 {
+		c.SlackConcurrency = 32
+	}
+	if c.WorkTimeout <= 0 {
+		c.WorkTimeout = 30 * time.Second
+	}
+	return c
+}
+
+// Metrics is what the transport records. *metrics.Metrics implements it;
+// nil records nothing.
+type Metrics interface {
+	// Ack records how long a Slack request waited for its ack, by kind
+	// (slash, interaction, event, other).
+	Ack(kind string, d time.Duration)
+	// SlackCall counts one Web API call by method and outcome.
+	SlackCall(method, outcome string)
+	// QueueDepth moves the number of requests waiting for a turn in a
+	// class ("db" or "slack") by delta: +1 when one starts waiting, -1
+	// when it stops.
+	QueueDepth(class string, delta int)
+	// QueueWait records how long a request waited for its turn in a class.
+	QueueWait(class string, d time.Duration)
+	// Deferred counts an answer that missed the ack and went after it
+	// (response_url or DM), by kind.
+	Deferred(kind string)
+}
+
+type nopMetrics struct{}
+
+func (nopMetrics) Ack(string, time.Duration)       {}
+func (nopMetrics) SlackCall(string, string)        {}
+func (nopMetrics) QueueDepth(string, int)          {}
+func (nopMetrics) QueueWait(string, time.Duration) {}
+func (nopMetrics) Deferred(string)                 {}
+
+func orNop(m Metrics) Metrics {
+	if m == nil {
+		return nopMetrics{}
+	}
+	return m
 }
 
 // Bot is the Slack transport over one commands.Service.
 type Bot struct {
-	cfg     Config
-	service *commands.Service
-	api     *slack.Client
-	logger  *slog.Logger
-	metrics *metrics.Metrics
-	work    *workers
-	// One of each, so their caches (DM channels, user profiles) serve
-	// every request.
-	notifier  *Notifier
-	directory *Directory
+	cfg      Config
+	service  *commands.Service
+	api      *slack.Client
+	logger   *slog.Logger
+	metrics  Metrics
+	adm      *admission
+	notifier *Notifier
+	// hooks is the client for response_url posts, which are not Web API
+	// calls: no token, a shorter timeout.
+	hooks *http.Client
 }
 
-// New returns a Slack transport. It does not contact Slack: the bot starts
-// and answers commands even while the Web API is unreachable.
-func New(cfg Config, service *commands.Service, logger *slog.Logger, m *metrics.Metrics) *Bot {
-	if cfg.AckBudget <= 0 {
-		cfg.AckBudget = 2 * time.Second
-	}
-	if cfg.Workers <= 0 {
-		cfg.Workers = 64
-	}
-	if cfg.WorkTimeout <= 0 {
-		cfg.WorkTimeout = 30 * time.Second
-	}
-	api := NewClient(cfg, logger, m)
+// New returns a Slack transport over api (from NewClient) and service. The
+// notifier is the one the service uses too, so its cache of DM channels
+// serves both. New does not contact Slack: the bot starts and answers
+// commands even while the Web API is unreachable.
+func New(cfg Config, api *slack.Client, service *commands.Service, notifier *Notifier, logger *slog.Logger, m Metrics) *Bot {
+	cfg = cfg.withDefaults()
+	m = orNop(m)
 	return &Bot{
-		cfg:       cfg,
-		service:   service,
-		api:       api,
-		logger:    logger,
-		metrics:   m,
-		work:      newWorkers(cfg.Workers, cfg.WorkTimeout, logger),
-		notifier:  NewNotifier(api),
-		directory: NewDirectory(api),
+		cfg:      cfg,
+		service:  service,
+		api:      api,
+		logger:   logger,
+		metrics:  m,
+		adm:      newAdmission(cfg, logger, m),
+		notifier: notifier,
+		hooks:    &http.Client{Timeout: 10 * time.Second, Transport: countingTransport{next: http.DefaultTransport, metrics: m}},
 	}
 }
 
 // NewClient returns a Web API client with a timeout and the call counter.
 // Retries are the outbox's business, so the client makes none itself.
-func NewClient(cfg Config, logger *slog.Logger, m *metrics.Metrics) *slack.Client {
+// logger may be nil; m may be nil.
+func NewClient(cfg Config, logger *slog.Logger, m Metrics) *slack.Client {
 	httpClient := &http.Client{
 		Timeout:   20 * time.Second,
-		Transport: countingTransport{next: http.DefaultTransport, metrics: m},
+		Transport: countingTransport{next: http.DefaultTransport, metrics: orNop(m)},
 	}
 	opts := []slack.Option{slack.OptionHTTPClient(httpClient)}
 	if cfg.APIURL != "" {
@@ -101,67 +156,7 @@ func NewClient(cfg Config, logger *slog.Logger, m *metrics.Metrics) *slack.Clien
 // Notifier returns the bot's commands.Notifier.
 func (b *Bot) Notifier() *Notifier { return b.notifier }
 
-// Wait blocks until the work started after acks has finished, or ctx ends.
-func (b *Bot) Wait(ctx context.Context) error { return b.work.wait(ctx) }
-
-// workers runs work after an ack: detached from the request's context,
-// bounded in number and time, and with panics recovered so one bad
-// request cannot take the bot down.
-type workers struct {
-	sem     chan struct{}
-	timeout time.Duration
-	logger  *slog.Logger
-}
-
-func newWorkers(n int, timeout time.Duration, logger *slog.Logger) *workers {
-	return &workers{sem: make(chan struct{}, n), timeout: timeout, logger: logger}
-}
-
-// start runs fn on a worker and reports false, without running it, if
-// every worker is busy.
-func (w *workers) start(ctx context.Context, name string, fn func(ctx context.Context)) bool {
-	if !w.acquire(name) {
-		return false
-	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.timeout)
-	go func() {
-		defer w.release()
-		defer cancel()
-		defer func() {
-			if p := recover(); p != nil {
-				w.logger.Error("panic in worker", "work", name, "panic", fmt.Sprint(p))
-			}
-		}()
-		fn(ctx)
-	}()
-	return true
-}
-
-// acquire takes a worker slot for work run on the caller's goroutine (a
-// slash command in HTTP mode), or reports false if all are busy.
-func (w *workers) acquire(name string) bool {
-	select {
-	case w.sem <- struct{}{}:
-		return true
-	default:
-		w.logger.Warn("all workers busy; request refused", "work", name)
-		return false
-	}
-}
-
-func (w *workers) release() { <-w.sem }
-
-// wait blocks until no worker runs.
-func (w *workers) wait(ctx context.Context) error {
-	for i := 0; i < cap(w.sem); i++ {
-		select {
-		case w.sem <- struct{}{}:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	for i := 0; i < cap(w.sem); i++ {
-		<-w.sem
-	}
-	return nil
-}
+// Wait blocks until every request taken in, queued or running, has
+// finished, or ctx ends. Stop intake first (the HTTP server, the socket),
+// then Wait, then close the database.
+func (b *Bot) Wait(ctx context.Context) error { return b.adm.wait(ctx) }

@@ -42,6 +42,8 @@ type harnessOption struct {
 
 func withService(f func(*commands.Config)) harnessOption { return harnessOption{service: f} }
 
+func withBot(f func(*bot.Config)) harnessOption { return harnessOption{bot: f} }
+
 func newHarness(tb testing.TB, opts ...harnessOption) *harness {
 	tb.Helper()
 	ctx := context.Background()
@@ -57,7 +59,8 @@ func newHarness(tb testing.TB, opts ...harnessOption) *harness {
 	m := metrics.New()
 	cfg := bot.Config{BotToken: "xoxb-test", SigningSecret: testSecret, APIURL: fake.APIURL(), AppToken: "xapp-test"}
 	api := bot.NewClient(cfg, logger, m)
-	scfg := commands.Config{Store: db, Directory: bot.NewDirectory(api), Notifier: bot.NewNotifier(api), Metrics: m, Logger: logger}
+	notifier := bot.NewNotifier(api)
+	scfg := commands.Config{Store: db, Directory: bot.NewDirectory(api), Notifier: notifier, Metrics: m, Logger: logger}
 	for _, o := range opts {
 		if o.bot != nil {
 			o.bot(&cfg)
@@ -67,7 +70,7 @@ func newHarness(tb testing.TB, opts ...harnessOption) *harness {
 		}
 	}
 	svc := commands.NewService(scfg)
-	b := bot.New(cfg, svc, logger, m)
+	b := bot.New(cfg, api, svc, notifier, logger, m)
 	srv := httptest.NewServer(b)
 	h := &harness{db: db, service: svc, bot: b, slack: fake, srv: srv, metrics: m}
 	tb.Cleanup(func() {

@@ -2,18 +2,19 @@ package bot
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
-
-	"cercle/commands"
 )
 
 // maxBodyBytes bounds a request body. Slack's largest payloads (a modal
@@ -41,66 +42,86 @@ func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "invalid signature", http.StatusUnauthorized)
 		return
 	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	ctx := r.Context()
-	var kind string
-	var payload any
-	switch {
-	case strings.HasPrefix(r.Header.Get("Content-Type"), "application/json"):
-		kind = "event"
-		ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
-		if err != nil {
-			// An event type slack-go does not know: ack it anyway, or
-			// Slack retries it and eventually disables the app.
-			b.logger.Debug("unparsed event acked", "err", err)
-			break
-		}
-		if ev.Type == slackevents.URLVerification {
-			if v, ok := ev.Data.(*slackevents.EventsAPIURLVerificationEvent); ok {
-				payload = map[string]string{"challenge": v.Challenge}
-			}
-			break
-		}
-		if !b.event(ctx, ev) {
-			// No worker free: let Slack deliver it again later.
-			http.Error(w, "busy", http.StatusServiceUnavailable)
-			return
-		}
-	default:
-		if err := r.ParseForm(); err != nil {
-			http.Error(w, "bad form", http.StatusBadRequest)
-			return
-		}
-		if r.PostForm.Has("payload") {
-			kind = "interaction"
-			var cb slack.InteractionCallback
-			if err := json.Unmarshal([]byte(r.PostForm.Get("payload")), &cb); err != nil {
-				http.Error(w, "bad payload", http.StatusBadRequest)
-				return
-			}
-			payload = b.interaction(ctx, &cb)
-			break
-		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		cmd, err := slack.SlashCommandParse(r)
-		if err != nil || cmd.UserID == "" {
-			http.Error(w, "bad slash command", http.StatusBadRequest)
-			return
-		}
-		if !b.work.acquire("slash") {
-			b.writeAck(w, "slash", start, message(b.busy(ctx, commands.User{ID: commands.UserID(cmd.UserID)})))
-			return
-		}
-		defer b.work.release()
-		b.slashCommand(ctx, cmd, func(payload any) { b.writeAck(w, "slash", start, payload) })
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		b.serveHTTP(w, r, "event", start, func(ctx context.Context, ack func(any)) { b.serveEvent(ctx, body, ack) })
 		return
 	}
-	b.writeAck(w, kind, start, payload)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "bad form", http.StatusBadRequest)
+		return
+	}
+	if r.PostForm.Has("payload") {
+		var cb slack.InteractionCallback
+		if err := json.Unmarshal([]byte(r.PostForm.Get("payload")), &cb); err != nil {
+			http.Error(w, "bad payload", http.StatusBadRequest)
+			return
+		}
+		b.serveHTTP(w, r, "interaction", start, func(ctx context.Context, ack func(any)) { b.interaction(ctx, &cb, start, ack) })
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	cmd, err := slack.SlashCommandParse(r)
+	if err != nil || cmd.UserID == "" {
+		http.Error(w, "bad slash command", http.StatusBadRequest)
+		return
+	}
+	b.serveHTTP(w, r, "slash", start, func(ctx context.Context, ack func(any)) { b.slashCommand(ctx, cmd, start, ack) })
 }
 
-// writeAck writes the ack and flushes it: for a slow slash command the
-// handler is still running, and Slack must have its ack now, not when the
-// handler returns.
+// serveHTTP runs a request's dispatch on its own goroutine, counted by
+// Wait, and returns once it has acked: the work after the ack must not
+// hold the handler, or the next request Slack sends on the same
+// keep-alive connection would wait for it.
+func (b *Bot) serveHTTP(w http.ResponseWriter, r *http.Request, kind string, start time.Time, dispatch func(ctx context.Context, ack func(any))) {
+	acked := make(chan struct{})
+	var once sync.Once
+	ack := func(payload any) {
+		once.Do(func() {
+			b.writeAck(w, kind, start, payload)
+			close(acked)
+		})
+	}
+	done := b.adm.track()
+	go func() {
+		defer done()
+		defer func() {
+			if p := recover(); p != nil {
+				b.logger.Error("panic handling a slack request", "kind", kind, "panic", fmt.Sprint(p))
+			}
+			ack(nil)
+		}()
+		// Slack may hang up after the ack; the work goes on.
+		dispatch(context.WithoutCancel(r.Context()), ack)
+	}()
+	<-acked
+}
+
+// serveEvent handles an Events API body: the URL check Slack makes when
+// the app is set up, or a callback.
+func (b *Bot) serveEvent(ctx context.Context, body []byte, ack func(payload any)) {
+	ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
+	if err != nil {
+		// An event type slack-go does not know: ack it anyway, or
+		// Slack retries it and eventually disables the app.
+		b.logger.Debug("unparsed event acked", "err", err)
+		ack(nil)
+		return
+	}
+	if ev.Type == slackevents.URLVerification {
+		var payload any
+		if v, ok := ev.Data.(*slackevents.EventsAPIURLVerificationEvent); ok {
+			payload = map[string]string{"challenge": v.Challenge}
+		}
+		ack(payload)
+		return
+	}
+	b.event(ctx, ev, ack)
+}
+
+// writeAck writes the ack and flushes it, so Slack has it at once; it may
+// run on the dispatch's goroutine or on an ack budget's timer, while the
+// handler waits for it.
 func (b *Bot) writeAck(w http.ResponseWriter, kind string, start time.Time, payload any) {
 	out, err := ackJSON(payload)
 	if err != nil {

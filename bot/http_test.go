@@ -380,7 +380,7 @@ func TestChatMessages(t *testing.T) {
 }
 
 func TestSlowAnswerGoesThroughResponseURL(t *testing.T) {
-	h := newHarness(t, harnessOption{bot: func(c *bot.Config) { c.AckBudget = 20 * time.Millisecond }})
+	h := newHarness(t, withBot(func(c *bot.Config) { c.AckBudget = 20 * time.Millisecond }))
 	ctx := context.Background()
 	start := time.Now().Add(10 * 24 * time.Hour)
 	ev := &commands.Event{Kind: commands.KindPlenary, Title: "Plénière", Start: start, End: start.Add(time.Hour),

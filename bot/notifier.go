@@ -8,13 +8,11 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
 
 	"cercle/commands"
-	"cercle/metrics"
 )
 
 var (
@@ -22,18 +20,26 @@ var (
 	_ commands.Directory = (*Directory)(nil)
 )
 
+// Cache bounds. A DM channel's id never changes, but remembering every
+// member's for ever would grow with the workspace; the least recently
+// used go first. A directory answer is refreshed daily anyway.
+const (
+	dmCacheSize  = 4096
+	dmCacheTTL   = 24 * time.Hour
+	dirCacheSize = 4096
+)
+
 // Notifier delivers the outbox's messages over the Web API: a member's DM
-// is opened with conversations.open (once, then remembered) and the
-// message posted with chat.postMessage.
+// is opened with conversations.open (once, then remembered for a while)
+// and the message posted with chat.postMessage.
 type Notifier struct {
 	api *slack.Client
-	mu  sync.Mutex
-	dms map[commands.UserID]string
+	dms *lru[commands.UserID, string]
 }
 
 // NewNotifier returns a Notifier over api.
 func NewNotifier(api *slack.Client) *Notifier {
-	return &Notifier{api: api, dms: map[commands.UserID]string{}}
+	return &Notifier{api: api, dms: newLRU[commands.UserID, string](dmCacheSize)}
 }
 
 // Notify posts r to the recipient. Its errors are *commands.DeliveryError.
@@ -75,19 +81,15 @@ func (n *Notifier) Update(ctx context.Context, ref commands.MessageRef, r *comma
 }
 
 func (n *Notifier) dmChannel(ctx context.Context, user commands.UserID) (string, error) {
-	n.mu.Lock()
-	id, ok := n.dms[user]
-	n.mu.Unlock()
-	if ok {
+	now := time.Now()
+	if id, ok := n.dms.get(user, now); ok {
 		return id, nil
 	}
 	ch, _, _, err := n.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{string(user)}})
 	if err != nil {
 		return "", err
 	}
-	n.mu.Lock()
-	n.dms[user] = ch.ID
-	n.mu.Unlock()
+	n.dms.put(user, ch.ID, now.Add(dmCacheTTL))
 	return ch.ID, nil
 }
 
@@ -118,52 +120,41 @@ func deliveryError(err error) error {
 	return de
 }
 
-// Directory looks members up with users.info and remembers the answers,
-// also the failures for a minute, so an outage of Slack costs one slow
-// lookup per minute per person rather than one per command.
+// Directory looks members up with users.info and remembers the answers
+// (the most recent few thousand), also the failures for a minute, so an
+// outage of Slack costs one slow lookup per minute per person rather than
+// one per command.
 type Directory struct {
 	api     *slack.Client
 	ttl     time.Duration
 	failTTL time.Duration
-	mu      sync.Mutex
-	cache   map[commands.UserID]dirEntry
+	cache   *lru[commands.UserID, dirEntry]
 }
 
 type dirEntry struct {
 	profile *commands.Profile
 	err     error
-	until   time.Time
 }
 
 // NewDirectory returns a Directory over api.
 func NewDirectory(api *slack.Client) *Directory {
-	return &Directory{api: api, ttl: 24 * time.Hour, failTTL: time.Minute, cache: map[commands.UserID]dirEntry{}}
+	return &Directory{api: api, ttl: 24 * time.Hour, failTTL: time.Minute, cache: newLRU[commands.UserID, dirEntry](dirCacheSize)}
 }
-
-// Directory returns the bot's commands.Directory.
-func (b *Bot) Directory() *Directory { return b.directory }
 
 // LookupUser returns what Slack knows of a user.
 func (d *Directory) LookupUser(ctx context.Context, id commands.UserID) (*commands.Profile, error) {
 	now := time.Now()
-	d.mu.Lock()
-	e, ok := d.cache[id]
-	d.mu.Unlock()
-	if ok && now.Before(e.until) {
+	if e, ok := d.cache.get(id, now); ok {
 		return e.profile, e.err
 	}
 	u, err := d.api.GetUserInfoContext(ctx, string(id))
-	e = dirEntry{err: err, until: now.Add(d.failTTL)}
-	if err == nil {
-		e = dirEntry{
-			profile: profileOf(u),
-			until:   now.Add(d.ttl),
-		}
+	if err != nil {
+		d.cache.put(id, dirEntry{err: err}, now.Add(d.failTTL))
+		return nil, err
 	}
-	d.mu.Lock()
-	d.cache[id] = e
-	d.mu.Unlock()
-	return e.profile, e.err
+	e := dirEntry{profile: profileOf(u)}
+	d.cache.put(id, e, now.Add(d.ttl))
+	return e.profile, nil
 }
 
 // ListUsers returns the workspace's users with users.list, page by page
@@ -198,7 +189,7 @@ func profileOf(u *slack.User) *commands.Profile {
 // the (small) JSON answer to tell Slack's "ok": false from a success.
 type countingTransport struct {
 	next    http.RoundTripper
-	metrics *metrics.Metrics
+	metrics Metrics
 }
 
 func (t countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -225,8 +216,4 @@ func (t countingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		}
 	}
 	return resp, err
-}
-
-func (b *Bot) httpClient() *http.Client {
-	return &http.Client{Timeout: 10 * time.Second, Transport: countingTransport{next: http.DefaultTransport, metrics: b.metrics}}
 }

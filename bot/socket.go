@@ -3,19 +3,29 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
-
-	"cercle/commands"
 )
 
 // RunSocketMode connects to Slack over a WebSocket and handles envelopes
 // until ctx ends. slack-go reconnects by itself; RunSocketMode returns only
-// on a fatal error (a revoked token) or when ctx ends.
+// on a fatal error (a revoked token) or when ctx ends. Work taken in keeps
+// running after it returns: call Wait.
+//
+// The read loop never waits for work: slack-go stops reading the socket
+// while its events channel (50) is full, acks then come late and Slack
+// retries or, for interactions, gives up. So each envelope gets its own
+// goroutine at once, which acks it and waits for its turns (admission.go).
+// A goroutine is a few kilobytes, and the number of them is bounded by
+// Slack's delivery rate times the longest wait (the work timeout); a
+// bounded queue in front of dispatchers would instead have to block the
+// loop or drop envelopes once full, and an envelope acked is never to be
+// lost.
 func (b *Bot) RunSocketMode(ctx context.Context) error {
 	sm := socketmode.New(b.api)
 	errc := make(chan error, 1)
@@ -35,10 +45,10 @@ func (b *Bot) RunSocketMode(ctx context.Context) error {
 	}
 }
 
-// dispatchSocket hands an envelope to a worker. The events channel must be
-// drained fast: a slow consumer stops the reads, acks come late and Slack
-// retries. What needs no work is acked right here.
+// dispatchSocket hands an envelope to its own goroutine, counted by Wait,
+// and deals with the connection's own events.
 func (b *Bot) dispatchSocket(ctx context.Context, sm *socketmode.Client, evt socketmode.Event) {
+	arrived := time.Now()
 	switch evt.Type {
 	case socketmode.EventTypeErrorBadMessage:
 		// slack-go never acks an envelope it cannot parse, and Slack then
@@ -51,7 +61,11 @@ func (b *Bot) dispatchSocket(ctx context.Context, sm *socketmode.Client, evt soc
 			EnvelopeID string `json:"envelope_id"`
 		}
 		if json.Unmarshal(bad.Message, &env) == nil && env.EnvelopeID != "" {
-			b.ack(ctx, sm, env.EnvelopeID, nil, "")
+			done := b.adm.track()
+			go func() {
+				defer done()
+				b.ack(ctx, sm, env.EnvelopeID, nil, "")
+			}()
 		}
 		b.logger.Warn("unparsable socket mode envelope acked", "err", bad.Cause)
 		return
@@ -68,42 +82,42 @@ func (b *Bot) dispatchSocket(ctx context.Context, sm *socketmode.Client, evt soc
 	if evt.Request == nil {
 		return
 	}
-	if b.work.start(ctx, "socket", func(ctx context.Context) { b.socketEvent(ctx, sm, evt) }) {
-		return
-	}
-	var payload any
-	if cmd, ok := evt.Data.(slack.SlashCommand); ok {
-		payload = message(b.busy(ctx, commands.User{ID: commands.UserID(cmd.UserID)}))
-	}
-	b.ack(ctx, sm, evt.Request.EnvelopeID, payload, "")
+	done := b.adm.track()
+	go func() {
+		defer done()
+		b.socketEvent(ctx, sm, evt, arrived)
+	}()
 }
 
 // socketEvent handles one envelope and acks it exactly once: whatever
-// happens, including a panic, an envelope leaves acked.
-func (b *Bot) socketEvent(ctx context.Context, sm *socketmode.Client, evt socketmode.Event) {
-	start := time.Now()
+// happens, including a panic, an envelope leaves acked. Acks use ctx, the
+// connection's, so they stop with it; the work is detached from it and
+// goes on.
+func (b *Bot) socketEvent(ctx context.Context, sm *socketmode.Client, evt socketmode.Event, arrived time.Time) {
 	var once sync.Once
-	ack := func(kind string, payload any, responseURL string) {
-		once.Do(func() {
-			b.ack(ctx, sm, evt.Request.EnvelopeID, payload, responseURL)
-			b.metrics.Ack(kind, time.Since(start))
-		})
+	ackAs := func(kind, responseURL string) func(payload any) {
+		return func(payload any) {
+			once.Do(func() {
+				b.ack(ctx, sm, evt.Request.EnvelopeID, payload, responseURL)
+				b.metrics.Ack(kind, time.Since(arrived))
+			})
+		}
 	}
 	defer func() {
 		p := recover()
-		ack("other", nil, "")
 		if p != nil {
-			panic(p) // the worker logs it
+			b.logger.Error("panic handling a socket mode envelope", "panic", fmt.Sprint(p))
 		}
+		ackAs("other", "")(nil)
 	}()
+	work := context.WithoutCancel(ctx)
 	switch data := evt.Data.(type) {
 	case slack.SlashCommand:
-		b.slashCommand(ctx, data, func(payload any) { ack("slash", payload, data.ResponseURL) })
+		b.slashCommand(work, data, arrived, ackAs("slash", data.ResponseURL))
 	case slack.InteractionCallback:
-		ack("interaction", b.interaction(ctx, &data), "")
+		b.interaction(work, &data, arrived, ackAs("interaction", ""))
 	case slackevents.EventsAPIEvent:
-		ack("event", nil, "")
-		b.event(ctx, data)
+		b.event(work, data, ackAs("event", ""))
 	}
 }
 
@@ -122,6 +136,6 @@ func (b *Bot) ack(ctx context.Context, sm *socketmode.Client, envelopeID string,
 		b.logger.Warn("socket mode ack failed", "err", err)
 	}
 	if msg, ok := payload.(*slack.Msg); ok && responseURL != "" {
-		b.postWebhook(ctx, responseURL, msg)
+		b.deliver(context.WithoutCancel(ctx), func(ctx context.Context) { b.postWebhook(ctx, responseURL, msg) })
 	}
 }

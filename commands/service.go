@@ -241,14 +241,11 @@ func allow(m *Member, allowed func(*Member) bool, refusal string) error {
 	return Errorf(EFORBIDDEN, refusal)
 }
 
-// ErrEventRefused reports an event whose work could not start; it is not
-// recorded as handled, so a later delivery is.
-var ErrEventRefused = errors.New("event refused: no worker free")
-
 // HandleEventOnce runs handle unless the delivery id was already handled,
-// so Slack's retries of one event act once. When handle reports that it
-// could not take the work, the id is forgotten again.
-func (s *Service) HandleEventOnce(ctx context.Context, eventID string, handle func() bool) error {
+// so Slack's retries of one event act once. An event is recorded before
+// it is handled: a crash in between loses that one event rather than
+// risk answering twice.
+func (s *Service) HandleEventOnce(ctx context.Context, eventID string, handle func()) error {
 	if eventID != "" {
 		first, err := s.store.MarkEventProcessed(ctx, eventID)
 		if err != nil {
@@ -258,15 +255,8 @@ func (s *Service) HandleEventOnce(ctx context.Context, eventID string, handle fu
 			return nil
 		}
 	}
-	if handle() {
-		return nil
-	}
-	if eventID != "" {
-		if err := s.store.ForgetEvent(ctx, eventID); err != nil {
-			return err
-		}
-	}
-	return ErrEventRefused
+	handle()
+	return nil
 }
 
 // Printer returns the printer for the person behind u, for transports that

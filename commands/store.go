@@ -15,9 +15,6 @@ type Store interface {
 	// reports whether this is its first delivery, so retried events are
 	// handled once.
 	MarkEventProcessed(ctx context.Context, eventID string) (first bool, err error)
-	// ForgetEvent undoes MarkEventProcessed for an event that could not be
-	// handled after all.
-	ForgetEvent(ctx context.Context, eventID string) error
 }
 
 // MemberStore keeps members, their roles and their companies.

@@ -1,5 +1,6 @@
 // Package metrics holds Cercle's Prometheus series: commands by name and
-// outcome, ack latency, Slack Web API calls and outbox depth. Transports and
+// outcome, ack latency, Slack Web API calls, the Slack transport's
+// admission queues and outbox depth. Transports and
 // main record into it; it imports no other Cercle package, so any of them
 // may use it without breaking the import rule.
 package metrics
@@ -21,6 +22,9 @@ type Metrics struct {
 	duration   *prometheus.HistogramVec
 	ackLatency *prometheus.HistogramVec
 	slackCalls *prometheus.CounterVec
+	queueDepth *prometheus.GaugeVec
+	queueWait  *prometheus.HistogramVec
+	deferred   *prometheus.CounterVec
 }
 
 // New returns a registry with Cercle's series and the Go runtime's.
@@ -46,7 +50,23 @@ func New() *Metrics {
 			Help: "Slack Web API calls by method and outcome (ok, slack_error, rate_limited, http_error, transport_error).",
 		}, []string{"method", "outcome"}),
 	}
-	m.registry.MustRegister(m.commands, m.duration, m.ackLatency, m.slackCalls,
+	m.queueDepth = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "cercle_admission_queue_depth",
+		Help: "Slack requests waiting for a turn, by class (db: the core and its database; slack: Slack's Web API).",
+	}, []string{"class"})
+	m.queueWait = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "cercle_admission_wait_seconds",
+		Help:    "Time a Slack request waited for its turn, by class (db or slack).",
+		Buckets: []float64{.0001, .001, .005, .01, .025, .05, .1, .25, .5, 1, 2, 5, 10, 30},
+	}, []string{"class"})
+	m.deferred = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "cercle_admission_deferred_total",
+		Help: "Answers not ready within the ack budget, sent after the ack (response_url or DM), by kind.",
+	}, []string{"kind"})
+	for _, class := range []string{"db", "slack"} {
+		m.queueDepth.WithLabelValues(class) // shown at 0 before any wait
+	}
+	m.registry.MustRegister(m.commands, m.duration, m.ackLatency, m.slackCalls, m.queueDepth, m.queueWait, m.deferred,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -75,6 +95,32 @@ func (m *Metrics) SlackCall(method, outcome string) {
 		return
 	}
 	m.slackCalls.WithLabelValues(method, outcome).Inc()
+}
+
+// QueueDepth moves the number of Slack requests waiting for a turn in
+// class by delta (+1 when one starts waiting, -1 when it stops).
+func (m *Metrics) QueueDepth(class string, delta int) {
+	if m == nil {
+		return
+	}
+	m.queueDepth.WithLabelValues(class).Add(float64(delta))
+}
+
+// QueueWait records how long a Slack request waited for its turn in class.
+func (m *Metrics) QueueWait(class string, d time.Duration) {
+	if m == nil {
+		return
+	}
+	m.queueWait.WithLabelValues(class).Observe(d.Seconds())
+}
+
+// Deferred counts an answer sent after the ack because it was not ready
+// within the ack budget.
+func (m *Metrics) Deferred(kind string) {
+	if m == nil {
+		return
+	}
+	m.deferred.WithLabelValues(kind).Inc()
 }
 
 // WatchOutboxDepth exposes the number of undelivered outbox messages,

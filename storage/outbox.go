@@ -234,11 +234,3 @@ func (db *DB) CountMessages(ctx context.Context, prefix string) (sent, total int
 		WHERE dedupe_key >= ? AND dedupe_key < ?`, prefix, prefix+"\U0010FFFF").Scan(&sent, &total)
 	return sent, total, err
 }
-
-// ForgetEvent removes a recorded event id, so its next delivery is handled.
-func (db *DB) ForgetEvent(ctx context.Context, eventID string) error {
-	return db.inTx(ctx, func(ctx context.Context, tx *Tx) error {
-		_, err := tx.ExecContext(ctx, `DELETE FROM processed_events WHERE event_id = ?`, eventID)
-		return err
-	})
-}

@@ -36,6 +36,7 @@ type Call struct {
 	Form   url.Values // form-encoded Web API arguments
 	Body   string     // raw body (JSON for response_url and views.*)
 	Query  url.Values
+	Path   string // the URL path: tells response_urls apart
 	At     time.Time
 }
 
@@ -166,79 +167,99 @@ func (s *Server) handler(method string) http.HandlerFunc {
 		if q := s.scripts[method]; len(q) > 0 {
 			reply, s.scripts[method] = &q[0], q[1:]
 		}
-		s.calls = append(s.calls, Call{Method: method, Form: form, Body: string(body), Query: r.URL.Query(), At: time.Now()})
-		userInfo := s.userInfo
+		s.calls = append(s.calls, Call{Method: method, Form: form, Body: string(body), Query: r.URL.Query(), Path: r.URL.Path, At: time.Now()})
 		s.mu.Unlock()
-		if reply != nil {
-			if reply.Block != nil {
-				select {
-				case <-reply.Block:
-				case <-r.Context().Done():
-					return
-				}
-			}
-			if reply.RetryAfter != "" {
-				w.Header().Set("Retry-After", reply.RetryAfter)
-			}
-			if reply.Status != 0 && reply.Status != http.StatusOK {
-				w.WriteHeader(reply.Status)
-				_, _ = io.WriteString(w, reply.Body)
-				return
-			}
-			if reply.Body != "" {
-				_, _ = io.WriteString(w, reply.Body)
-				return
-			}
+		if reply != nil && s.scripted(w, r, reply) {
+			return
 		}
-		w.Header().Set("Content-Type", "application/json")
-		var out any
-		switch method {
-		case "chat.postMessage", "chat.update":
-			out = map[string]any{"ok": true, "channel": form.Get("channel"), "ts": fmt.Sprintf("%d.000100", time.Now().Unix())}
-		case "chat.postEphemeral":
-			out = map[string]any{"ok": true, "message_ts": fmt.Sprintf("%d.000200", time.Now().Unix())}
-		case "conversations.open":
-			out = map[string]any{"ok": true, "channel": map[string]any{"id": "D" + strings.TrimPrefix(form.Get("users"), "U")}}
-		case "views.open", "views.publish", "views.update":
-			out = map[string]any{"ok": true, "view": map[string]any{"id": "V0001"}}
-		case "users.info":
-			user, delay := userInfo(form.Get("user"))
-			if delay > 0 {
-				select {
-				case <-time.After(delay):
-				case <-r.Context().Done():
-					return
-				}
-			}
-			if user == nil {
-				out = map[string]any{"ok": false, "error": "user_not_found"}
-			} else {
-				out = map[string]any{"ok": true, "user": user}
-			}
-		case "files.getUploadURLExternal":
-			s.mu.Lock()
-			id := fmt.Sprintf("F%04d", len(s.calls))
-			s.mu.Unlock()
-			out = map[string]any{"ok": true, "file_id": id,
-				"upload_url": strings.TrimSuffix(s.GetAPIURL(), "/") + "/upload/" + id + "?name=" + url.QueryEscape(form.Get("filename"))}
-		case "files.completeUploadExternal":
-			out = map[string]any{"ok": true, "files": []map[string]any{{"id": "F1", "title": "file"}}}
-		case "upload":
+		if method == "upload" {
 			w.Header().Set("Content-Type", "text/plain")
 			_, _ = io.WriteString(w, "OK")
 			return
-		case "users.list":
-			s.mu.Lock()
-			members := s.members
-			s.mu.Unlock()
-			out = map[string]any{"ok": true, "members": members, "response_metadata": map[string]any{"next_cursor": ""}}
-		case "auth.test":
-			out = map[string]any{"ok": true, "user_id": "UBOT", "team_id": "T1"}
-		default:
-			out = map[string]any{"ok": true}
 		}
+		out, ok := s.answer(r, method, form)
+		if !ok {
+			return // the caller hung up
+		}
+		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(out)
 	}
+}
+
+// scripted plays a scripted reply; it reports whether the reply was
+// written (false: answer as usual).
+func (s *Server) scripted(w http.ResponseWriter, r *http.Request, reply *Reply) bool {
+	if reply.Block != nil {
+		select {
+		case <-reply.Block:
+		case <-r.Context().Done():
+			return true
+		}
+	}
+	if reply.RetryAfter != "" {
+		w.Header().Set("Retry-After", reply.RetryAfter)
+	}
+	if reply.Status != 0 && reply.Status != http.StatusOK {
+		w.WriteHeader(reply.Status)
+		_, _ = io.WriteString(w, reply.Body)
+		return true
+	}
+	if reply.Body != "" {
+		_, _ = io.WriteString(w, reply.Body)
+		return true
+	}
+	return false
+}
+
+// answer is what Slack answers to method, as JSON; ok is false when the
+// caller hung up first.
+func (s *Server) answer(r *http.Request, method string, form url.Values) (out any, ok bool) {
+	switch method {
+	case "chat.postMessage", "chat.update":
+		return map[string]any{"ok": true, "channel": form.Get("channel"), "ts": fmt.Sprintf("%d.000100", time.Now().Unix())}, true
+	case "chat.postEphemeral":
+		return map[string]any{"ok": true, "message_ts": fmt.Sprintf("%d.000200", time.Now().Unix())}, true
+	case "conversations.open":
+		return map[string]any{"ok": true, "channel": map[string]any{"id": "D" + strings.TrimPrefix(form.Get("users"), "U")}}, true
+	case "views.open", "views.publish", "views.update":
+		return map[string]any{"ok": true, "view": map[string]any{"id": "V0001"}}, true
+	case "users.info":
+		return s.userInfoAnswer(r, form.Get("user"))
+	case "files.getUploadURLExternal":
+		s.mu.Lock()
+		id := fmt.Sprintf("F%04d", len(s.calls))
+		s.mu.Unlock()
+		return map[string]any{"ok": true, "file_id": id,
+			"upload_url": strings.TrimSuffix(s.GetAPIURL(), "/") + "/upload/" + id + "?name=" + url.QueryEscape(form.Get("filename"))}, true
+	case "files.completeUploadExternal":
+		return map[string]any{"ok": true, "files": []map[string]any{{"id": "F1", "title": "file"}}}, true
+	case "users.list":
+		s.mu.Lock()
+		members := s.members
+		s.mu.Unlock()
+		return map[string]any{"ok": true, "members": members, "response_metadata": map[string]any{"next_cursor": ""}}, true
+	case "auth.test":
+		return map[string]any{"ok": true, "user_id": "UBOT", "team_id": "T1"}, true
+	}
+	return map[string]any{"ok": true}, true
+}
+
+func (s *Server) userInfoAnswer(r *http.Request, id string) (any, bool) {
+	s.mu.Lock()
+	userInfo := s.userInfo
+	s.mu.Unlock()
+	user, delay := userInfo(id)
+	if delay > 0 {
+		select {
+		case <-time.After(delay):
+		case <-r.Context().Done():
+			return nil, false
+		}
+	}
+	if user == nil {
+		return map[string]any{"ok": false, "error": "user_not_found"}, true
+	}
+	return map[string]any{"ok": true, "user": user}, true
 }
 
 // parseArgs reads Web API arguments, which slack-go sends form-encoded

@@ -1,0 +1,99 @@
+package bot
+
+import (
+	"context"
+	"strings"
+
+	"github.com/slack-go/slack/slackevents"
+
+	"cercle/commands"
+)
+
+// event handles an Events API callback: acked at once, then handled once
+// per event_id. The deduplication and the core's part take a database
+// turn; what goes back to Slack (the Home view, a chat reply) then takes a
+// Slack turn.
+func (b *Bot) event(ctx context.Context, ev slackevents.EventsAPIEvent, ack func(payload any)) {
+	ack(nil)
+	cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent)
+	if !ok {
+		return
+	}
+	var deliver func(ctx context.Context)
+	err := b.step(ctx, classDB, func(ctx context.Context) {
+		err := b.service.HandleEventOnce(ctx, cb.EventID, func() {
+			deliver = b.eventWork(ctx, ev.InnerEvent.Data)
+		})
+		if err != nil {
+			b.logger.Error("event not recorded", "event_id", cb.EventID, "err", err)
+		}
+	})
+	if err == nil && deliver != nil {
+		b.deliver(ctx, deliver)
+	}
+}
+
+// eventWork runs the core's part of an event and returns what to send
+// Slack, or nil when there is nothing to send.
+func (b *Bot) eventWork(ctx context.Context, data any) func(ctx context.Context) {
+	switch e := data.(type) {
+	case *slackevents.AppHomeOpenedEvent:
+		if e.Tab != "" && e.Tab != "home" {
+			return nil
+		}
+		id := commands.UserID(e.User)
+		view := homeView(b.service.Home(ctx, commands.User{ID: id}))
+		return func(ctx context.Context) { b.publishHome(ctx, id, view) }
+	case *slackevents.AppMentionEvent:
+		if e.BotID != "" || e.User == "" {
+			return nil
+		}
+		return b.chatAnswer(ctx, &commands.Request{Kind: commands.KindMention, Text: stripMentions(e.Text),
+			User: commands.User{ID: commands.UserID(e.User)}, ChannelID: commands.ChannelID(e.Channel)})
+	case *slackevents.MessageEvent:
+		// Only people writing to the bot in its DM; edits, joins and
+		// bots' messages (including ours) carry a subtype or bot id.
+		if e.ChannelType != "im" || e.SubType != "" || e.BotID != "" || e.User == "" {
+			return nil
+		}
+		return b.chatAnswer(ctx, &commands.Request{Kind: commands.KindDirectMessage, Text: stripMentions(e.Text),
+			User: commands.User{ID: commands.UserID(e.User)}, ChannelID: commands.ChannelID(e.Channel)})
+	}
+	return nil
+}
+
+// chatAnswer answers a mention or a DM in the core and returns the reply:
+// ephemeral in the mention's channel, or in the DM.
+func (b *Bot) chatAnswer(ctx context.Context, req *commands.Request) func(ctx context.Context) {
+	resp := b.service.Handle(ctx, req)
+	if resp.Form != nil {
+		// No trigger comes with a message: point to the slash command.
+		p := b.service.Printer(ctx, req.User)
+		resp = &commands.Response{Sections: []commands.Section{commands.Paragraph(
+			commands.Text(p.T("bot.form_needs_command")+" "), commands.Code("/cercle "+strings.TrimSpace(req.Text)))}}
+	}
+	return func(ctx context.Context) {
+		var err error
+		if req.Kind == commands.KindMention && !resp.Public {
+			_, err = b.api.PostEphemeralContext(ctx, string(req.ChannelID), string(req.User.ID), msgOptions(resp)...)
+		} else {
+			_, _, err = b.api.PostMessageContext(ctx, string(req.ChannelID), msgOptions(resp)...)
+		}
+		if err != nil {
+			b.logger.Warn("chat reply not delivered", "slack_user", req.User.ID, "err", err)
+		}
+	}
+}
+
+// stripMentions removes the bot's @mention (and any other) from a message,
+// leaving the question.
+func stripMentions(text string) string {
+	var out []string
+	for _, w := range strings.Fields(text) {
+		if strings.HasPrefix(w, "<@") && strings.HasSuffix(w, ">") {
+			continue
+		}
+		out = append(out, w)
+	}
+	return strings.Join(out, " ")
+}
