@@ -56,7 +56,9 @@ func TestStaleNoticesAreNotSent(t *testing.T) {
 	s, db, _, id := eventService(t, paris("2027-03-01 09:00"), commands.Event{Start: start, End: start.Add(time.Hour), Capacity: 1})
 	ctx := context.Background()
 	var sent []string
-	notifier := notifierFunc(func(to commands.Recipient, r *commands.Response) { sent = append(sent, string(to.User)+": "+renderText(r)) })
+	notifier := notifierFunc(func(to commands.Recipient, r *commands.Response) {
+		sent = append(sent, string(to.User)+": "+renderText(r))
+	})
 	s.Outbox().Notifier, s.Outbox().PerRecipientInterval, s.Outbox().Rate = notifier, 0, 0
 	slash(s, "marc", fmt.Sprintf("inscrire %d", id))
 	slash(s, "nadia", fmt.Sprintf("inscrire %d", id))
@@ -79,4 +81,6 @@ func (f notifierFunc) Notify(_ context.Context, to commands.Recipient, r *comman
 	return commands.MessageRef{}, nil
 }
 
-func (f notifierFunc) Update(context.Context, commands.MessageRef, *commands.Response) error { return nil }
+func (f notifierFunc) Update(context.Context, commands.MessageRef, *commands.Response) error {
+	return nil
+}
