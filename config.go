@@ -79,9 +79,9 @@ func DefaultConfig() Config {
 		OutboxRate:  10,
 		Reminders:   []time.Duration{7 * 24 * time.Hour, 24 * time.Hour},
 		OfferWindow: 24 * time.Hour,
-		// Measured on a 2,000-registration burst: 4 turns took 1.2 s, 16
-		// took 0.7 s, 32 and more 0.6 s.
-		CoreConcurrency:  32,
+		// Turns bound memory, not speed: the writer serialises, and group
+		// commit shares a commit among the requests waiting (bot.Config).
+		CoreConcurrency:  128,
 		SlackConcurrency: 32,
 	}
 }
@@ -134,7 +134,7 @@ Variables d'environnement :
   CERCLE_REMINDERS       délais des rappels avant un événement (défaut 168h,24h : J-7 et J-1)
   CERCLE_ANNOUNCE_CHANNEL identifiant du canal des annonces (C0123…) ; absent : annonces en message direct à chacun
   CERCLE_OFFER_HOURS     durée en heures d'une place proposée à la liste d'attente (défaut 24, moins quand l'événement approche)
-  CERCLE_CORE_CONCURRENCY requêtes Slack traitées à la fois ; les autres attendent leur tour, sans refus (défaut 32)
+  CERCLE_CORE_CONCURRENCY requêtes Slack traitées à la fois ; les autres attendent leur tour, sans refus (défaut 128)
   CERCLE_SLACK_CONCURRENCY appels à l'API Web de Slack en cours à la fois (défaut 32)
   LOG_LEVEL              debug, info (défaut), warn ou error
 
