@@ -114,7 +114,10 @@ Usage :
   cercle [options]                 lance le bot (console si aucun jeton Slack n'est défini)
   cercle migrate                   applique les migrations de la base
   cercle backup FICHIER            sauvegarde la base à chaud dans FICHIER
-  cercle run-job outbox            envoie une fois les messages en attente
+  cercle run-job TÂCHE             lance une fois une tâche et envoie ce qu'elle a mis en file :
+                                   offers (places proposées échues), reminders (rappels),
+                                   announcements (annonces à jour), members (membres de l'espace Slack),
+                                   outbox (messages en attente)
   cercle healthcheck               interroge /healthz (pour Docker)
   cercle version
 

@@ -118,7 +118,7 @@ func (m *Main) runSubcommand(ctx context.Context, args []string) error {
 		return nil
 	case "run-job":
 		if len(args) != 2 {
-			return errors.New("usage: cercle run-job reminders|members|outbox")
+			return errors.New("usage: cercle run-job offers|reminders|announcements|members|outbox")
 		}
 		return m.runJob(ctx, args[1])
 	case "healthcheck":
