@@ -38,19 +38,7 @@ func (b *Bot) slashCommand(ctx context.Context, cmd slack.SlashCommand, arrived 
 		b.metrics.Deferred("slash")
 		return message(b.working(ctx, req.User))
 	})
-	var (
-		resp *commands.Response
-		view slack.ModalViewRequest
-	)
-	err := b.step(ctx, classDB, func(ctx context.Context) {
-		resp = b.service.Handle(ctx, req)
-		if resp.Form != nil {
-			view = b.formView(ctx, resp.Form, req.User)
-		}
-	})
-	if err != nil {
-		resp = b.service.ErrorResponse(ctx, req.User, err)
-	}
+	resp, view := b.coreStep(ctx, req.User, func(ctx context.Context) *commands.Response { return b.service.Handle(ctx, req) })
 	if resp.Form != nil {
 		// The form is the answer: ack empty, then open it while the
 		// trigger lasts.
@@ -61,6 +49,27 @@ func (b *Bot) slashCommand(ctx context.Context, cmd slack.SlashCommand, arrived 
 	if !a.answer(message(resp)) {
 		b.respond(ctx, cmd.ResponseURL, resp)
 	}
+}
+
+// coreStep runs the core's part of a request with a database turn, and
+// renders the form it answers with, if any, while it holds the turn (the
+// form's wording reads the database). A request that got no turn in time
+// is answered with the error sentence.
+func (b *Bot) coreStep(ctx context.Context, u commands.User, run func(ctx context.Context) *commands.Response) (*commands.Response, slack.ModalViewRequest) {
+	var (
+		resp *commands.Response
+		view slack.ModalViewRequest
+	)
+	err := b.step(ctx, classDB, func(ctx context.Context) {
+		resp = run(ctx)
+		if resp.Form != nil {
+			view = b.formView(ctx, resp.Form, u)
+		}
+	})
+	if err != nil {
+		resp = b.service.ErrorResponse(ctx, u, err)
+	}
+	return resp, view
 }
 
 // working is the "working on it" answer.
@@ -100,19 +109,7 @@ func (b *Bot) interaction(ctx context.Context, cb *slack.InteractionCallback, ar
 // opens on the trigger, a message goes to the response_url, or, for
 // buttons on the Home tab (which have no response_url), to the member's DM.
 func (b *Bot) action(ctx context.Context, act *commands.Action, arrived time.Time, trigger, responseURL string) {
-	var (
-		resp *commands.Response
-		view slack.ModalViewRequest
-	)
-	err := b.step(ctx, classDB, func(ctx context.Context) {
-		resp = b.service.Act(ctx, act)
-		if resp.Form != nil {
-			view = b.formView(ctx, resp.Form, act.User)
-		}
-	})
-	if err != nil {
-		resp = b.service.ErrorResponse(ctx, act.User, err)
-	}
+	resp, view := b.coreStep(ctx, act.User, func(ctx context.Context) *commands.Response { return b.service.Act(ctx, act) })
 	switch {
 	case resp.Form != nil:
 		b.openForm(ctx, arrived, trigger, view, act.User)

@@ -15,17 +15,27 @@ import (
 // command or button. The rules are in registration.go; here they run
 // inside one write transaction each, with the notices they cause.
 
+// changeOwn runs change in one write transaction over the event, with the
+// member's own registration (nil if none), and words "no such event" with
+// the number the member gave.
+func (s *Service) changeOwn(ctx context.Context, eventID int64, m *Member, change func(tx EventTx, cur *Registration) error) error {
+	err := s.store.ChangeEvent(ctx, eventID, func(tx EventTx) error {
+		cur, err := tx.Registration(m.UserID)
+		if err != nil {
+			return err
+		}
+		return change(tx, cur)
+	})
+	return eventError(err, eventID)
+}
+
 // register signs a member up and tells them where they stand. The
 // confirmation is queued in the same transaction, as a notice worded at
 // delivery: nothing is rendered while the writer is held.
 func (s *Service) register(ctx context.Context, m *Member, p *i18n.Printer, eventID int64) (*Response, error) {
 	now := s.now()
 	var reg *Registration
-	err := s.store.ChangeEvent(ctx, eventID, func(tx EventTx) error {
-		cur, err := tx.Registration(m.UserID)
-		if err != nil {
-			return err
-		}
+	err := s.changeOwn(ctx, eventID, m, func(tx EventTx, cur *Registration) error {
 		status, err := decideRegistration(now, tx.Event(), cur)
 		if err != nil {
 			return err
@@ -39,7 +49,7 @@ func (s *Service) register(ctx context.Context, m *Member, p *i18n.Printer, even
 		return nil
 	})
 	if err != nil {
-		return nil, eventError(err, eventID)
+		return nil, err
 	}
 	if reg.Status == RegWaitlisted {
 		return textResponse(p.T("register.waitlisted", reg.Event.Title, reg.Position)), nil
@@ -53,11 +63,7 @@ func (s *Service) register(ctx context.Context, m *Member, p *i18n.Printer, even
 func (s *Service) cancel(ctx context.Context, m *Member, p *i18n.Printer, eventID int64) (*Response, error) {
 	now := s.now()
 	var reg *Registration
-	err := s.store.ChangeEvent(ctx, eventID, func(tx EventTx) error {
-		cur, err := tx.Registration(m.UserID)
-		if err != nil {
-			return err
-		}
+	err := s.changeOwn(ctx, eventID, m, func(tx EventTx, cur *Registration) error {
 		late, err := decideCancellation(now, tx.Event(), cur)
 		if err != nil {
 			return err
@@ -69,7 +75,7 @@ func (s *Service) cancel(ctx context.Context, m *Member, p *i18n.Printer, eventI
 		return s.fillSeats(tx, now)
 	})
 	if err != nil {
-		return nil, eventError(err, eventID)
+		return nil, err
 	}
 	s.wake()
 	key := "cancel.done"

@@ -44,7 +44,7 @@ func (db *DB) FindMemberByUserID(ctx context.Context, id commands.UserID) (*comm
 // at each use (see txRegistrationColumns).
 func findMember(ctx context.Context, q queryer, id commands.UserID) (*commands.Member, error) {
 	var (
-		m               commands.Member
+		m               storedMember
 		role, lang      string
 		synced, created string
 		companyID       sql.NullInt64
@@ -55,11 +55,7 @@ func findMember(ctx context.Context, q queryer, id commands.UserID) (*commands.M
 	if err != nil {
 		return nil, formatError(err)
 	}
-	m.Role, m.Lang = commands.Role(role), i18n.Lang(lang)
-	if m.SyncedAt, err = parseTime(synced); err != nil {
-		return nil, err
-	}
-	if m.CreatedAt, err = parseTime(created); err != nil {
+	if err := m.setStored(role, lang, synced, created); err != nil {
 		return nil, err
 	}
 	if companyID.Valid {
@@ -68,7 +64,21 @@ func findMember(ctx context.Context, q queryer, id commands.UserID) (*commands.M
 		}
 		m.CompanyID = companyID.Int64
 	}
-	return &m, nil
+	return (*commands.Member)(&m), nil
+}
+
+// storedMember is a member as read from its row.
+type storedMember commands.Member
+
+// setStored sets the fields stored as text.
+func (m *storedMember) setStored(role, lang, synced, created string) error {
+	m.Role, m.Lang = commands.Role(role), i18n.Lang(lang)
+	var err error
+	if m.SyncedAt, err = parseTime(synced); err != nil {
+		return err
+	}
+	m.CreatedAt, err = parseTime(created)
+	return err
 }
 
 func findCompany(ctx context.Context, q queryer, id int64) (*commands.Company, error) {
@@ -113,11 +123,7 @@ func scanMember(s scanner) (*commands.Member, error) {
 	if err != nil {
 		return nil, err
 	}
-	m.Role, m.Lang = commands.Role(role), i18n.Lang(lang)
-	if m.SyncedAt, err = parseTime(synced); err != nil {
-		return nil, err
-	}
-	if m.CreatedAt, err = parseTime(created); err != nil {
+	if err := (*storedMember)(&m).setStored(role, lang, synced, created); err != nil {
 		return nil, err
 	}
 	if cID.Valid {
