@@ -77,8 +77,12 @@ type MemberUpdate struct {
 	Lang *i18n.Lang
 	// LangChosen records Lang as the member's own choice.
 	LangChosen bool
-	TimeZone   *string
-	SyncedAt   *time.Time
+	// LangUnlessChosen sets the language only if the member has not
+	// chosen one, checked when the update is written: a choice made
+	// while the directory was being asked wins.
+	LangUnlessChosen *i18n.Lang
+	TimeZone         *string
+	SyncedAt         *time.Time
 }
 
 // Company is a member company of the network. Its fields are what the peer

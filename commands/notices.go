@@ -32,6 +32,9 @@ type Notice struct {
 	Registration int64      `json:"registration,omitempty"`
 	// Sequence is the event's version a change notice tells about.
 	Sequence int `json:"sequence,omitempty"`
+	// Turn is the registration's Turn a confirmation tells about: one
+	// cancelled and taken again since has its own confirmation.
+	Turn int64 `json:"turn,omitempty"`
 	// Until is the deadline of the offer a notice makes.
 	Until time.Time `json:"until,omitzero"`
 	// HadSeat sends the calendar cancellation with a cancellation notice.
@@ -49,15 +52,16 @@ func (s *Service) renderNotice(ctx context.Context, n *Notice) (*Response, error
 		return nil, err
 	}
 	p := s.Printer(ctx, User{ID: r.UserID})
+	open := r.Event.Status == EventPublished && s.now().Before(r.Event.Start)
 	switch n.Kind {
 	case NoticeConfirmation:
-		if r.Status != RegRegistered {
+		if !open || r.Status != RegRegistered || r.Turn != n.Turn {
 			return nil, nil
 		}
 		return s.confirmationMessage(r.Event, p), nil
 	case NoticeOffer:
-		// Stored deadlines keep milliseconds; the second tells offers apart.
-		if r.Status != RegOffered || r.OfferExpiresAt.Unix() != n.Until.Unix() {
+		// Stored instants keep milliseconds.
+		if !open || r.Status != RegOffered || r.OfferExpiresAt.UnixMilli() != n.Until.UnixMilli() {
 			return nil, nil
 		}
 		return offerMessage(r, p), nil

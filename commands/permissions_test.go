@@ -3,6 +3,7 @@ package commands_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -71,6 +72,40 @@ func TestStaleNoticesAreNotSent(t *testing.T) {
 	}
 	if n, total, _ := db.CountMessages(ctx, "confirm:"); n != 1 || total != 1 {
 		t.Errorf("marc's confirmation: %d done of %d, want recorded as done without a post", n, total)
+	}
+
+	// Registered, cancelled and registered again before delivery: one
+	// confirmation. On an event cancelled before delivery: only the
+	// cancellation.
+	start2 := start.Add(7 * 24 * time.Hour)
+	other := &commands.Event{Kind: commands.KindVisit, Title: "Visite", Start: start2, End: start2.Add(time.Hour),
+		CancelCutoff: start2, Capacity: 5, Status: commands.EventPublished, CreatedBy: "claire"}
+	third := *other
+	third.Title = "Formation"
+	if err := db.CreateEvent(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateEvent(ctx, &third); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.EnsureMember(ctx, commands.User{ID: "claire"}, commands.RoleFacilitator); err != nil {
+		t.Fatal(err)
+	}
+	sent = nil
+	slash(s, "julien", fmt.Sprintf("inscrire %d", third.ID))
+	slash(s, "julien", fmt.Sprintf("annuler %d", third.ID))
+	slash(s, "julien", fmt.Sprintf("inscrire %d", third.ID))
+	slash(s, "lea", fmt.Sprintf("inscrire %d", other.ID))
+	slash(s, "lea", fmt.Sprintf("annuler %d", other.ID))
+	slash(s, "lea", fmt.Sprintf("inscrire %d", other.ID))
+	slash(s, "claire", fmt.Sprintf("evenement annuler %d", other.ID))
+	if _, err := s.Outbox().Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(sent)
+	if len(sent) != 2 || !strings.HasPrefix(sent[0], "julien: ") || !strings.Contains(sent[0], "Formation") ||
+		!strings.HasPrefix(sent[1], "lea: ") || !strings.Contains(sent[1], "annulé") {
+		t.Errorf("sent = %q, want julien's one confirmation and lea's cancellation notice", sent)
 	}
 }
 

@@ -125,14 +125,11 @@ func (ps *profileSync) sync(ctx context.Context, id UserID) error {
 // saveProfile applies what the directory says of m. Slack's locale sets
 // the language only on the first sync, and never over one the member chose.
 func (s *Service) saveProfile(ctx context.Context, m *Member, prof *Profile) error {
-	firstSync, chosen := m.SyncedAt.IsZero(), m.Lang
+	firstSync := m.SyncedAt.IsZero()
 	applyProfile(m, prof, s.now())
 	upd := MemberUpdate{Name: &m.Name, TimeZone: &m.TimeZone, SyncedAt: &m.SyncedAt}
-	switch {
-	case m.LangChosen:
-		m.Lang = chosen
-	case firstSync:
-		upd.Lang = &m.Lang
+	if firstSync {
+		upd.LangUnlessChosen = &m.Lang
 	}
 	_, err := s.store.UpdateMember(ctx, m.UserID, upd)
 	return err

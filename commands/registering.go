@@ -151,12 +151,12 @@ func textResponse(text string) *Response {
 	return &Response{Sections: []Section{Paragraph(Text(text))}}
 }
 
-// confirmationNotice confirms a seat. The key changes with each
-// registration, so coming back after a cancellation is confirmed again.
+// confirmationNotice confirms a seat, once per turn: coming back after a
+// cancellation is confirmed again.
 func confirmationNotice(r *Registration) *OutboxMessage {
 	return &OutboxMessage{
-		DedupeKey: fmt.Sprintf("confirm:%d:%d", r.ID, r.UpdatedAt.UnixNano()),
+		DedupeKey: fmt.Sprintf("confirm:%d:%d", r.ID, r.Turn),
 		To:        Recipient{User: r.UserID},
-		Notice:    &Notice{Kind: NoticeConfirmation, Event: r.EventID, Registration: r.ID},
+		Notice:    &Notice{Kind: NoticeConfirmation, Event: r.EventID, Registration: r.ID, Turn: r.Turn},
 	}
 }

@@ -77,7 +77,11 @@ type Registration struct {
 	// Late marks a cancellation made after the event's cut-off.
 	Late bool
 	// Position is the place in the waitlist, from 1; zero when not waiting.
-	Position       int
+	Position int
+	// Turn numbers the registration's last joining of the event (the
+	// line's order); registering again after a cancellation takes a new
+	// one, so a notice can tell which registration it was about.
+	Turn           int64
 	OfferExpiresAt time.Time
 	// NoShows counts the member's no-shows across all events, for
 	// facilitators.

@@ -236,3 +236,27 @@ func TestDemoProgramme(t *testing.T) {
 		t.Errorf("seats: %d/%d and %d", evs[0].Registered, evs[0].Capacity, evs[1].Registered)
 	}
 }
+
+// racingDirectory answers users.info after running during, as a member
+// acting while the background sync waits on Slack.
+type racingDirectory struct {
+	directory
+	during func()
+}
+
+func (d *racingDirectory) LookupUser(ctx context.Context, id commands.UserID) (*commands.Profile, error) {
+	d.during()
+	return d.directory.LookupUser(ctx, id)
+}
+
+func TestLanguageChosenDuringTheFirstSyncWins(t *testing.T) {
+	dir := &racingDirectory{}
+	s, db := newService(t, dir)
+	dir.during = func() { slash(s, "U1", "langue en") }
+	slash(s, "U1", "aide") // first contact: the sync is asked for
+	s.SyncProfiles(context.Background())
+	m, _ := db.FindMemberByUserID(context.Background(), "U1")
+	if m.Lang != "en" || !m.LangChosen || m.Name != "Claire Vasseur" {
+		t.Errorf("member = %+v, want English as chosen, and the directory's name", m)
+	}
+}

@@ -61,7 +61,7 @@ func (t *eventTx) scan(s scanner) (*commands.Registration, int64, int64, error) 
 	if err != nil {
 		return nil, 0, 0, err
 	}
-	r.EventID, r.Status, r.Event = t.ev.ID, commands.RegistrationStatus(status), t.ev
+	r.EventID, r.Status, r.Event, r.Turn = t.ev.ID, commands.RegistrationStatus(status), t.ev, queueSeq
 	if r.OfferExpiresAt, err = parseTime(expires); err == nil {
 		if r.CreatedAt, err = parseTime(created); err == nil {
 			r.UpdatedAt, err = parseTime(updated)
@@ -192,7 +192,7 @@ func (t *eventTx) Join(user commands.UserID, status commands.RegistrationStatus)
 		return nil, err
 	}
 	now := formatTime(t.tx.now)
-	r := &commands.Registration{EventID: t.ev.ID, UserID: user, Status: status, CreatedAt: t.tx.now, UpdatedAt: t.tx.now, Event: t.ev}
+	r := &commands.Registration{EventID: t.ev.ID, UserID: user, Status: status, Turn: seq, CreatedAt: t.tx.now, UpdatedAt: t.tx.now, Event: t.ev}
 	if cur == nil {
 		memberID, err := t.memberID(user)
 		if err != nil {

@@ -176,6 +176,9 @@ func (db *DB) UpdateMember(ctx context.Context, id commands.UserID, upd commands
 		if upd.Lang != nil {
 			sets, args = append(sets, "lang = ?, lang_chosen = ?"), append(args, string(*upd.Lang), upd.LangChosen)
 		}
+		if upd.LangUnlessChosen != nil {
+			sets, args = append(sets, "lang = CASE WHEN lang_chosen THEN lang ELSE ? END"), append(args, string(*upd.LangUnlessChosen))
+		}
 		if upd.TimeZone != nil {
 			sets, args = append(sets, "time_zone = ?"), append(args, *upd.TimeZone)
 		}

@@ -17,7 +17,7 @@ const registrationColumns = `r.id, r.event_id, m.user_id, m.name, m.role, COALES
 	CASE WHEN r.status = 'waitlisted' THEN
 		(SELECT COUNT(*) FROM registrations w WHERE w.event_id = r.event_id AND w.status = 'waitlisted' AND w.queue_seq <= r.queue_seq)
 	ELSE 0 END,
-	r.offer_expires_at,
+	r.offer_expires_at, r.queue_seq,
 	(SELECT COUNT(*) FROM registrations n WHERE n.member_id = r.member_id AND n.status = 'no_show'),
 	r.created_at, r.updated_at,
 	e.kind, e.title, e.place, e.starts_at, e.ends_at, e.status, e.sequence, e.cancel_cutoff`
@@ -35,7 +35,7 @@ func scanRegistration(s scanner) (*commands.Registration, error) {
 		kind, start, end, evStatus, cutoff      string
 	)
 	err := s.Scan(&r.ID, &r.EventID, &r.UserID, &r.MemberName, &role, &r.Company, &status, &r.Late, &r.Position,
-		&expires, &r.NoShows, &created, &updated,
+		&expires, &r.Turn, &r.NoShows, &created, &updated,
 		&kind, &e.Title, &e.Place, &start, &end, &evStatus, &e.Sequence, &cutoff)
 	if err != nil {
 		return nil, err
