@@ -5,7 +5,7 @@
 # Time zone data is embedded in the binary (time/tzdata), so scratch is enough.
 #
 #   docker build --build-arg VERSION=$(git describe --always) -t cercle .
-#   docker run -d --name cercle -v cercle-data:/data -e SLACK_BOT_TOKEN=… -e SLACK_APP_TOKEN=… cercle
+#   docker run -d --name cercle --stop-timeout 30 -v cercle-data:/data -e SLACK_BOT_TOKEN=… -e SLACK_APP_TOKEN=… cercle
 
 FROM golang:1.26-bookworm AS build
 WORKDIR /src

@@ -123,9 +123,12 @@ func (m *Main) serve(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithCancel(ctx)
+	// The background (outbox, profiles, jobs) outlives the signal: it
+	// stops only once the requests taken in have finished, so what they
+	// queue is still delivered.
+	bg, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
 	var background sync.WaitGroup
-	a.startBackground(ctx, &background, srv, ln)
+	a.startBackground(bg, &background, srv, ln)
 	runErr := a.prepare(ctx, m.Config.Demo)
 	if runErr == nil {
 		m.logger.Info("cercle ready", "mode", a.mode.String(), "version", version, "http_addr", addrOf(ln),
@@ -135,8 +138,8 @@ func (m *Main) serve(ctx context.Context) error {
 		}
 		runErr = a.run(ctx)
 	}
-	a.shutdown(ctx, srv)
-	cancel()
+	a.shutdown(srv)
+	stopBackground()
 	background.Wait()
 	return runErr
 }
@@ -220,11 +223,16 @@ func (a *app) run(ctx context.Context) error {
 	return nil
 }
 
+// shutdownGrace bounds the shutdown: within the 30 s most orchestrators
+// give before SIGKILL (docker run --stop-timeout 30), and enough for a
+// request's late answer in all but a stuck Slack.
+const shutdownGrace = 25 * time.Second
+
 // shutdown stops intake, lets started work finish and the jobs stop, and
 // in the console delivers what the last commands queued. The caller then
 // stops the background and closes the database, last.
-func (a *app) shutdown(ctx context.Context, srv *http.Server) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+func (a *app) shutdown(srv *http.Server) {
+	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	_ = srv.Shutdown(ctx)
 	if a.slack != nil {

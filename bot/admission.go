@@ -204,6 +204,10 @@ func (b *Bot) newAcker(arrived time.Time, send func(payload any), late func() an
 	return a
 }
 
+// stop cancels the budget's timer: for a request that ends without an
+// answer (a panic), whose ack its caller sends.
+func (a *acker) stop() { a.timer.Stop() }
+
 // answer acks with payload unless the budget ran out first, and reports
 // whether it did.
 func (a *acker) answer(payload any) bool {

@@ -38,6 +38,7 @@ func (b *Bot) slashCommand(ctx context.Context, cmd slack.SlashCommand, arrived 
 		b.metrics.Deferred("slash")
 		return message(b.working(ctx, req.User))
 	})
+	defer a.stop()
 	resp, view := b.coreStep(ctx, req.User, func(ctx context.Context) *commands.Response { return b.service.Handle(ctx, req) })
 	if resp.Form != nil {
 		// The form is the answer: ack empty, then open it while the
@@ -134,6 +135,7 @@ func (b *Bot) submission(ctx context.Context, cb *slack.InteractionCallback, use
 		b.metrics.Deferred("submission")
 		return nil
 	})
+	defer a.stop()
 	var (
 		resp    *commands.Response
 		payload any

@@ -79,10 +79,12 @@ func TestOutboxWaitsRetryAfterThenBacksOff(t *testing.T) {
 	if len(calls) != 3 {
 		t.Fatalf("chat.postMessage called %d times, want 3 (429, 500, ok)", len(calls))
 	}
-	if wait := calls[1].At.Sub(calls[0].At); wait < time.Second {
+	// Due times are stored to the millisecond, truncated: a retry may
+	// come up to 1 ms before the exact second.
+	if wait := calls[1].At.Sub(calls[0].At); wait < time.Second-time.Millisecond {
 		t.Errorf("retried %s after a 429 with Retry-After: 1, want at least 1s", wait)
 	}
-	if wait := calls[2].At.Sub(calls[1].At); wait < 2*o.Backoff {
+	if wait := calls[2].At.Sub(calls[1].At); wait < 2*o.Backoff-time.Millisecond {
 		// Second failure: the backoff has doubled.
 		t.Errorf("retried %s after a 500, want at least %s", wait, 2*o.Backoff)
 	}

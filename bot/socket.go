@@ -22,17 +22,28 @@ import (
 // retries or, for interactions, gives up. So each envelope gets its own
 // goroutine at once, which acks it and waits for its turns (admission.go).
 // A goroutine is a few kilobytes, and the number of them is bounded by
-// Slack's delivery rate times the longest wait (the work timeout); a
+// Slack's delivery rate times the longest life of a request (twice the
+// work timeout: the core's step, then the delivery to Slack); a
 // bounded queue in front of dispatchers would instead have to block the
 // loop or drop envelopes once full, and an envelope acked is never to be
 // lost.
+//
+// When ctx ends, no envelope is taken in any more, but the connection
+// stays open until those taken in are acked (an ack leaves within the ack
+// budget), so a request already handled is not redelivered to the next
+// process; envelopes left unacked are redelivered, as they should be.
 func (b *Bot) RunSocketMode(ctx context.Context) error {
+	conn, closeConn := context.WithCancel(context.WithoutCancel(ctx))
+	defer closeConn()
 	sm := socketmode.New(b.api)
 	errc := make(chan error, 1)
-	go func() { errc <- sm.RunContext(ctx) }()
+	go func() { errc <- sm.RunContext(conn) }()
 	for {
 		select {
 		case <-ctx.Done():
+			drain, cancel := context.WithTimeout(conn, b.cfg.AckBudget+time.Second)
+			_ = b.adm.wait(drain) // done early when all work has ended
+			cancel()
 			return nil
 		case err := <-errc:
 			if ctx.Err() != nil {
@@ -40,7 +51,7 @@ func (b *Bot) RunSocketMode(ctx context.Context) error {
 			}
 			return err
 		case evt := <-sm.Events:
-			b.dispatchSocket(ctx, sm, evt)
+			b.dispatchSocket(conn, sm, evt)
 		}
 	}
 }

@@ -155,8 +155,8 @@ func (s *Service) rollCall(ctx context.Context, c *Call) (*Response, error) {
 		return nil, err
 	}
 	id := ev.ID
-	if ev.Start.After(s.now()) {
-		return nil, Errorf(ECONFLICT, "rollcall.error.not_started")
+	if err := decideRollCall(s.now(), ev); err != nil {
+		return nil, err
 	}
 	regs, err := s.store.FindRegistrations(ctx, RegistrationFilter{EventID: id,
 		Statuses: []RegistrationStatus{RegRegistered, RegAttended, RegNoShow}})
@@ -210,7 +210,11 @@ func (s *Service) submitRollCall(ctx context.Context, _ *Member, p *i18n.Printer
 		}
 	}
 	attended := 0
+	now := s.now()
 	err = s.store.ChangeEvent(ctx, id, func(tx EventTx) error {
+		if err := decideRollCall(now, tx.Event()); err != nil {
+			return err
+		}
 		regs, err := tx.Registrations(RegRegistered, RegAttended, RegNoShow)
 		if err != nil {
 			return err
@@ -227,7 +231,7 @@ func (s *Service) submitRollCall(ctx context.Context, _ *Member, p *i18n.Printer
 		return nil
 	})
 	if err != nil {
-		return nil, eventError(err, id)
+		return nil, err
 	}
 	return textResponse(p.Plural("rollcall.done", attended)), nil
 }

@@ -81,7 +81,7 @@ func (s *Service) publishEvent(ctx context.Context, p *i18n.Printer, id int64) (
 		return tx.SetStatus(EventPublished, false)
 	})
 	if err != nil {
-		return nil, eventError(err, id)
+		return nil, err
 	}
 	return textResponse(p.T("event.published", ev.Title, id)), nil
 }
@@ -117,7 +117,7 @@ func (s *Service) cancelEvent(ctx context.Context, p *i18n.Printer, id int64) (*
 		return nil
 	})
 	if err != nil {
-		return nil, eventError(err, id)
+		return nil, err
 	}
 	s.wake()
 	return textResponse(p.Plural("event.cancelled.done", told, ev.Title)), nil
@@ -186,7 +186,7 @@ func (s *Service) submitEvent(ctx context.Context, m *Member, p *i18n.Printer, s
 		return nil, FieldErrors{fieldEventCapacity: p.T(e.Key, e.Args...)}
 	}
 	if err != nil {
-		return nil, eventError(err, id)
+		return nil, err
 	}
 	return &Response{Title: p.T("event.updated.title"), Sections: []Section{eventSection(updated, p, false)}}, nil
 }

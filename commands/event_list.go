@@ -82,7 +82,7 @@ func eventSection(ev *Event, p *i18n.Printer, buttons bool) Section {
 	if buttons {
 		id := strconv.FormatInt(ev.ID, 10)
 		label := p.T("event.button.register")
-		if ev.SeatsLeft() == 0 || ev.Waitlisted > 0 {
+		if !ev.seatFree() {
 			label = p.T("event.button.waitlist")
 		}
 		sec.Buttons = []Button{

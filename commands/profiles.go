@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"cercle/i18n"
@@ -52,6 +53,10 @@ func (s *Service) member(ctx context.Context, u User) (*Member, error) {
 type profileSync struct {
 	s       *Service
 	pending chan UserID
+	// queued holds the members in pending, so a member who writes many
+	// times before their lookup takes one place, not many.
+	mu      sync.Mutex
+	queued  map[UserID]bool
 	timeout time.Duration
 	// pause is how long the sync rests after a failed lookup: while Slack
 	// is down, lookups would only fail and fill the log. It doubles with
@@ -64,16 +69,30 @@ type profileSync struct {
 const profileQueue = 4096
 
 func newProfileSync(s *Service) *profileSync {
-	return &profileSync{s: s, pending: make(chan UserID, profileQueue), timeout: 10 * time.Second,
+	return &profileSync{s: s, pending: make(chan UserID, profileQueue), queued: map[UserID]bool{}, timeout: 10 * time.Second,
 		pause: 5 * time.Second, maxPause: 5 * time.Minute}
 }
 
 // request asks for id's profile to be completed; it never blocks.
 func (ps *profileSync) request(id UserID) {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	if ps.queued[id] {
+		return
+	}
 	select {
 	case ps.pending <- id:
+		ps.queued[id] = true
 	default:
 	}
+}
+
+// take marks id as no longer waiting, as it leaves the queue.
+func (ps *profileSync) take(id UserID) UserID {
+	ps.mu.Lock()
+	delete(ps.queued, id)
+	ps.mu.Unlock()
+	return id
 }
 
 // run completes profiles until ctx ends, resting after failures.
@@ -84,11 +103,12 @@ func (ps *profileSync) run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case id := <-ps.pending:
-			if ps.sync(ctx, id) == nil {
-				if failures > 0 {
+			looked, err := ps.sync(ctx, ps.take(id))
+			if err == nil {
+				if looked && failures > 0 {
 					ps.s.logger.Info("directory lookups work again", "failed_before", failures)
+					failures = 0
 				}
-				failures = 0
 				continue
 			}
 			failures++
@@ -100,26 +120,26 @@ func (ps *profileSync) run(ctx context.Context) {
 	}
 }
 
-// sync looks id up and saves what the directory says, unless another
-// request already did (a member asks many times before the first answer).
-// It returns the lookup's error; the first of a series is logged.
-func (ps *profileSync) sync(ctx context.Context, id UserID) error {
+// sync looks id up and saves what the directory says, unless it is
+// already fresh. It reports whether it asked the directory, and the
+// lookup's error, which is logged.
+func (ps *profileSync) sync(ctx context.Context, id UserID) (looked bool, err error) {
 	s := ps.s
 	m, err := s.store.FindMemberByUserID(ctx, id)
 	if err != nil || s.now().Sub(m.SyncedAt) <= s.resyncAfter {
-		return nil
+		return false, nil
 	}
 	lookupCtx, cancel := context.WithTimeout(ctx, ps.timeout)
 	prof, err := s.directory.LookupUser(lookupCtx, id)
 	cancel()
 	if err != nil {
 		s.logger.Warn("directory lookup failed; profiles wait for the next contact", "slack_user", id, "err", err)
-		return err
+		return true, err
 	}
 	if err := s.saveProfile(ctx, m, prof); err != nil {
 		s.logger.Warn("member profile not saved", "slack_user", id, "err", err)
 	}
-	return nil
+	return true, nil
 }
 
 // saveProfile applies what the directory says of m. Slack's locale sets
@@ -141,7 +161,7 @@ func (s *Service) SyncProfiles(ctx context.Context) {
 	for {
 		select {
 		case id := <-s.profiles.pending:
-			s.profiles.sync(ctx, id)
+			_, _ = s.profiles.sync(ctx, s.profiles.take(id))
 		default:
 			return
 		}

@@ -2,7 +2,6 @@ package commands
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -16,8 +15,7 @@ import (
 // inside one write transaction each, with the notices they cause.
 
 // changeOwn runs change in one write transaction over the event, with the
-// member's own registration (nil if none), and words "no such event" with
-// the number the member gave.
+// member's own registration (nil if none).
 func (s *Service) changeOwn(ctx context.Context, eventID int64, m *Member, change func(tx EventTx, cur *Registration) error) error {
 	err := s.store.ChangeEvent(ctx, eventID, func(tx EventTx) error {
 		cur, err := tx.Registration(m.UserID)
@@ -26,7 +24,7 @@ func (s *Service) changeOwn(ctx context.Context, eventID int64, m *Member, chang
 		}
 		return change(tx, cur)
 	})
-	return eventError(err, eventID)
+	return err
 }
 
 // register signs a member up and tells them where they stand. The
@@ -83,15 +81,6 @@ func (s *Service) cancel(ctx context.Context, m *Member, p *i18n.Printer, eventI
 		key = "cancel.done_late"
 	}
 	return textResponse(p.T(key, reg.Event.Title)), nil
-}
-
-// eventError words "no such event" with the number the member gave.
-func eventError(err error, id int64) error {
-	var e *Error
-	if errors.As(err, &e) && e.Code == ENOTFOUND && e.Key == "error.not_found" {
-		return Errorf(ENOTFOUND, "event.error.not_found", id)
-	}
-	return err
 }
 
 func (s *Service) registerCmd(ctx context.Context, c *Call) (*Response, error) {

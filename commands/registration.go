@@ -54,13 +54,6 @@ func (s RegistrationStatus) Standing() Standing {
 	return StandingNone
 }
 
-// holdsSeat reports whether a registration in status s takes a seat,
-// confirmed or held for them.
-func (s RegistrationStatus) holdsSeat() bool {
-	st := s.Standing()
-	return st == StandingSeat || st == StandingOffer
-}
-
 // active reports whether the member is still in: with a seat, an offer or
 // a place in line.
 func (s RegistrationStatus) active() bool { return s.Standing() != StandingNone }
@@ -140,11 +133,15 @@ func decideRegistration(now time.Time, ev *Event, cur *Registration) (Registrati
 			return "", Errorf(ECONFLICT, "register.already_offered")
 		}
 	}
-	if ev.SeatsLeft() > 0 && ev.Waitlisted == 0 {
+	if ev.seatFree() {
 		return RegRegistered, nil
 	}
 	return RegWaitlisted, nil
 }
+
+// seatFree reports whether the next to register gets a seat: one is free
+// and nobody waits for it (else they join the line).
+func (e *Event) seatFree() bool { return e.SeatsLeft() > 0 && e.Waitlisted == 0 }
 
 // eventOpen refuses events that take no registration or cancellation.
 func eventOpen(ev *Event, now time.Time) error {
@@ -248,6 +245,18 @@ func decidePublish(now time.Time, ev *Event) error {
 func decideEventCancellation(ev *Event) error {
 	if ev.Status == EventCancelled {
 		return Errorf(ECONFLICT, "event.error.cancelled")
+	}
+	return nil
+}
+
+// decideRollCall is the rule for recording attendance: once the event
+// has started, unless it was cancelled.
+func decideRollCall(now time.Time, ev *Event) error {
+	switch {
+	case ev.Status == EventCancelled:
+		return Errorf(ECONFLICT, "event.error.cancelled")
+	case ev.Start.After(now):
+		return Errorf(ECONFLICT, "rollcall.error.not_started")
 	}
 	return nil
 }

@@ -406,3 +406,29 @@ func TestRollCallInGroupsOfTen(t *testing.T) {
 		t.Errorf("no-shows = %d, want 20", n)
 	}
 }
+
+func TestNoRollCallOnACancelledEvent(t *testing.T) {
+	start := paris("2027-03-18 18:30")
+	s, db, clk, id := eventService(t, paris("2027-03-01 09:00"), commands.Event{Start: start, End: start.Add(time.Hour), Capacity: 5})
+	ctx := context.Background()
+	if _, err := s.EnsureMember(ctx, commands.User{ID: "claire"}, commands.RoleFacilitator); err != nil {
+		t.Fatal(err)
+	}
+	slash(s, "marc", fmt.Sprintf("inscrire %d", id))
+	clk.Set(start.Add(time.Hour))
+	form := s.Handle(ctx, &commands.Request{Kind: commands.KindSlash, Text: fmt.Sprintf("appel %d", id), User: commands.User{ID: "claire"}})
+	if form.Form == nil {
+		t.Fatalf("roll call form: %s", renderText(form))
+	}
+	clk.Set(start.Add(-time.Hour)) // cancelled while the form was open (the clock goes back for that)
+	slash(s, "claire", fmt.Sprintf("evenement annuler %d", id))
+	clk.Set(start.Add(time.Hour))
+	out := renderText(s.Submit(ctx, &commands.Submission{FormID: form.Form.ID, State: form.Form.State,
+		Values: map[string]string{}, User: commands.User{ID: "claire"}}))
+	if !strings.Contains(out, "annulé") {
+		t.Errorf("roll call on a cancelled event: %q", out)
+	}
+	if regs := registrations(t, db, id, commands.RegNoShow); len(regs) != 0 {
+		t.Errorf("no-shows recorded on a cancelled event: %+v", regs)
+	}
+}

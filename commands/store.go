@@ -22,7 +22,7 @@ type MemberStore interface {
 	// FindMemberByUserID returns the member with that chat user id and their
 	// company, or an ENOTFOUND error.
 	FindMemberByUserID(ctx context.Context, id UserID) (*Member, error)
-	// FindMemberByName returns the members whose name equals name, ignoring case.
+	// FindMembersByName returns the members whose name equals name, ignoring case.
 	FindMembersByName(ctx context.Context, name string) ([]*Member, error)
 	// CreateMember stores a new member and sets its ID and CreatedAt. A
 	// member with the same UserID is an ECONFLICT error.

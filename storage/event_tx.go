@@ -33,9 +33,9 @@ type eventTx struct {
 	tx        *Tx
 	ev        *commands.Event
 	memberIDs map[commands.UserID]int64 // member row ids read so far
-	// byUser remembers what Registration read (nil for none), so Join
-	// right after it does not read again. Writes go through this
-	// transaction, which updates the same values.
+	// byUser remembers what Registration and Join returned (nil for
+	// none), so Join right after Registration does not read again; Move
+	// replaces an entry with the registration it moved.
 	byUser map[commands.UserID]*commands.Registration
 }
 
@@ -126,8 +126,11 @@ func (t *eventTx) many(where string, limit int, args ...any) ([]*commands.Regist
 	scan := func(s scanner) (*commands.Registration, error) {
 		var user string
 		r, _, _, err := t.scan(multiScanner{s, &user})
+		if err != nil {
+			return nil, err
+		}
 		r.UserID = commands.UserID(user)
-		return r, err
+		return r, nil
 	}
 	regs, err := queryAll(t.ctx, t.tx, scan, `SELECT r.id, r.member_id, r.status, r.late, r.queue_seq, r.offer_expires_at, r.created_at, r.updated_at, m.user_id
 		FROM registrations r JOIN members m ON m.id = r.member_id WHERE r.event_id = ? AND `+where+` ORDER BY r.queue_seq LIMIT ?`,
@@ -225,17 +228,26 @@ func (t *eventTx) Move(r *commands.Registration, to commands.RegistrationStatus,
 	if r == nil || r.EventID != t.ev.ID {
 		return fmt.Errorf("move registration: not one of event %d", t.ev.ID)
 	}
-	if _, err := t.count(r.Status, to, false); err != nil {
-		return err
-	}
-	_, err := t.tx.ExecContext(t.ctx, `UPDATE registrations SET status = ?, late = ?, offer_expires_at = ?, updated_at = ? WHERE id = ?`,
-		string(to), late, formatTime(offerExpiresAt), formatTime(t.tx.now), r.ID)
+	// The status it is moved from is checked as it is written: counts move
+	// with it, so a registration read before another write to it must
+	// not move them twice.
+	res, err := t.tx.ExecContext(t.ctx, `UPDATE registrations SET status = ?, late = ?, offer_expires_at = ?, updated_at = ?
+		WHERE id = ? AND status = ?`, string(to), late, formatTime(offerExpiresAt), formatTime(t.tx.now), r.ID, string(r.Status))
 	if err != nil {
 		return fmt.Errorf("move registration %d to %s: %w", r.ID, to, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return fmt.Errorf("move registration %d to %s: it is no longer %s", r.ID, to, r.Status)
+	}
+	if _, err := t.count(r.Status, to, false); err != nil {
+		return err
 	}
 	r.Status, r.Late, r.OfferExpiresAt, r.UpdatedAt = to, late, offerExpiresAt, t.tx.now
 	if to != commands.RegWaitlisted {
 		r.Position = 0
+	}
+	if _, ok := t.byUser[r.UserID]; ok && r.UserID != "" {
+		t.byUser[r.UserID] = r
 	}
 	return nil
 }

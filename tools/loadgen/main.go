@@ -42,8 +42,8 @@ import (
 var (
 	registeredWords = []string{"vous êtes inscrit à", "you are registered for"}
 	waitlistedWords = []string{"vous êtes sur la liste d'attente", "you are on the waitlist"}
-	busyWords       = []string{"très sollicité", "very busy"}
-	lateWords       = []string{"Je m'en occupe", "On it:"} // bot.working: the ack budget ran out
+	busyWords       = []string{"très sollicité", "very busy"} // the refusal of versions that refused under load
+	lateWords       = []string{"Je m'en occupe", "On it:"}    // bot.working: the ack budget ran out
 )
 
 // options are the flags of a run.
