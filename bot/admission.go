@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cercle/commands"
 	"context"
 	"fmt"
 	"log/slog"
@@ -92,7 +93,9 @@ func (a *admission) do(ctx context.Context, c class, fn func()) error {
 		case <-ctx.Done():
 			a.metrics.QueueDepth(c.String(), -1)
 			a.metrics.QueueWait(c.String(), time.Since(start))
-			return fmt.Errorf("no %s turn in time: %w", c, ctx.Err())
+			// Said to the member as "not in time, try again", never as
+			// an internal error: nothing is broken, it is a backlog.
+			return commands.Errorf(commands.EUNAVAILABLE, "error.unavailable.backlog")
 		}
 	}
 	a.metrics.QueueWait(c.String(), time.Since(start))

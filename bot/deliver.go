@@ -32,12 +32,29 @@ func (b *Bot) formView(ctx context.Context, f *commands.Form, u commands.User) s
 
 // openForm opens a modal on a trigger. Its wait for a turn ends with the
 // trigger's life: past it, Slack would refuse the view anyway.
-func (b *Bot) openForm(ctx context.Context, arrived time.Time, trigger string, view slack.ModalViewRequest, u commands.User) {
-	_ = b.stepBy(ctx, classSlack, arrived.Add(triggerLifetime), func(ctx context.Context) {
+//
+// A form that cannot open (its trigger lapsed while the request waited, or
+// Slack refused it) is not left silent: the member is told, where the
+// answer would have gone (the response_url, else a DM), to ask again.
+func (b *Bot) openForm(ctx context.Context, arrived time.Time, trigger string, view slack.ModalViewRequest, u commands.User, responseURL string) {
+	var opened bool
+	err := b.stepBy(ctx, classSlack, arrived.Add(triggerLifetime), func(ctx context.Context) {
 		if _, err := b.api.OpenViewContext(ctx, trigger, view); err != nil {
 			b.logger.Warn("form not opened", "form", view.CallbackID, "slack_user", u.ID, "err", err)
+			return
 		}
+		opened = true
 	})
+	if opened || err != nil && ctx.Err() != nil {
+		return
+	}
+	p := b.service.Printer(ctx, u)
+	resp := &commands.Response{Sections: []commands.Section{commands.Paragraph(commands.Text(p.T("bot.form_not_opened")))}}
+	if responseURL != "" {
+		b.respond(ctx, responseURL, resp)
+		return
+	}
+	b.notify(ctx, u.ID, resp)
 }
 
 func (b *Bot) publishHome(ctx context.Context, id commands.UserID, view slack.HomeTabViewRequest) {

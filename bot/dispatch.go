@@ -44,7 +44,7 @@ func (b *Bot) slashCommand(ctx context.Context, cmd slack.SlashCommand, arrived 
 		// The form is the answer: ack empty, then open it while the
 		// trigger lasts.
 		a.answer(nil)
-		b.openForm(ctx, arrived, cmd.TriggerID, view, req.User)
+		b.openForm(ctx, arrived, cmd.TriggerID, view, req.User, cmd.ResponseURL)
 		return
 	}
 	if !a.answer(message(resp)) {
@@ -113,7 +113,7 @@ func (b *Bot) action(ctx context.Context, act *commands.Action, arrived time.Tim
 	resp, view := b.coreStep(ctx, act.User, func(ctx context.Context) *commands.Response { return b.service.Act(ctx, act) })
 	switch {
 	case resp.Form != nil:
-		b.openForm(ctx, arrived, trigger, view, act.User)
+		b.openForm(ctx, arrived, trigger, view, act.User, responseURL)
 	case responseURL != "":
 		b.respond(ctx, responseURL, resp)
 	default:

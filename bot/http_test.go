@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"cercle/bot"
+	"cercle/bot/slackfake"
 	"cercle/commands"
 )
 
@@ -424,5 +425,18 @@ func TestSlackDownStillAnswers(t *testing.T) {
 	}
 	if m.Name != "u1" || !m.SyncedAt.IsZero() {
 		t.Errorf("member created while Slack is down = %+v, want the request's name and no sync", m)
+	}
+}
+
+func TestFormThatCannotOpenIsSaid(t *testing.T) {
+	h := newHarness(t)
+	h.slack.Script("views.open", slackfake.Reply{Body: `{"ok":false,"error":"expired_trigger_id"}`})
+	ack := h.slash(t, "U1", "profil")
+	if strings.Contains(ack.raw, "Je m'en occupe") {
+		t.Fatalf("ack = %s, want empty (the form is the answer)", ack.raw)
+	}
+	calls := h.slack.WaitCalls("response_url", 1, 3*time.Second)
+	if len(calls) != 1 || !strings.Contains(unescapeJSON(calls[0].Body), "formulaire n'a pas pu s'ouvrir") {
+		t.Fatalf("response_url calls = %+v, want the member told to ask again", calls)
 	}
 }
