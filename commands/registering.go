@@ -62,11 +62,11 @@ func (s *Service) cancel(ctx context.Context, m *Member, p *i18n.Printer, eventI
 	now := s.now()
 	var reg *Registration
 	err := s.changeOwn(ctx, eventID, m, func(tx EventTx, cur *Registration) error {
-		late, err := decideCancellation(now, tx.Event(), cur)
+		to, late, err := decideCancellation(now, tx.Event(), cur)
 		if err != nil {
 			return err
 		}
-		if err := tx.Move(cur, RegCancelled, late, time.Time{}); err != nil {
+		if err := tx.Move(cur, to, late, time.Time{}); err != nil {
 			return err
 		}
 		reg = cur
@@ -76,11 +76,7 @@ func (s *Service) cancel(ctx context.Context, m *Member, p *i18n.Printer, eventI
 		return nil, err
 	}
 	s.wake()
-	key := "cancel.done"
-	if reg.Late {
-		key = "cancel.done_late"
-	}
-	return textResponse(p.T(key, reg.Event.Title)), nil
+	return textResponse(p.T(cancelKey(reg), reg.Event.Title)), nil
 }
 
 func (s *Service) registerCmd(ctx context.Context, c *Call) (*Response, error) {
@@ -116,6 +112,19 @@ func (s *Service) cancelAction(ctx context.Context, m *Member, p *i18n.Printer, 
 		return nil, err
 	}
 	return s.cancel(ctx, m, p, id)
+}
+
+// cancelKey words what the member gave up.
+func cancelKey(r *Registration) string {
+	switch {
+	case r.Status == RegWithdrawn:
+		return "cancel.done_waitlist"
+	case r.Status == RegDeclined:
+		return "cancel.done_offer"
+	case r.Late:
+		return "cancel.done_late"
+	}
+	return "cancel.done"
 }
 
 // eventID reads the one event number a command takes.

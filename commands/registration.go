@@ -8,7 +8,8 @@ import (
 // are written. A registration moves
 //
 //	registered | waitlisted → offered (until a deadline) → registered | expired | declined
-//	any active status → cancelled (late after the cut-off)
+//	registered → cancelled (late after the cut-off); waitlisted → withdrawn;
+//	offered → declined
 //	registered → attended | no_show (roll call)
 //
 // Each rule is a pure function over data the store loaded inside the
@@ -25,7 +26,8 @@ const (
 	RegOffered    RegistrationStatus = "offered"    // a freed seat is held for them until OfferExpiresAt
 	RegExpired    RegistrationStatus = "expired"    // let an offer lapse
 	RegDeclined   RegistrationStatus = "declined"   // turned an offer down
-	RegCancelled  RegistrationStatus = "cancelled"  // gave up their seat or place in line
+	RegCancelled  RegistrationStatus = "cancelled"  // gave up their seat
+	RegWithdrawn  RegistrationStatus = "withdrawn"  // left the waitlist
 	RegAttended   RegistrationStatus = "attended"   // came (roll call)
 	RegNoShow     RegistrationStatus = "no_show"    // had a seat and did not come
 )
@@ -156,17 +158,24 @@ func eventOpen(ev *Event, now time.Time) error {
 	return nil
 }
 
-// decideCancellation is the rule for cancelling: the member must hold a
-// seat, an offer or a place in line, before the start; a seat given up
-// after the cut-off is a late cancellation.
-func decideCancellation(now time.Time, ev *Event, cur *Registration) (late bool, err error) {
+// decideCancellation is the rule for giving up: the member must hold a
+// seat, an offer or a place in line, before the start. What they become
+// says what they gave up: a seat (cancelled, late after the cut-off), an
+// offer (declined) or their place in line (withdrawn).
+func decideCancellation(now time.Time, ev *Event, cur *Registration) (to RegistrationStatus, late bool, err error) {
 	if err := eventOpen(ev, now); err != nil {
-		return false, err
+		return "", false, err
 	}
 	if cur == nil || !cur.Status.active() {
-		return false, Errorf(ENOTFOUND, "cancel.error.not_registered")
+		return "", false, Errorf(ENOTFOUND, "cancel.error.not_registered")
 	}
-	return cur.Status == RegRegistered && now.After(ev.CancelCutoff), nil
+	switch cur.Status.Standing() {
+	case StandingLine:
+		return RegWithdrawn, false, nil
+	case StandingOffer:
+		return RegDeclined, false, nil
+	}
+	return RegCancelled, now.After(ev.CancelCutoff), nil
 }
 
 // decideOfferAnswer is the rule for answering an offer: only the member it

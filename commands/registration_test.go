@@ -432,3 +432,32 @@ func TestNoRollCallOnACancelledEvent(t *testing.T) {
 		t.Errorf("no-shows recorded on a cancelled event: %+v", regs)
 	}
 }
+
+func TestWordsMatchWhatWasGivenUp(t *testing.T) {
+	start := paris("2027-03-18 18:30")
+	s, db, _, id := eventService(t, paris("2027-03-01 09:00"), commands.Event{Start: start, End: start.Add(time.Hour), Capacity: 1})
+	ctx := context.Background()
+	slash(s, "marc", fmt.Sprintf("inscrire %d", id))
+	slash(s, "nadia", fmt.Sprintf("inscrire %d", id))
+	slash(s, "julien", fmt.Sprintf("inscrire %d", id))
+	if out := slash(s, "julien", fmt.Sprintf("annuler %d", id)); !strings.Contains(out, "quitté la liste d'attente") {
+		t.Errorf("leaving the waitlist: %q", out)
+	}
+	slash(s, "marc", fmt.Sprintf("annuler %d", id)) // the seat is offered to nadia
+	if out := slash(s, "nadia", fmt.Sprintf("annuler %d", id)); !strings.Contains(out, "renoncé à la place proposée") {
+		t.Errorf("giving up an offer: %q", out)
+	}
+	states := map[commands.UserID]commands.RegistrationStatus{}
+	for _, r := range registrations(t, db, id) {
+		states[r.UserID] = r.Status
+	}
+	want := map[commands.UserID]commands.RegistrationStatus{"marc": commands.RegCancelled, "nadia": commands.RegDeclined, "julien": commands.RegWithdrawn}
+	for u, st := range want {
+		if states[u] != st {
+			t.Errorf("%s is %s, want %s", u, states[u], st)
+		}
+	}
+	if ev, _ := db.FindEventByID(ctx, id); ev.Registered != 0 || ev.Offered != 0 || ev.Waitlisted != 0 {
+		t.Errorf("counts = %+v, want all zero", ev)
+	}
+}
