@@ -201,6 +201,7 @@ func (s *Service) updateEvent(ctx context.Context, id int64, changed *Event) (*E
 		if err := decideEdit(tx.Event(), changed); err != nil {
 			return err
 		}
+		before := factsOf(tx.Event())
 		if err := tx.UpdateEvent(changed); err != nil {
 			return err
 		}
@@ -213,7 +214,7 @@ func (s *Service) updateEvent(ctx context.Context, id int64, changed *Event) (*E
 			return err
 		}
 		for _, r := range regs {
-			n := &Notice{Kind: NoticeEventChanged, Event: id, Registration: r.ID, Sequence: ev.Sequence}
+			n := &Notice{Kind: NoticeEventChanged, Event: id, Registration: r.ID, Sequence: ev.Sequence, Before: before}
 			if err := tx.Enqueue(&OutboxMessage{DedupeKey: fmt.Sprintf("event-changed:%d:%d:%s", id, ev.Sequence, r.UserID),
 				To: Recipient{User: r.UserID}, Notice: n}); err != nil {
 				return err

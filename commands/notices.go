@@ -18,6 +18,7 @@ const (
 	NoticeOffer          NoticeKind = "offer"           // a freed seat is held for you
 	NoticeEventChanged   NoticeKind = "event_changed"   // the event moved or changed
 	NoticeEventCancelled NoticeKind = "event_cancelled" // the event will not take place
+	NoticeLine           NoticeKind = "line"            // you moved up the waitlist
 )
 
 // Notice is an outbox message stored as what it is about rather than as
@@ -39,6 +40,27 @@ type Notice struct {
 	Until time.Time `json:"until,omitzero"`
 	// HadSeat sends the calendar cancellation with a cancellation notice.
 	HadSeat bool `json:"had_seat,omitempty"`
+	// Freed marks a confirmation of a seat freed and given outright, too
+	// close to the start for an offer.
+	Freed bool `json:"freed,omitempty"`
+	// Position is the place in line a line notice tells about.
+	Position int `json:"position,omitempty"`
+	// Before is the event as it was, for a change notice to say what
+	// changed.
+	Before *EventFacts `json:"before,omitempty"`
+}
+
+// EventFacts are what a member plans around: a change to one of them is
+// spelled out in the change notice.
+type EventFacts struct {
+	Title string    `json:"title"`
+	Place string    `json:"place"`
+	Start time.Time `json:"start"`
+	End   time.Time `json:"end"`
+}
+
+func factsOf(ev *Event) *EventFacts {
+	return &EventFacts{Title: ev.Title, Place: ev.Place, Start: ev.Start, End: ev.End}
 }
 
 // renderNotice words a notice for delivery, or returns nil when its news
@@ -58,7 +80,7 @@ func (s *Service) renderNotice(ctx context.Context, n *Notice) (*Response, error
 		if !open || r.Status != RegRegistered || r.Turn != n.Turn {
 			return nil, nil
 		}
-		return s.confirmationMessage(r.Event, p), nil
+		return s.confirmationMessage(r.Event, n.Freed, p), nil
 	case NoticeOffer:
 		// Stored instants keep milliseconds.
 		if !open || r.Status != RegOffered || r.OfferExpiresAt.UnixMilli() != n.Until.UnixMilli() {
@@ -70,20 +92,31 @@ func (s *Service) renderNotice(ctx context.Context, n *Notice) (*Response, error
 		if err != nil || ev.Sequence != n.Sequence || ev.Status != EventPublished || r.Status != RegRegistered {
 			return nil, err
 		}
-		return s.changeMessage(ev, p), nil
+		return s.changeMessage(ev, n.Before, p), nil
 	case NoticeEventCancelled:
 		return s.cancellationMessage(r.Event, n.HadSeat, p), nil
+	case NoticeLine:
+		// A later move has its own notice.
+		if !open || r.Status != RegWaitlisted || r.Turn != n.Turn || r.Position != n.Position {
+			return nil, nil
+		}
+		return lineMessage(r, p), nil
 	}
 	return nil, fmt.Errorf("render notice: unknown kind %q", n.Kind)
 }
 
 // confirmationMessage is the DM confirming a seat, with the .ics
-// invitation and add-to-calendar links.
-func (s *Service) confirmationMessage(ev *Event, p *i18n.Printer) *Response {
+// invitation and add-to-calendar links; freed says the seat was freed and
+// given outright from the waitlist.
+func (s *Service) confirmationMessage(ev *Event, freed bool, p *i18n.Printer) *Response {
+	title, text := p.T("confirm.title"), p.T("confirm.text", ev.Title, p.DateTime(ev.Start))
+	if freed {
+		title, text = p.T("confirm.freed.title"), p.T("confirm.freed.text", ev.Title, p.DateTime(ev.Start))
+	}
 	msg := &Response{
-		Title: p.T("confirm.title"),
+		Title: title,
 		Sections: []Section{
-			Paragraph(Text(p.T("confirm.text", ev.Title, p.DateTime(ev.Start)))),
+			Paragraph(Text(text)),
 			{Pairs: []Pair{{Label: p.T("event.field.place"), Value: ev.Place}}},
 			calendarLinks(ev, p),
 		},
@@ -111,11 +144,24 @@ func offerMessage(r *Registration, p *i18n.Printer) *Response {
 	}
 }
 
-// changeMessage tells a registrant what changed, with an updated .ics
-// (its SEQUENCE raised).
-func (s *Service) changeMessage(ev *Event, p *i18n.Printer) *Response {
-	msg := &Response{Title: p.T("event.changed.title"), Sections: []Section{
-		Paragraph(Text(p.T("event.changed.text", ev.Title))), eventSection(ev, p, false), calendarLinks(ev, p)}}
+// lineMessage tells a member they moved up the waitlist.
+func lineMessage(r *Registration, p *i18n.Printer) *Response {
+	text := p.T("notice.line.text", r.Event.Title, r.Position)
+	if r.Position == 1 {
+		text = p.T("notice.line.next", r.Event.Title)
+	}
+	return &Response{Title: p.T("notice.line.title"), Sections: []Section{Paragraph(Text(text))}}
+}
+
+// changeMessage tells a registrant what changed (each fact before and
+// after), with an updated .ics (its SEQUENCE raised).
+func (s *Service) changeMessage(ev *Event, before *EventFacts, p *i18n.Printer) *Response {
+	sections := []Section{Paragraph(Text(p.T("event.changed.text", ev.Title)))}
+	if changes := factChanges(before, factsOf(ev), p); len(changes) > 0 {
+		sections = append(sections, Section{Pairs: changes})
+	}
+	sections = append(sections, eventSection(ev, p, false), calendarLinks(ev, p))
+	msg := &Response{Title: p.T("event.changed.title"), Sections: sections}
 	if f := s.invitation(ev, false); f != nil {
 		msg.Files = []File{*f}
 	}
@@ -175,4 +221,34 @@ func calendarLinks(ev *Event, p *i18n.Printer) Section {
 		Text(" · "),
 		Link("https://outlook.office.com/calendar/0/deeplink/compose?"+o.Encode(), "Outlook"),
 	}}
+}
+
+// factChanges spells out what changed between two versions of an event,
+// « avant → après », one line per fact; nil without an earlier version.
+func factChanges(before, after *EventFacts, p *i18n.Printer) []Pair {
+	if before == nil {
+		return nil
+	}
+	var out []Pair
+	arrow := func(label, a, b string) {
+		if a != b {
+			out = append(out, Pair{Label: p.T(label), Value: a + " → " + b})
+		}
+	}
+	arrow("event.field.title", before.Title, after.Title)
+	sameDay := func(a, b time.Time) bool { return p.Date(a) == p.Date(b) }
+	switch {
+	case !before.Start.Equal(after.Start) && sameDay(before.Start, after.Start):
+		arrow("event.field.start", p.Time(before.Start), p.Time(after.Start))
+	case !before.Start.Equal(after.Start):
+		arrow("event.field.start", p.DateTime(before.Start), p.DateTime(after.Start))
+	}
+	if !before.End.Equal(after.End) {
+		arrow("event.field.end", p.Time(before.End), p.Time(after.End))
+		if !sameDay(before.End, after.End) {
+			out[len(out)-1].Value = p.DateTime(before.End) + " → " + p.DateTime(after.End)
+		}
+	}
+	arrow("event.field.place", before.Place, after.Place)
+	return out
 }

@@ -32,8 +32,38 @@ func (s *Service) fillSeats(tx EventTx, now time.Time) error {
 		msg := offerNotice(r)
 		if to == RegRegistered {
 			msg = confirmationNotice(r)
+			msg.Notice.Freed = true
 		}
 		if err := tx.Enqueue(msg); err != nil {
+			return err
+		}
+	}
+	return s.tellLine(tx, 1)
+}
+
+// lineTold is how far down the waitlist a member is told they moved up:
+// a DM at every step of a long line would be noise; the agenda always
+// shows the current place.
+const lineTold = 3
+
+// tellLine tells the members now in the first places of the line that
+// they moved up, when the first to leave it in this transaction stood at
+// place left (those ahead of it did not move).
+func (s *Service) tellLine(tx EventTx, left int) error {
+	head, err := tx.WaitlistHead(lineTold)
+	if err != nil {
+		return err
+	}
+	for _, r := range head {
+		if r.Position < left {
+			continue
+		}
+		err := tx.Enqueue(&OutboxMessage{
+			DedupeKey: fmt.Sprintf("line:%d:%d:%d", r.ID, r.Turn, r.Position),
+			To:        Recipient{User: r.UserID},
+			Notice:    &Notice{Kind: NoticeLine, Event: r.EventID, Registration: r.ID, Turn: r.Turn, Position: r.Position},
+		})
+		if err != nil {
 			return err
 		}
 	}

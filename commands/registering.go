@@ -66,10 +66,14 @@ func (s *Service) cancel(ctx context.Context, m *Member, p *i18n.Printer, eventI
 		if err != nil {
 			return err
 		}
+		place := cur.Position
 		if err := tx.Move(cur, to, late, time.Time{}); err != nil {
 			return err
 		}
 		reg = cur
+		if to == RegWithdrawn {
+			return s.tellLine(tx, place)
+		}
 		return s.fillSeats(tx, now)
 	})
 	if err != nil {
