@@ -14,9 +14,12 @@ import (
 // This file is the facilitators' side of events: create, edit, publish
 // and cancel, each change told to the people it concerns.
 
-// Event form ids.
+// Event form and action ids.
 const (
 	FormEvent = "event"
+	// ActionCancelEvent cancels a whole event, after the facilitator has
+	// seen how many people will be told.
+	ActionCancelEvent = "event.cancel_event"
 )
 
 // eventAdminFeature is what facilitators do with events.
@@ -28,7 +31,8 @@ func (s *Service) eventAdminFeature() feature {
 			Allowed: (*Member).IsFacilitator, Refusal: "error.forbidden.facilitator",
 			Run: s.eventCmd,
 		}},
-		forms: []*FormHandler{{ID: FormEvent, Allowed: (*Member).IsFacilitator, Refusal: "error.forbidden.facilitator", Run: s.submitEvent}},
+		actions: []*ActionHandler{{ID: ActionCancelEvent, Allowed: (*Member).IsFacilitator, Refusal: "error.forbidden.facilitator", Run: s.cancelEventAction}},
+		forms:   []*FormHandler{{ID: FormEvent, Allowed: (*Member).IsFacilitator, Refusal: "error.forbidden.facilitator", Run: s.submitEvent}},
 	}
 }
 
@@ -44,7 +48,8 @@ func (s *Service) eventCmd(ctx context.Context, c *Call) (*Response, error) {
 		}
 		return &Response{Form: s.eventForm(nil, c.P)}, nil
 	}
-	if len(rest) != 1 {
+	confirmed := len(rest) == 2 && (verb == "annuler" || verb == "cancel") && isConfirmation(rest[1])
+	if len(rest) != 1 && !confirmed {
 		return nil, Errorf(EINVALID, "event.error.usage")
 	}
 	id, err := parseEventID(rest[0])
@@ -64,9 +69,57 @@ func (s *Service) eventCmd(ctx context.Context, c *Call) (*Response, error) {
 	case "publier", "publish":
 		return s.publishEvent(ctx, c.P, id)
 	case "annuler", "cancel":
-		return s.cancelEvent(ctx, c.P, id)
+		if confirmed {
+			return s.cancelEvent(ctx, c.P, id)
+		}
+		return s.cancelEventPreview(ctx, c.P, ev)
 	}
 	return nil, Errorf(EINVALID, "event.error.usage")
+}
+
+// isConfirmation reports whether word confirms a destructive command.
+func isConfirmation(word string) bool {
+	switch strings.ToLower(word) {
+	case "confirmer", "confirme", "oui", "confirm", "yes":
+		return true
+	}
+	return false
+}
+
+// cancelEventPreview asks before cancelling a whole event, one word away
+// from a member's own cancellation: it says who will be told, and offers
+// the button (or the word to type) that does it.
+func (s *Service) cancelEventPreview(ctx context.Context, p *i18n.Printer, ev *Event) (*Response, error) {
+	if err := decideEventCancellation(ev); err != nil {
+		return nil, err
+	}
+	regs, err := s.store.FindRegistrations(ctx, RegistrationFilter{EventID: ev.ID,
+		Statuses: []RegistrationStatus{RegRegistered, RegOffered, RegWaitlisted}})
+	if err != nil {
+		return nil, err
+	}
+	told := p.Plural("event.cancel.preview.told", len(regs), ev.Title)
+	id := strconv.FormatInt(ev.ID, 10)
+	return &Response{Title: p.T("event.cancel.preview.title"), Sections: []Section{
+		Paragraph(Text(told)),
+		{Buttons: []Button{{ActionID: ActionCancelEvent, Value: id, Label: p.T("event.cancel.button"), Style: ButtonDanger,
+			Confirm: &Confirm{Title: p.T("event.cancel.preview.title"), Text: told, Yes: p.T("event.cancel.button"), No: p.T("button.back")}}}},
+		{Note: true, Body: []Span{Text(p.T("event.cancel.preview.typed") + " "), Code(fmt.Sprintf("/cercle evenement annuler %d confirmer", ev.ID))}},
+	}}, nil
+}
+
+// cancelEventAction is the confirmed press of the cancel button.
+func (s *Service) cancelEventAction(ctx context.Context, _ *Member, p *i18n.Printer, a *Action) (*Response, error) {
+	id, err := parseEventID(a.Value)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := s.cancelEvent(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	resp.Replace = true
+	return resp, nil
 }
 
 // publishEvent opens a draft for registration.

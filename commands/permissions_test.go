@@ -98,7 +98,7 @@ func TestStaleNoticesAreNotSent(t *testing.T) {
 	slash(s, "lea", fmt.Sprintf("inscrire %d", other.ID))
 	slash(s, "lea", fmt.Sprintf("annuler %d", other.ID))
 	slash(s, "lea", fmt.Sprintf("inscrire %d", other.ID))
-	slash(s, "claire", fmt.Sprintf("evenement annuler %d", other.ID))
+	slash(s, "claire", fmt.Sprintf("evenement annuler %d confirmer", other.ID))
 	if _, err := s.Outbox().Flush(ctx); err != nil {
 		t.Fatal(err)
 	}

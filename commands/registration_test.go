@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"cercle/commands"
+	"cercle/console"
 	"cercle/i18n"
 	"cercle/storage"
 )
@@ -234,7 +235,23 @@ func TestCancelledEventRefusesEverything(t *testing.T) {
 	if _, err := s.EnsureMember(context.Background(), commands.User{ID: "claire", Name: "Claire"}, commands.RoleFacilitator); err != nil {
 		t.Fatal(err)
 	}
-	if out := slash(s, "claire", fmt.Sprintf("evenement annuler %d", id)); !strings.Contains(out, "1 personne est prévenue") {
+	// First the question, with who will be told; nothing is cancelled.
+	preview := s.Handle(context.Background(), &commands.Request{Kind: commands.KindSlash, Text: fmt.Sprintf("evenement annuler %d", id), User: commands.User{ID: "claire"}})
+	if out := console.Render(preview); !strings.Contains(out, "1 personne inscrite ou en liste d'attente en sera prévenue") || !strings.Contains(out, "annuler 1 confirmer") {
+		t.Fatalf("cancel event preview: %s", out)
+	}
+	if ev, _ := db.FindEventByID(context.Background(), id); ev.Status != commands.EventPublished {
+		t.Fatalf("the preview cancelled the event")
+	}
+	button := preview.Sections[1].Buttons[0]
+	if button.Confirm == nil || button.ActionID != commands.ActionCancelEvent {
+		t.Fatalf("cancel button = %+v, want a confirmed danger button", button)
+	}
+	// A member pressing a forwarded button is refused; the facilitator's press cancels.
+	if out := renderText(s.Act(context.Background(), &commands.Action{ID: button.ActionID, Value: button.Value, User: commands.User{ID: "marc"}})); !strings.Contains(out, "réservée aux animateurs") {
+		t.Fatalf("member pressing cancel: %s", out)
+	}
+	if out := renderText(s.Act(context.Background(), &commands.Action{ID: button.ActionID, Value: button.Value, User: commands.User{ID: "claire"}})); !strings.Contains(out, "1 personne est prévenue") {
 		t.Fatalf("cancel event: %s", out)
 	}
 	for _, text := range []string{"inscrire %d", "annuler %d"} {
@@ -327,7 +344,7 @@ func TestNoAcceptingOnACancelledEvent(t *testing.T) {
 	slash(s, "nadia", fmt.Sprintf("inscrire %d", id))
 	slash(s, "marc", fmt.Sprintf("annuler %d", id))
 	offer := registrations(t, db, id, commands.RegOffered)[0]
-	slash(s, "claire", fmt.Sprintf("evenement annuler %d", id))
+	slash(s, "claire", fmt.Sprintf("evenement annuler %d confirmer", id))
 	out := renderText(s.Act(ctx, &commands.Action{ID: commands.ActionAcceptOffer, Value: fmt.Sprint(offer.ID), User: commands.User{ID: "nadia"}}))
 	if !strings.Contains(out, "annulé") {
 		t.Errorf("accept on a cancelled event: %s", out)
@@ -421,7 +438,7 @@ func TestNoRollCallOnACancelledEvent(t *testing.T) {
 		t.Fatalf("roll call form: %s", renderText(form))
 	}
 	clk.Set(start.Add(-time.Hour)) // cancelled while the form was open (the clock goes back for that)
-	slash(s, "claire", fmt.Sprintf("evenement annuler %d", id))
+	slash(s, "claire", fmt.Sprintf("evenement annuler %d confirmer", id))
 	clk.Set(start.Add(time.Hour))
 	out := renderText(s.Submit(ctx, &commands.Submission{FormID: form.Form.ID, State: form.Form.State,
 		Values: map[string]string{}, User: commands.User{ID: "claire"}}))
