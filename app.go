@@ -94,19 +94,28 @@ func (a *app) schedule(zone *time.Location) (*jobs.Scheduler, error) {
 		// seat counts and broadcasts' progress.
 		{Name: "announcements", Spec: "* * * * *", Timeout: time.Minute, Run: a.service.RefreshPostedMessages},
 		// Members who never wrote to the bot still get announcements.
-		{Name: "members", Spec: "17 */6 * * *", Timeout: 10 * time.Minute, Run: a.service.SyncMembers},
+		{Name: jobMembers, Spec: "17 */6 * * *", Timeout: 10 * time.Minute, Run: a.service.SyncMembers},
 		// The outbox worker delivers at once; this catches what it missed.
 		{Name: "outbox", Spec: "@every 5m", Timeout: 5 * time.Minute, Run: func(ctx context.Context) error {
 			_, err := a.service.Outbox().Flush(ctx)
 			return err
 		}},
 	} {
+		if a.mode == ModeConsole && needsSlack[j.Name] {
+			continue // nothing to ask without Slack
+		}
 		if err := s.Add(j); err != nil {
 			return nil, err
 		}
 	}
 	return s, nil
 }
+
+// jobMembers reads the workspace's people from Slack.
+const jobMembers = "members"
+
+// needsSlack names the jobs that only Slack can feed.
+var needsSlack = map[string]bool{jobMembers: true}
 
 // serve runs the long-lived mode until ctx ends or the console is left.
 func (m *Main) serve(ctx context.Context) error {
@@ -187,7 +196,7 @@ func (a *app) startBackground(ctx context.Context, wg *sync.WaitGroup, srv *http
 	wg.Go(func() { _ = a.service.Run(ctx) })
 	a.jobs.Start(ctx)
 	if a.mode != ModeConsole {
-		wg.Go(func() { _ = a.jobs.RunOnce(ctx, "members") })
+		wg.Go(func() { _ = a.jobs.RunOnce(ctx, jobMembers) })
 	}
 }
 

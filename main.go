@@ -136,6 +136,9 @@ func (m *Main) runJob(ctx context.Context, name string) error {
 	if err := m.Config.Validate(); err != nil {
 		return err
 	}
+	if needsSlack[name] && m.Config.Mode() == ModeConsole {
+		return fmt.Errorf("run-job %s : cette tâche lit l'espace Slack ; elle ne peut pas tourner sans SLACK_BOT_TOKEN", name)
+	}
 	a, err := m.build(ctx, m.Stdout)
 	if err != nil {
 		return err

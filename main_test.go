@@ -112,6 +112,29 @@ func TestHelpExitsCleanly(t *testing.T) {
 	if err == nil || !strings.Contains(out.String(), "SLACK_SIGNING_SECRET") || !strings.Contains(out.String(), "CERCLE_ADMINS") {
 		t.Errorf("--help: %v\n%s", err, out.String())
 	}
+	// Every job run-job takes is listed.
+	for _, job := range []string{"offers", "reminders", "announcements", "members", "outbox"} {
+		if !strings.Contains(out.String(), job) {
+			t.Errorf("--help does not list the job %s", job)
+		}
+	}
+}
+
+func TestRunJobMembersNeedsSlack(t *testing.T) {
+	var out bytes.Buffer
+	m := NewMain()
+	m.Stdout = &out
+	err := m.Run(context.Background(), []string{"run-job", "members"},
+		env(map[string]string{"CERCLE_DB": filepath.Join(t.TempDir(), "c.db"), "CERCLE_HTTP_ADDR": "127.0.0.1:0"}))
+	if err == nil || !strings.Contains(err.Error(), "SLACK_BOT_TOKEN") || strings.Contains(out.String(), "fait") {
+		t.Errorf("run-job members without Slack: %v, printed %q", err, out.String())
+	}
+	out.Reset()
+	err = m.Run(context.Background(), []string{"run-job", "reminders"},
+		env(map[string]string{"CERCLE_DB": filepath.Join(t.TempDir(), "c.db"), "CERCLE_HTTP_ADDR": "127.0.0.1:0"}))
+	if err != nil || !strings.Contains(out.String(), "reminders : fait") {
+		t.Errorf("run-job reminders: %v, printed %q", err, out.String())
+	}
 }
 
 func TestHTTPModeEndToEnd(t *testing.T) {
