@@ -20,7 +20,7 @@ func TestSlashHelpOverSignedHTTP(t *testing.T) {
 	if ack.ResponseType != "ephemeral" {
 		t.Errorf("response_type = %q, want ephemeral", ack.ResponseType)
 	}
-	for _, want := range []string{"Commandes Cercle", "/cercle profil", "Présenter votre entreprise"} {
+	for _, want := range []string{"Commandes Cercle", "/cercle profil", "Présenter mon entreprise"} {
 		if !strings.Contains(ack.raw, want) {
 			t.Errorf("ack lacks %q: %s", want, ack.raw)
 		}
@@ -165,7 +165,7 @@ func TestRoles(t *testing.T) {
 	})
 	t.Run("AdminGivesRole", func(t *testing.T) {
 		ack := h.slash(t, "UADMIN", "role <@U2|bob> animateur")
-		if !strings.Contains(ack.raw, "<@U2> a maintenant le rôle animateur") {
+		if !strings.Contains(ack.raw, "<@U2> a maintenant le rôle « animation »") {
 			t.Errorf("ack: %s", ack.raw)
 		}
 		m, err := h.db.FindMemberByUserID(ctx, "U2")
@@ -406,7 +406,7 @@ func TestSlowAnswerGoesThroughResponseURL(t *testing.T) {
 		t.Fatalf("ack = %s, want the working-on-it message", ack.raw)
 	}
 	calls := h.slack.WaitCalls("response_url", 1, 3*time.Second)
-	if len(calls) != 1 || !strings.Contains(calls[0].Body, "vous êtes inscrit") {
+	if len(calls) != 1 || !strings.Contains(calls[0].Body, "votre place est réservée") {
 		t.Fatalf("response_url calls = %+v", calls)
 	}
 }
