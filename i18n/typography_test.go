@@ -97,28 +97,28 @@ func frenchTypography(key, msg string) []string {
 				continue // a time: 18:30
 			}
 			if before(i) != nbsp {
-				errs = append(errs, fmt.Sprintf("want U+00A0 before %q at %q", r, context(runes, i)))
+				errs = append(errs, fmt.Sprintf("want U+00A0 before %q at %q", r, around(runes, i)))
 			}
 		case ';', '!', '?':
 			if before(i) != nnbsp {
-				errs = append(errs, fmt.Sprintf("want U+202F before %q at %q", r, context(runes, i)))
+				errs = append(errs, fmt.Sprintf("want U+202F before %q at %q", r, around(runes, i)))
 			}
 		case '«':
 			if after(i) != nbsp {
-				errs = append(errs, fmt.Sprintf("want U+00A0 after « at %q", context(runes, i)))
+				errs = append(errs, fmt.Sprintf("want U+00A0 after « at %q", around(runes, i)))
 			}
 		case '»':
 			if before(i) != nbsp {
-				errs = append(errs, fmt.Sprintf("want U+00A0 before » at %q", context(runes, i)))
+				errs = append(errs, fmt.Sprintf("want U+00A0 before » at %q", around(runes, i)))
 			}
 		case '"', '“', '”':
-			errs = append(errs, fmt.Sprintf("want « guillemets » instead of %q at %q", r, context(runes, i)))
+			errs = append(errs, fmt.Sprintf("want « guillemets » instead of %q at %q", r, around(runes, i)))
 		}
 	}
 	return errs
 }
 
-func context(runes []rune, i int) string {
+func around(runes []rune, i int) string {
 	return string(runes[max(0, i-12):min(len(runes), i+12)])
 }
 
