@@ -270,7 +270,7 @@ func TestCalendarFeedOverHTTP(t *testing.T) {
 	if out := slash("UFAC", fmt.Sprintf("evenement publier %d", ev.ID)); !strings.Contains(out, "publié") {
 		t.Fatalf("publish: %s", out)
 	}
-	if out := slash("U1", fmt.Sprintf("inscrire %d", ev.ID)); !strings.Contains(out, "inscrit") {
+	if out := slash("U1", fmt.Sprintf("inscrire %d", ev.ID)); !strings.Contains(out, "réservée") {
 		t.Fatalf("register: %s", out)
 	}
 	out := slash("U1", "agenda lien")
@@ -318,7 +318,7 @@ func TestConsoleEventFlow(t *testing.T) {
 		"La fin doit venir après le début",
 		"Événement créé",
 		"est publié",
-		"vous êtes inscrit à « Plénière de printemps », mercredi 18 mars 2099 à 18h30",
+		"votre place est réservée pour «\u00a0Plénière de printemps\u00a0», mercredi 18 mars 2099 à 18h30",
 		"message direct à @marc",
 		"📎 cercle-4.ics",
 		"liste d'attente, en position 1",

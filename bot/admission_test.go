@@ -19,7 +19,7 @@ import (
 
 // Answers to "/cercle inscrire", as the core words them in French.
 const (
-	answerRegistered = "vous êtes inscrit à"
+	answerRegistered = "votre place est réservée pour"
 	answerWaitlisted = "vous êtes sur la liste d'attente"
 	answerWorking    = "Je m'en occupe"
 )

@@ -111,7 +111,7 @@ func benchRegisterNew(b *testing.B, overHTTP bool) {
 					t0 := time.Now()
 					status, out, err := send(bodies[i])
 					latencies[i] = time.Since(t0)
-					if err != nil || status != http.StatusOK || !bytes.Contains(out, []byte("vous êtes inscrit à")) {
+					if err != nil || status != http.StatusOK || !bytes.Contains(out, []byte("votre place est réservée pour")) {
 						b.Errorf("registration %d: status %d, err %v: %.300s", i, status, err, out)
 						return
 					}

@@ -89,7 +89,7 @@ func BenchmarkRegisterLoopback(b *testing.B) {
 				out, _ := io.ReadAll(resp.Body)
 				resp.Body.Close()
 				latencies[i] = time.Since(t0)
-				if resp.StatusCode != http.StatusOK || !bytes.Contains(out, []byte("inscrit")) && !bytes.Contains(out, []byte("attente")) {
+				if resp.StatusCode != http.StatusOK || !bytes.Contains(out, []byte("réservée")) && !bytes.Contains(out, []byte("attente")) {
 					b.Errorf("status %d: %s", resp.StatusCode, out)
 				}
 			}

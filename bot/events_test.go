@@ -99,7 +99,7 @@ func TestEventLifeOverSlack(t *testing.T) {
 		t.Fatalf("list: %s", ack.raw)
 	}
 	h.interact(t, h.buttonPress("U1", "event.register", "1"))
-	if calls := h.slack.WaitCalls("response_url", 1, 2*time.Second); len(calls) != 1 || !strings.Contains(calls[0].Body, "vous êtes inscrit") {
+	if calls := h.slack.WaitCalls("response_url", 1, 2*time.Second); len(calls) != 1 || !strings.Contains(calls[0].Body, "votre place est réservée") {
 		t.Fatalf("register button: %+v", calls)
 	}
 	if ack := h.slash(t, "U2", "inscrire 1"); !strings.Contains(ack.raw, "liste d'attente, en position 1") {
@@ -144,7 +144,7 @@ func TestEventLifeOverSlack(t *testing.T) {
 	h.slash(t, "UFAC", "inscrits 1 csv")
 	h.flush(t)
 	csv := h.slack.Uploads()["inscrits-1.csv"]
-	if !strings.Contains(csv, "\uFEFFMembre;Entreprise;Rôle;Statut") || !strings.Contains(csv, "Membre U2;;membre;inscrit") {
+	if !strings.Contains(csv, "\uFEFFMembre;Entreprise;Rôle;Statut") || !strings.Contains(csv, "Membre U2;;membre;place réservée") {
 		t.Fatalf("csv: %q", csv)
 	}
 

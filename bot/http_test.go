@@ -20,7 +20,7 @@ func TestSlashHelpOverSignedHTTP(t *testing.T) {
 	if ack.ResponseType != "ephemeral" {
 		t.Errorf("response_type = %q, want ephemeral", ack.ResponseType)
 	}
-	for _, want := range []string{"Commandes Cercle", "/cercle profil", "Présenter votre entreprise"} {
+	for _, want := range []string{"Commandes Cercle", "/cercle profil", "Présenter mon entreprise"} {
 		if !strings.Contains(ack.raw, want) {
 			t.Errorf("ack lacks %q: %s", want, ack.raw)
 		}
@@ -139,7 +139,7 @@ func TestURLVerification(t *testing.T) {
 func TestUnknownCommandSuggestsClosest(t *testing.T) {
 	h := newHarness(t)
 	ack := h.slash(t, "U1", "profli")
-	for _, want := range []string{"Je ne connais pas la commande « profli »", "Vouliez-vous dire", "/cercle profil", "Commandes Cercle"} {
+	for _, want := range []string{"Je ne connais pas la commande «\u00a0profli\u00a0»", "Vouliez-vous dire", "/cercle profil", "Commandes Cercle"} {
 		if !strings.Contains(ack.raw, want) {
 			t.Errorf("ack lacks %q: %s", want, ack.raw)
 		}
@@ -165,7 +165,7 @@ func TestRoles(t *testing.T) {
 	})
 	t.Run("AdminGivesRole", func(t *testing.T) {
 		ack := h.slash(t, "UADMIN", "role <@U2|bob> animateur")
-		if !strings.Contains(ack.raw, "<@U2> a maintenant le rôle animateur") {
+		if !strings.Contains(ack.raw, "<@U2> a maintenant le rôle «\u00a0animation\u00a0»") {
 			t.Errorf("ack: %s", ack.raw)
 		}
 		m, err := h.db.FindMemberByUserID(ctx, "U2")
@@ -175,7 +175,7 @@ func TestRoles(t *testing.T) {
 	})
 	t.Run("BadRole", func(t *testing.T) {
 		ack := h.slash(t, "UADMIN", "role <@U2> pape")
-		if !strings.Contains(ack.raw, "Rôle inconnu « pape »") || !strings.Contains(ack.raw, "Utilisation") {
+		if !strings.Contains(ack.raw, "Rôle inconnu «\u00a0pape\u00a0»") || !strings.Contains(ack.raw, "Utilisation") {
 			t.Errorf("ack: %s", ack.raw)
 		}
 	})
@@ -197,8 +197,8 @@ func TestBadInput(t *testing.T) {
 		{"TenKilobytes", strings.Repeat("é", 5000), "Commande trop longue"},
 		{"InvalidUTF8", "aide \xff\xfe", "caractères illisibles"},
 		{"UnclosedQuote", `role "Claire`, "guillemet"},
-		{"ChannelPing", "<!channel> hello", "Je ne connais pas la commande « &lt;!channel&gt; »"},
-		{"MentionAsCommand", "<@U123>", "Je ne connais pas la commande « &lt;@u123&gt; »"},
+		{"ChannelPing", "<!channel> hello", "Je ne connais pas la commande «\u00a0&lt;!channel&gt;\u00a0»"},
+		{"MentionAsCommand", "<@U123>", "Je ne connais pas la commande «\u00a0&lt;@u123&gt;\u00a0»"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -406,7 +406,7 @@ func TestSlowAnswerGoesThroughResponseURL(t *testing.T) {
 		t.Fatalf("ack = %s, want the working-on-it message", ack.raw)
 	}
 	calls := h.slack.WaitCalls("response_url", 1, 3*time.Second)
-	if len(calls) != 1 || !strings.Contains(calls[0].Body, "vous êtes inscrit") {
+	if len(calls) != 1 || !strings.Contains(calls[0].Body, "votre place est réservée") {
 		t.Fatalf("response_url calls = %+v", calls)
 	}
 }

@@ -114,7 +114,7 @@ func TestConcurrentRegistrationsNeverOverbook(t *testing.T) {
 		cwg.Add(1)
 		go func() {
 			defer cwg.Done()
-			if out := slash(s, r.UserID, fmt.Sprintf("annuler %d", id)); !strings.Contains(out, "C'est annulé") {
+			if out := slash(s, r.UserID, fmt.Sprintf("annuler %d", id)); !strings.Contains(out, "est annulée") {
 				t.Errorf("cancel: %q", out)
 			}
 		}()
@@ -154,17 +154,17 @@ func TestRegistrationRules(t *testing.T) {
 		return slash(s, commands.UserID(user), text)
 	}
 
-	if out := cmd("marc", "inscrire %d"); !strings.Contains(out, "vous êtes inscrit") {
+	if out := cmd("marc", "inscrire %d"); !strings.Contains(out, "votre place est réservée") {
 		t.Fatalf("register: %s", out)
 	}
-	if out := cmd("marc", "inscrire %d"); !strings.Contains(out, "déjà inscrit") {
+	if out := cmd("marc", "inscrire %d"); !strings.Contains(out, "déjà réservée") {
 		t.Errorf("twice: %s", out)
 	}
 	if out := cmd("nadia", "inscrire %d"); !strings.Contains(out, "liste d'attente, en position 1") {
 		t.Errorf("full: %s", out)
 	}
 	for _, tt := range []struct{ user, text, want string }{
-		{"julien", "annuler %d", "Vous n'êtes pas inscrit"},
+		{"julien", "annuler %d", "Vous n'avez pas d'inscription"},
 		{"julien", "inscrire 99999", "Je ne trouve pas d'événement numéro 99999"},
 		{"julien", "inscrire douze", "n'est pas un numéro d'événement"},
 		{"julien", "inscrire", "Indiquez le numéro"},

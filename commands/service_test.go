@@ -123,12 +123,12 @@ func TestMemberCompletedAfterSlackOutage(t *testing.T) {
 func TestHelpDetail(t *testing.T) {
 	s, _ := newService(t, nil)
 	out := slash(s, "U1", "aide profil")
-	for _, want := range []string{"/cercle profil", "Ouvre un formulaire", "Utilisation : /cercle profil", "Autres noms : profile"} {
+	for _, want := range []string{"/cercle profil", "Ouvre un formulaire", "Utilisation\u00a0: /cercle profil", "Autres noms\u00a0: profile"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("help detail lacks %q:\n%s", want, out)
 		}
 	}
-	if out := slash(s, "U1", "aide inscrir"); !strings.Contains(out, "Je ne connais pas la commande « inscrir »") {
+	if out := slash(s, "U1", "aide inscrir"); !strings.Contains(out, "Je ne connais pas la commande «\u00a0inscrir\u00a0»") {
 		t.Errorf("help for an unknown command:\n%s", out)
 	}
 }
@@ -196,7 +196,7 @@ func TestInternalErrorShowsOnlyAReference(t *testing.T) {
 	if !strings.Contains(out, "Un problème technique") || strings.Contains(out, "sql") {
 		t.Fatalf("reply = %q, want the French sentence without the Go error", out)
 	}
-	_, ref, _ := strings.Cut(out, "Référence : ")
+	_, ref, _ := strings.Cut(out, "Référence\u00a0: ")
 	ref, _, _ = strings.Cut(ref, ".")
 	if len(ref) != 8 || !strings.Contains(logs.String(), "err_ref="+ref) || !strings.Contains(logs.String(), "database is closed") {
 		t.Errorf("reference %q not found with the error in the log:\n%s", ref, logs.String())

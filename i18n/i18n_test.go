@@ -175,7 +175,7 @@ func TestT(t *testing.T) {
 		want string
 	}{
 		{"plain fr", fr, "app.name", nil, "Cercle"},
-		{"args fr", fr, "error.internal", []any{"ab12"}, "Un problème technique nous empêche de répondre. Référence : ab12. L'équipe peut retrouver l'incident avec cette référence."},
+		{"args fr", fr, "error.internal", []any{"ab12"}, "Un problème technique nous empêche de répondre. Référence\u00a0: ab12. L'équipe peut retrouver l'incident avec cette référence."},
 		{"args en", en, "error.internal", []any{"ab12"}, "A technical problem prevents us from answering. Reference: ab12. The team can trace the incident with this reference."},
 		{"no args verbatim", en, "test.members.one", nil, "%d member"},
 		{"missing key fr", fr, "no.such.key", nil, "no.such.key"},
