@@ -104,7 +104,7 @@ func (s *Service) cancelEventPreview(ctx context.Context, p *i18n.Printer, ev *E
 		Paragraph(Text(told)),
 		{Buttons: []Button{{ActionID: ActionCancelEvent, Value: id, Label: p.T("event.cancel.button"), Style: ButtonDanger,
 			Confirm: &Confirm{Title: p.T("event.cancel.preview.title"), Text: told, Yes: p.T("event.cancel.button"), No: p.T("button.back")}}}},
-		{Note: true, Body: []Span{Text(p.T("event.cancel.preview.typed") + " "), Code(fmt.Sprintf("/cercle evenement annuler %d confirmer", ev.ID))}},
+		{Note: true, Body: []Span{Text(p.T("event.cancel.preview.typed") + " "), Code(p.T("event.cancel.command", ev.ID))}},
 	}}, nil
 }
 
@@ -226,7 +226,7 @@ func (s *Service) submitEvent(ctx context.Context, m *Member, p *i18n.Printer, s
 		}
 		return &Response{Title: p.T("event.created.title"), Sections: []Section{
 			eventSection(ev, p, false),
-			Paragraph(Text(p.T("event.created.next")+" "), Code(fmt.Sprintf("/cercle evenement publier %d", ev.ID))),
+			Paragraph(Text(p.T("event.created.next")+" "), Code(p.T("event.created.command", ev.ID))),
 		}}, nil
 	}
 	id, err := parseEventID(sub.State)

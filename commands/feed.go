@@ -27,7 +27,7 @@ func (s *Service) agendaLink(ctx context.Context, c *Call, renew bool) (*Respons
 	}
 	return &Response{Sections: []Section{
 		Paragraph(Text(c.P.T(key)+" "), Code(url)),
-		{Note: true, Body: []Span{Text(c.P.T("feed.private") + " "), Code("/cercle agenda nouveau-lien")}},
+		{Note: true, Body: []Span{Text(c.P.T("feed.private") + " "), Code(c.P.T("feed.renew.command"))}},
 	}}, nil
 }
 

@@ -237,7 +237,7 @@ func TestCancelledEventRefusesEverything(t *testing.T) {
 	}
 	// First the question, with who will be told; nothing is cancelled.
 	preview := s.Handle(context.Background(), &commands.Request{Kind: commands.KindSlash, Text: fmt.Sprintf("evenement annuler %d", id), User: commands.User{ID: "claire"}})
-	if out := console.Render(preview); !strings.Contains(out, "1 personne inscrite ou en liste d'attente en sera prévenue") || !strings.Contains(out, "annuler 1 confirmer") {
+	if out := console.Render(preview); !strings.Contains(out, "1 personne inscrite ou sur la liste d'attente en sera prévenue") || !strings.Contains(out, "annuler 1 confirmer") {
 		t.Fatalf("cancel event preview: %s", out)
 	}
 	if ev, _ := db.FindEventByID(context.Background(), id); ev.Status != commands.EventPublished {

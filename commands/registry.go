@@ -155,7 +155,7 @@ func (s *Service) commandList(m *Member, p *i18n.Printer) *Response {
 	}
 	r.Sections = append(r.Sections,
 		Section{Pairs: pairs},
-		Section{Body: []Span{Text(p.T("help.more") + " "), Code("/cercle aide <commande>")}, Note: true},
+		Section{Body: []Span{Text(p.T("help.more") + " "), Code(p.T("help.more.command"))}, Note: true},
 	)
 	return r
 }
@@ -167,7 +167,7 @@ func (s *Service) unknownCommand(m *Member, p *i18n.Printer, name string) *Respo
 	r.Sections[0].Heading, r.Title = r.Title, ""
 	lead := []Span{Text(p.T("help.unknown", truncate(name, 40)))}
 	if guess := s.closest(m, name); guess != "" {
-		lead = append(lead, Text(" "+p.T("help.did_you_mean")+" "), Code("/cercle "+guess), Text(" ?"))
+		lead = append(lead, Text(" "+p.T("help.did_you_mean")+" "), Code("/cercle "+guess), Text(p.T("help.did_you_mean.end")))
 	}
 	r.Sections = append([]Section{Paragraph(lead...)}, r.Sections...)
 	return r

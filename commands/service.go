@@ -327,7 +327,7 @@ func (s *Service) errorResponse(ctx context.Context, p *i18n.Printer, err error,
 
 func (s *Service) notUnderstood(p *i18n.Printer) *Response {
 	return &Response{Sections: []Section{Paragraph(
-		Text(p.T("chat.not_understood")+" "), Code("/cercle aide"),
+		Text(p.T("chat.not_understood")+" "), Code(p.T("help.command")),
 	)}}
 }
 
