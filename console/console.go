@@ -122,25 +122,7 @@ func (c *Console) consoleCommand(ctx context.Context, line string) (bool, error)
 	case ":quitter", ":quit", ":q":
 		return true, nil
 	case ":as", ":qui":
-		if len(fields) < 2 || len(fields) > 3 {
-			return false, errors.New("usage : :as <membre> [membre|animateur|expert|admin]")
-		}
-		id, ok := commands.ParseMention(fields[1])
-		if !ok {
-			return false, fmt.Errorf("identifiant de membre illisible : %q", fields[1])
-		}
-		role := commands.Role("")
-		if len(fields) == 3 {
-			if role, ok = commands.ParseRole(fields[2]); !ok {
-				return false, fmt.Errorf("rôle inconnu %q : membre, animateur, expert ou admin", fields[2])
-			}
-		}
-		m, err := c.service.EnsureMember(ctx, commands.User{ID: id, Name: string(id)}, role)
-		if err != nil {
-			return false, err
-		}
-		c.user = commands.User{ID: m.UserID, Name: m.Name}
-		c.printf("Vous agissez maintenant comme %s (%s).\n", m.Name, i18n.NewPrinter(i18n.French, nil).T("role.name."+string(m.Role)))
+		return false, c.actAs(ctx, fields[1:])
 	case ":accueil", ":home":
 		c.show(ctx, c.service.Home(ctx, c.user))
 	case ":clic", ":click":
@@ -163,7 +145,10 @@ func (c *Console) consoleCommand(ctx context.Context, line string) (bool, error)
 const consoleHelp = `Console Cercle
   /cercle <commande>     une commande, comme dans Slack (/cercle aide pour la liste)
   <texte>                un message au bot, comme en message direct
-  :as <membre> [rôle]    agir comme un autre membre (rôle : membre, animateur, expert, admin)
+  :as                    la liste des membres
+  :as <nom> [rôle]       agir comme un membre, nommé par son identifiant, son nom ou son prénom ;
+                         avec un rôle (membre, animateur, expert, admin), le lui donner,
+                         et créer le membre s'il n'existe pas
   :accueil               afficher l'onglet Accueil
   :clic <action> [val]   appuyer sur un bouton affiché [entre crochets]
   :quitter               sortir
