@@ -16,14 +16,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
-	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"cercle/commands"
-	"cercle/i18n"
 )
 
 // Console is one terminal session.
@@ -161,100 +157,6 @@ func (c *Console) show(ctx context.Context, r *commands.Response) {
 		return
 	}
 	c.printf("%s", Render(r))
-}
-
-// fillForm asks each field in turn, submits, and asks again the fields in
-// error until the form is accepted or abandoned with ":annuler".
-func (c *Console) fillForm(ctx context.Context, f *commands.Form) {
-	c.printf("== %s == (Entrée garde la valeur entre crochets, :annuler abandonne)\n", f.Title)
-	values := map[string]string{}
-	for _, fl := range f.Fields {
-		values[fl.ID] = fl.Value
-	}
-	ask := f.Fields
-	for {
-		for _, fl := range ask {
-			v, ok := c.askField(ctx, fl, values[fl.ID])
-			if !ok {
-				c.printf("Formulaire abandonné.\n")
-				return
-			}
-			values[fl.ID] = v
-		}
-		resp := c.service.Submit(ctx, &commands.Submission{FormID: f.ID, State: f.State, Values: values, User: c.user})
-		if len(resp.FieldErrors) == 0 {
-			c.show(ctx, resp)
-			return
-		}
-		ask = nil
-		for _, fl := range f.Fields {
-			if msg, bad := resp.FieldErrors[fl.ID]; bad {
-				c.printf("  ! %s : %s\n", fl.Label, msg)
-				ask = append(ask, fl)
-			}
-		}
-		if len(ask) == 0 {
-			// Errors on fields the form does not show: nothing to re-ask.
-			ids := make([]string, 0, len(resp.FieldErrors))
-			for id := range resp.FieldErrors {
-				ids = append(ids, id)
-			}
-			sort.Strings(ids)
-			c.printf("Formulaire refusé (%s).\n", strings.Join(ids, ", "))
-			return
-		}
-	}
-}
-
-func (c *Console) askField(ctx context.Context, f commands.Field, current string) (string, bool) {
-	shown := current
-	switch f.Kind {
-	case commands.FieldDateTime:
-		// Slack's picker sends Unix seconds; here dates are typed.
-		if n, err := strconv.ParseInt(current, 10, 64); err == nil && n > 946684800 {
-			shown = time.Unix(n, 0).In(i18n.Paris()).Format("2006-01-02 15:04")
-		}
-	case commands.FieldCheckboxes:
-		shown = strings.ReplaceAll(current, "\n", ",")
-	}
-	label := f.Label
-	if f.Optional {
-		label += " (facultatif)"
-	}
-	if len(f.Options) > 0 {
-		var opts []string
-		for _, o := range f.Options {
-			opts = append(opts, o.Value+" = "+o.Label)
-		}
-		label += " {" + strings.Join(opts, ", ") + "}"
-	}
-	if f.Kind == commands.FieldDateTime {
-		label += " (AAAA-MM-JJ HH:MM)"
-	}
-	if f.Kind == commands.FieldCheckboxes {
-		label += " (valeurs séparées par des virgules, - pour aucune)"
-	}
-	if shown != "" {
-		label += " [" + shown + "]"
-	}
-	c.printf("%s : ", label)
-	line, ok := c.readLine(ctx)
-	if !c.Prompt {
-		c.printf("\n")
-	}
-	if !ok || line == ":annuler" {
-		return "", false
-	}
-	if line == "" {
-		return current, true
-	}
-	if f.Kind == commands.FieldCheckboxes {
-		if line == "-" {
-			return "", true
-		}
-		return strings.Join(strings.FieldsFunc(line, func(r rune) bool { return r == ',' || r == ' ' }), "\n"), true
-	}
-	return line, true
 }
 
 func (c *Console) printf(format string, args ...any) { fmt.Fprintf(c.out, format, args...) }
