@@ -3,7 +3,8 @@
 // slash command, any other text is a message to the bot, and lines
 // starting with ":" drive the console itself (":as claire animateur" acts
 // as someone else). Forms are asked field by field and messages the bot
-// sends on its own are printed. It reads stdin, so
+// sends on its own are printed; the log's warnings wait for the prompt
+// (Aside), so none lands inside a form. It reads stdin, so
 // `printf '/cercle aide\n' | cercle` works in a script.
 //
 // It imports commands and i18n, never another adapter; it compiles without
@@ -34,6 +35,9 @@ type Console struct {
 	// AfterLine runs after each line, so messages queued by it are delivered
 	// and printed before the next prompt.
 	AfterLine func(ctx context.Context)
+	// Aside, when set, is where the log's warnings go: the console lets
+	// them print only while it waits at its prompt.
+	Aside *Aside
 }
 
 // New returns a console reading in and writing out, acting as user.
@@ -64,11 +68,19 @@ func (c *Console) Run(ctx context.Context) error {
 			c.lines <- c.in.Text()
 		}
 	}()
+	defer c.Aside.release("")
 	for {
+		prompt := ""
 		if c.Prompt {
-			c.printf("> ")
+			prompt = "> "
+		}
+		if c.Aside != nil {
+			c.Aside.release(prompt)
+		} else {
+			c.printf("%s", prompt)
 		}
 		line, ok := c.readLine(ctx)
+		c.Aside.hold()
 		if !ok {
 			if ctx.Err() != nil {
 				return nil
