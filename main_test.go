@@ -302,7 +302,7 @@ func TestConsoleEventFlow(t *testing.T) {
 		"📎 cercle-4.ics",
 		"liste d'attente, en position 1",
 		"liste d'attente (position 1)",
-		"Plénière de printemps : l'économie de la fonctionnalité", // nadia's demo registration
+		": l'économie de la fonctionnalité", // nadia's demo registration, at the plenary of the season
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("console lacks %q\n%s", want, got)
