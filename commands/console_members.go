@@ -43,23 +43,28 @@ func (s *Service) LookupMember(ctx context.Context, text string) (*MemberLookup,
 	if want == "" {
 		return &MemberLookup{}, nil
 	}
-	var prefixed []*Member
+	var named, prefixed []*Member
 	for _, m := range members {
 		id, name := Fold(string(m.UserID)), Fold(m.Name)
-		if id == want || name == want {
-			return &MemberLookup{Member: m}, nil
-		}
-		if strings.HasPrefix(id, want) || strings.HasPrefix(name, want) || anyHasPrefix(strings.Fields(name), want) {
+		switch {
+		case id == want:
+			return &MemberLookup{Member: m}, nil // an id is unique
+		case name == want:
+			named = append(named, m)
+		case strings.HasPrefix(id, want) || strings.HasPrefix(name, want) || anyHasPrefix(strings.Fields(name), want):
 			prefixed = append(prefixed, m)
 		}
 	}
-	switch len(prefixed) {
+	if len(named) == 0 {
+		named = prefixed
+	}
+	switch len(named) {
 	case 0:
 		return &MemberLookup{Close: closeMembers(members, want)}, nil
 	case 1:
-		return &MemberLookup{Member: prefixed[0]}, nil
+		return &MemberLookup{Member: named[0]}, nil
 	}
-	return &MemberLookup{Several: prefixed}, nil
+	return &MemberLookup{Several: named}, nil
 }
 
 func anyHasPrefix(words []string, prefix string) bool {
