@@ -62,6 +62,7 @@ func (m *Main) build(ctx context.Context, out io.Writer) (*app, error) {
 		a.service = commands.NewService(cfg)
 		a.console = console.New(a.service, m.Stdin, out, consoleUser)
 		a.console.Prompt = m.Interactive
+		a.console.Aside = m.aside
 	} else {
 		api := bot.NewClient(m.slackConfig(), m.logger, a.metrics)
 		notifier := bot.NewNotifier(api)

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -63,6 +64,10 @@ type Config struct {
 	// bounds the Web API calls in flight (Home views, replies).
 	CoreConcurrency  int
 	SlackConcurrency int
+
+	// LogFile is where the console mode logs; empty means cercle.log
+	// beside the database (LogPath).
+	LogFile string
 
 	problems []error
 }
@@ -140,6 +145,8 @@ Variables d'environnement :
   CERCLE_CORE_CONCURRENCY requêtes Slack traitées à la fois ; les autres attendent leur tour, sans refus (défaut 128)
   CERCLE_SLACK_CONCURRENCY appels à l'API Web de Slack en cours à la fois (défaut 32)
   LOG_LEVEL              debug, info (défaut), warn ou error
+  CERCLE_LOG_FILE        journal du mode console (défaut cercle.log à côté de la base ; avertissements
+                         et erreurs aussi à l'écran, entre deux invites) ; hors console, journal JSON sur stderr
 
 Options (elles priment sur l'environnement) :
 `
@@ -184,6 +191,7 @@ func (c *Config) readEnv(getenv func(string) string) settings {
 	str("CERCLE_HTTP_ADDR", &c.HTTPAddr)
 	str("CERCLE_PUBLIC_URL", &c.PublicURL)
 	str("CERCLE_ANNOUNCE_CHANNEL", &c.AnnounceChannel)
+	str("CERCLE_LOG_FILE", &c.LogFile)
 	return settings{
 		tz: getenv("CERCLE_TZ"), lang: getenv("CERCLE_LANG"), admins: getenv("CERCLE_ADMINS"), level: getenv("LOG_LEVEL"),
 		rate: getenv("CERCLE_OUTBOX_RATE"), reminders: getenv("CERCLE_REMINDERS"), offerHours: getenv("CERCLE_OFFER_HOURS"),
@@ -372,6 +380,15 @@ func joinLines(errs []error) error {
 		msgs[i] = e.Error()
 	}
 	return errors.New(strings.Join(msgs, "\n  - "))
+}
+
+// LogPath is the console mode's log file: LogFile, else cercle.log in
+// the database's directory, which the operator already knows and keeps.
+func (c Config) LogPath() string {
+	if c.LogFile != "" {
+		return c.LogFile
+	}
+	return filepath.Join(filepath.Dir(c.DB), "cercle.log")
 }
 
 // LogValue is what a log line shows of the configuration: never the

@@ -16,11 +16,13 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"sync"
 	"syscall"
 	"time"
 
 	"cercle/bot"
 	"cercle/commands"
+	"cercle/console"
 	"cercle/storage"
 )
 
@@ -71,6 +73,7 @@ type Main struct {
 	Ready func(httpAddr string)
 
 	logger *slog.Logger
+	aside  *console.Aside // the log's warnings, on the console's terminal
 }
 
 // NewMain returns a program with the default configuration.
@@ -85,7 +88,13 @@ func (m *Main) Run(ctx context.Context, args []string, getenv func(string) strin
 	if err != nil {
 		return err
 	}
-	m.logger = newLogger(m.Stderr, m.Config)
+	// One lock for what shares the terminal: the console, its notifier
+	// and the log's asides.
+	m.Stdout = console.SyncWriter(m.Stdout)
+	m.aside = console.NewAside(m.Stdout)
+	logger, logFile := newLogger(m.Stderr, m.aside, m.Config)
+	defer logFile.Close()
+	m.logger = logger
 	if len(rest) > 0 {
 		return m.runSubcommand(ctx, rest)
 	}
@@ -174,12 +183,62 @@ var consoleUser = commands.User{ID: "local", Name: "Vous"}
 const consoleBanner = `Cercle, console locale. Vous êtes « local » (administrateur).
 Tapez /cercle aide pour les commandes, :aide pour la console, :quitter pour sortir.`
 
-func newLogger(w io.Writer, c Config) *slog.Logger {
+// newLogger builds the program's one logger. With Slack it writes JSON to
+// w (stderr, the container's log). The console is a conversation: its log
+// goes to a file (CERCLE_LOG_FILE, else cercle.log beside the database),
+// so no line lands among the answers or inside a form, and only warnings
+// and errors also reach the terminal, through aside, which prints them
+// between prompts. The closer closes the file.
+func newLogger(w, aside io.Writer, c Config) (*slog.Logger, io.Closer) {
 	opts := &slog.HandlerOptions{Level: c.LogLevel}
-	if c.Mode() == ModeConsole {
-		return slog.New(slog.NewTextHandler(w, opts))
+	if c.Mode() != ModeConsole {
+		return slog.New(slog.NewJSONHandler(w, opts)), io.NopCloser(nil)
 	}
-	return slog.New(slog.NewJSONHandler(w, opts))
+	file := &logFile{path: c.LogPath(), fallback: w}
+	terminal := &slog.HandlerOptions{Level: max(slog.LevelWarn, c.LogLevel), ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+		if len(groups) == 0 && a.Key == slog.TimeKey {
+			return slog.Attr{} // the terminal shows it as it happens
+		}
+		return a
+	}}
+	return slog.New(slog.NewMultiHandler(slog.NewTextHandler(file, opts), slog.NewTextHandler(aside, terminal))), file
+}
+
+// logFile is the console's log file, opened at its first line, so a run
+// that logs nothing (cercle version) leaves no file behind. If it cannot
+// be opened, lines go to fallback.
+type logFile struct {
+	path     string
+	fallback io.Writer
+	mu       sync.Mutex
+	f        *os.File
+	err      error
+}
+
+func (l *logFile) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.f == nil && l.err == nil {
+		if l.f, l.err = os.OpenFile(l.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600); l.err != nil {
+			fmt.Fprintf(l.fallback, "cercle: journal : %v ; il s'écrit donc ici\n", l.err)
+		}
+	}
+	if l.err != nil {
+		return l.fallback.Write(p)
+	}
+	return l.f.Write(p)
+}
+
+// Close closes the file, if it was opened.
+func (l *logFile) Close() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.f == nil {
+		return nil
+	}
+	err := l.f.Close()
+	l.f, l.err = nil, os.ErrClosed
+	return err
 }
 
 // healthcheck asks the running bot's /healthz, for Docker's HEALTHCHECK in

@@ -5,8 +5,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -323,10 +325,59 @@ func TestConsoleEventFlow(t *testing.T) {
 		"📎 cercle-4.ics",
 		"liste d'attente, en position 1",
 		"liste d'attente (position 1)",
-		"Plénière de printemps : l'économie de la fonctionnalité", // nadia's demo registration
+		": l'économie de la fonctionnalité", // nadia's demo registration, at the plenary of the season
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("console lacks %q\n%s", want, got)
 		}
+	}
+}
+
+// TestConsoleLogsGoToAFile: in the console, the log goes to cercle.log
+// beside the database (or CERCLE_LOG_FILE), never into the conversation;
+// only a warning also shows on the terminal, on a line of its own.
+func TestConsoleLogsGoToAFile(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0") // the health server cannot start: a warning
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	for _, tt := range []struct{ name, logFile, want string }{
+		{"BesideTheDatabase", "", "cercle.log"},
+		{"CERCLE_LOG_FILE", "console.log", "console.log"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			var out, errs lockedBuffer
+			m := NewMain()
+			m.Stdin = strings.NewReader(":as claire\n/cercle profil\n\n\n\n\n\n/cercle aide\n")
+			m.Stdout, m.Stderr = &out, &errs
+			vars := map[string]string{"CERCLE_DB": filepath.Join(dir, "c.db"), "CERCLE_HTTP_ADDR": busy.Addr().String(), "LOG_LEVEL": "debug"}
+			if tt.logFile != "" {
+				vars["CERCLE_LOG_FILE"] = filepath.Join(dir, tt.logFile)
+			}
+			if err := m.Run(context.Background(), []string{"--demo"}, env(vars)); err != nil {
+				t.Fatal(err)
+			}
+			logged, err := os.ReadFile(filepath.Join(dir, tt.want))
+			if err != nil {
+				t.Fatalf("no log file: %v", err)
+			}
+			for _, want := range []string{`level=INFO msg="cercle ready" mode=console`, `level=WARN msg="health server not started"`} {
+				if !strings.Contains(string(logged), want) {
+					t.Errorf("log file lacks %s:\n%s", want, logged)
+				}
+			}
+			terminal := out.String() + errs.String()
+			if strings.Contains(terminal, "level=INFO") || strings.Contains(terminal, "level=DEBUG") || strings.Contains(terminal, "time=") {
+				t.Errorf("information lines reached the terminal:\n%s", terminal)
+			}
+			if n := len(regexp.MustCompile(`(?m)^level=WARN msg="health server not started"`).FindAllString(out.String(), -1)); n != 1 {
+				t.Errorf("the warning shows %d times on the terminal, want once on a line of its own:\n%s", n, out.String())
+			}
+			if !strings.Contains(out.String(), "Profil enregistré") || !strings.Contains(out.String(), "Commandes Cercle") {
+				t.Errorf("the conversation is missing:\n%s", out.String())
+			}
+		})
 	}
 }

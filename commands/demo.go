@@ -77,26 +77,33 @@ func (s *Service) SeedDemo(ctx context.Context) error {
 	return s.seedDemoEvents(ctx)
 }
 
-// demoEvent is one event of the demo programme, days ahead of today.
+// demoEvent is one event of the demo programme. Each comes at least
+// after days after the one before it (the first, after today), on its
+// weekday, on a working day outside the school holidays.
 type demoEvent struct {
-	kind              EventKind
+	kind EventKind
+	// title, for a plenary, has a %s for its season: a network names its
+	// plenaries « de printemps », « d'automne »…
 	title, place, des string
-	inDays, hour      int
-	weekday           time.Weekday // moved forward to this day
+	after             int
+	weekday           time.Weekday
+	hour, minute      int
 	hours, capacity   int
 	registered        []UserID
 }
 
 var demoEvents = []demoEvent{
-	{KindPlenary, "Plénière de printemps : l'économie de la fonctionnalité", "CCI Grand Lille, place du Théâtre, Lille",
+	{KindPlenary, "Plénière %s : l'économie de la fonctionnalité", "CCI Grand Lille, place du Théâtre, Lille",
 		"Témoignages de Gesnord Logistique et de la Métallerie Haddad : vendre l'usage plutôt que le produit. Atelier entre pairs, puis cocktail.",
-		21, 18, time.Thursday, 3, 60, []UserID{"marc", "nadia", "julien", "camille"}},
+		21, time.Thursday, 18, 30, 3, 60, []UserID{"marc", "nadia", "julien", "camille"}},
 	{KindTraining, "Mutualiser les fonctions support entre entreprises voisines", "Maison de l'entreprise, Arras",
 		"Journée de formation : achats groupés, informatique, comptabilité et RH partagés. Animée par Hélène Delattre.",
-		35, 9, time.Tuesday, 8, 3, []UserID{"thomas", "isabelle", "antoine"}},
+		12, time.Tuesday, 9, 0, 8, 24, []UserID{"thomas", "isabelle", "antoine"}},
+	// Marc Dufour runs Gesnord Logistique: he hosts the visit, he does
+	// not book a seat on it.
 	{KindVisit, "Visite de Gesnord Logistique", "Zone d'activités, Courrières",
 		"Visite du site et échange avec l'équipe de direction sur le passage à l'économie de la fonctionnalité.",
-		49, 14, time.Friday, 3, 15, nil},
+		10, time.Friday, 14, 0, 3, 15, []UserID{"nadia", "lea", "pierre"}},
 }
 
 // seedDemoEvents publishes the demo programme, once: a database that has
@@ -106,33 +113,104 @@ func (s *Service) seedDemoEvents(ctx context.Context) error {
 	if err != nil || len(existing) > 0 {
 		return err
 	}
-	today := s.now().In(s.zone)
+	day := s.now().In(s.zone)
 	for _, d := range demoEvents {
-		day := today.AddDate(0, 0, d.inDays)
-		day = day.AddDate(0, 0, (int(d.weekday)-int(day.Weekday())+7)%7)
-		start := time.Date(day.Year(), day.Month(), day.Day(), d.hour, 30, 0, 0, s.zone)
-		ev := &Event{Kind: d.kind, Title: d.title, Description: d.des, Place: d.place, Start: start,
+		day = demoDay(day.AddDate(0, 0, d.after), d.weekday)
+		start := time.Date(day.Year(), day.Month(), day.Day(), d.hour, d.minute, 0, 0, s.zone)
+		title := d.title
+		if d.kind == KindPlenary {
+			title = fmt.Sprintf(title, season(start))
+		}
+		ev := &Event{Kind: d.kind, Title: title, Description: d.des, Place: d.place, Start: start,
 			End: start.Add(time.Duration(d.hours) * time.Hour), Capacity: d.capacity,
 			CancelCutoff: start.Add(-defaultCutoff), Status: EventPublished, CreatedBy: "claire"}
 		if err := s.store.CreateEvent(ctx, ev); err != nil {
-			return fmt.Errorf("seed event %q: %w", d.title, err)
+			return fmt.Errorf("seed event %q: %w", title, err)
 		}
-		// The demo's members registered long ago: no confirmation DMs.
-		err := s.store.ChangeEvent(ctx, ev.ID, func(tx EventTx) error {
-			for _, u := range d.registered {
-				status, err := decideRegistration(s.now(), tx.Event(), nil)
-				if err != nil {
-					return err
-				}
-				if _, err := tx.Join(u, status); err != nil {
-					return fmt.Errorf("seed registration of %s: %w", u, err)
-				}
-			}
-			return nil
-		})
-		if err != nil {
+		if err := s.seedRegistrations(ctx, ev.ID, d.registered); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// seedRegistrations books the demo's members, who registered long ago: no
+// confirmation DMs.
+func (s *Service) seedRegistrations(ctx context.Context, id int64, users []UserID) error {
+	return s.store.ChangeEvent(ctx, id, func(tx EventTx) error {
+		for _, u := range users {
+			status, err := decideRegistration(s.now(), tx.Event(), nil)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Join(u, status); err != nil {
+				return fmt.Errorf("seed registration of %s: %w", u, err)
+			}
+		}
+		return nil
+	})
+}
+
+// demoDay returns the first day from day on that falls on weekday and on
+// which a business network meets: a working day (no public holiday, nor
+// the Friday « pont » after Ascension) outside the Christmas and summer
+// school holidays.
+func demoDay(day time.Time, weekday time.Weekday) time.Time {
+	for day.Weekday() != weekday || publicHoliday(day) || schoolHoliday(day) {
+		day = day.AddDate(0, 0, 1)
+	}
+	return day
+}
+
+// schoolHoliday reports whether day falls in the Christmas holidays (20
+// December to 4 January) or the summer ones (14 July to 31 August), when
+// company leaders are away and nobody plans a plenary.
+func schoolHoliday(day time.Time) bool {
+	md := int(day.Month())*100 + day.Day()
+	return md >= 1220 || md <= 104 || (md >= 714 && md <= 831)
+}
+
+// publicHoliday reports whether day is a French public holiday, or the
+// Friday after Ascension, which most companies give off.
+func publicHoliday(day time.Time) bool {
+	switch int(day.Month())*100 + day.Day() {
+	case 101, 501, 508, 714, 815, 1101, 1111, 1225:
+		return true
+	}
+	easter := easterSunday(day.Year(), day.Location())
+	for _, after := range []int{1, 39, 40, 50} { // Monday, Ascension, its pont, Whit Monday
+		if e := easter.AddDate(0, 0, after); e.Month() == day.Month() && e.Day() == day.Day() {
+			return true
+		}
+	}
+	return false
+}
+
+// easterSunday computes Easter in the Gregorian calendar (the anonymous
+// algorithm of Meeus).
+func easterSunday(year int, loc *time.Location) time.Time {
+	a, b, c := year%19, year/100, year%100
+	d, e := b/4, b%4
+	f := (b + 8) / 25
+	g := (b - f + 1) / 3
+	h := (19*a + b - d - g + 15) % 30
+	i, k := c/4, c%4
+	l := (32 + 2*e + 2*i - h - k) % 7
+	m := (a + 11*h + 22*l) / 451
+	month := (h + l - 7*m + 114) / 31
+	dayOf := (h+l-7*m+114)%31 + 1
+	return time.Date(year, time.Month(month), dayOf, 0, 0, 0, 0, loc)
+}
+
+// season names the season day falls in, as a plenary's title says it.
+func season(day time.Time) string {
+	switch md := int(day.Month())*100 + day.Day(); {
+	case md >= 320 && md < 621:
+		return "de printemps"
+	case md >= 621 && md < 922:
+		return "d'été"
+	case md >= 922 && md < 1221:
+		return "d'automne"
+	}
+	return "d'hiver"
 }

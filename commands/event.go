@@ -83,8 +83,8 @@ const (
 
 // ParseEvent validates the event form's values and returns the event they
 // describe, or the message for each field in error. Dates come as Unix
-// seconds (Slack's date-time picker) or typed as "2027-03-18 18:30" or
-// "18/03/2027 18h30" in loc (the console).
+// seconds (Slack's date-time picker) or typed in loc, as parseMoment
+// reads them ("18/03/2027 à 18h30", "2027-03-18 18:30").
 func ParseEvent(values map[string]string, now time.Time, loc *time.Location, p *i18n.Printer) (*Event, FieldErrors) {
 	e := &Event{
 		Title:       cleanLine(values[fieldEventTitle]),
@@ -155,14 +155,12 @@ func ParseEvent(values map[string]string, now time.Time, loc *time.Location, p *
 // the edit form.
 func (e *Event) cutoffHours() int { return int(e.Start.Sub(e.CancelCutoff).Hours()) }
 
-// momentLayouts are the ways a person may type a date and time.
-var momentLayouts = []string{
-	"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15h04", "2006-01-02 15h",
-	"02/01/2006 15:04", "02/01/2006 15h04", "02/01/2006 15h", "02/01/2006 à 15h04", "02/01/2006 à 15h",
-}
-
 // parseMoment reads a date and time: Unix seconds from Slack's picker, or
-// text in one of momentLayouts in loc.
+// text typed in loc (the console, a message). The date comes day first, as
+// in France (10/02/2027, 10-02-2027, 10/02/27), or in ISO order
+// (2027-02-10); the time as 21h, 18h30, 18:30 or 18 h 30, after a space,
+// « à » or ISO's T. A date without a time is refused: the hour of an event
+// is never guessed.
 func parseMoment(s string, loc *time.Location) (time.Time, bool) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -175,12 +173,98 @@ func parseMoment(s string, loc *time.Location) (time.Time, bool) {
 		}
 		return time.Unix(n, 0).UTC(), true
 	}
-	for _, layout := range momentLayouts {
-		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
-			return t.UTC(), true
+	// Fields also splits at no-break spaces, which French typing puts
+	// before « h » or after « à ».
+	words := strings.Fields(strings.ToLower(s))
+	if len(words) == 1 {
+		// ISO's 2027-02-10T18:30, in one word.
+		if date, clock, ok := strings.Cut(words[0], "t"); ok {
+			words = []string{date, clock}
 		}
 	}
-	return time.Time{}, false
+	if len(words) > 2 && (words[1] == "à" || words[1] == "a" || words[1] == "at") {
+		words = append(words[:1], words[2:]...)
+	}
+	if len(words) < 2 {
+		return time.Time{}, false
+	}
+	y, mo, d, ok := parseDay(words[0])
+	if !ok {
+		return time.Time{}, false
+	}
+	h, mi, ok := parseClock(strings.Join(words[1:], ""))
+	if !ok {
+		return time.Time{}, false
+	}
+	t := time.Date(y, mo, d, h, mi, 0, 0, loc)
+	if t.Day() != d || t.Month() != mo {
+		return time.Time{}, false // 31/02: time.Date would roll it over
+	}
+	return t.UTC(), true
+}
+
+// parseDay reads 10/02/2027 (day first, the French order; "-" or "." also
+// separate, and a two-digit year is this century's) or 2027-02-10 (ISO).
+func parseDay(s string) (int, time.Month, int, bool) {
+	parts := strings.FieldsFunc(s, func(r rune) bool { return r == '/' || r == '-' || r == '.' })
+	if len(parts) != 3 {
+		return 0, 0, 0, false
+	}
+	if len(parts[0]) == 4 {
+		parts[0], parts[2] = parts[2], parts[0]
+	}
+	n := [3]int{}
+	for i, p := range parts {
+		v, err := strconv.Atoi(p)
+		if err != nil || !digits(p) || (i < 2 && len(p) > 2) {
+			return 0, 0, 0, false
+		}
+		n[i] = v
+	}
+	switch len(parts[2]) {
+	case 2:
+		n[2] += 2000
+	case 4:
+	default:
+		return 0, 0, 0, false
+	}
+	if n[1] < 1 || n[1] > 12 || n[0] < 1 || n[0] > 31 {
+		return 0, 0, 0, false
+	}
+	return n[2], time.Month(n[1]), n[0], true
+}
+
+// parseClock reads 21h, 18h30, 18:30 (spaces already removed from
+// "18 h 30").
+func parseClock(s string) (hour, minute int, ok bool) {
+	h, m, found := strings.Cut(s, "h")
+	if !found {
+		if h, m, found = strings.Cut(s, ":"); !found || m == "" {
+			return 0, 0, false
+		}
+	}
+	if m == "" {
+		m = "00"
+	}
+	if !digits(h) || !digits(m) || len(h) > 2 || len(m) != 2 {
+		return 0, 0, false
+	}
+	hour, _ = strconv.Atoi(h)
+	minute, _ = strconv.Atoi(m)
+	if hour > 23 || minute > 59 {
+		return 0, 0, false
+	}
+	return hour, minute, true
+}
+
+// digits reports whether s is one or more ASCII digits.
+func digits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // cleanText is cleanLine for multi-line text: line breaks are kept.

@@ -3,7 +3,8 @@
 // slash command, any other text is a message to the bot, and lines
 // starting with ":" drive the console itself (":as claire animateur" acts
 // as someone else). Forms are asked field by field and messages the bot
-// sends on its own are printed. It reads stdin, so
+// sends on its own are printed; the log's warnings wait for the prompt
+// (Aside), so none lands inside a form. It reads stdin, so
 // `printf '/cercle aide\n' | cercle` works in a script.
 //
 // It imports commands and i18n, never another adapter; it compiles without
@@ -16,14 +17,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
-	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"cercle/commands"
-	"cercle/i18n"
 )
 
 // Console is one terminal session.
@@ -38,6 +35,9 @@ type Console struct {
 	// AfterLine runs after each line, so messages queued by it are delivered
 	// and printed before the next prompt.
 	AfterLine func(ctx context.Context)
+	// Aside, when set, is where the log's warnings go: the console lets
+	// them print only while it waits at its prompt.
+	Aside *Aside
 }
 
 // New returns a console reading in and writing out, acting as user.
@@ -68,11 +68,19 @@ func (c *Console) Run(ctx context.Context) error {
 			c.lines <- c.in.Text()
 		}
 	}()
+	defer c.Aside.release("")
 	for {
+		prompt := ""
 		if c.Prompt {
-			c.printf("> ")
+			prompt = "> "
+		}
+		if c.Aside != nil {
+			c.Aside.release(prompt)
+		} else {
+			c.printf("%s", prompt)
 		}
 		line, ok := c.readLine(ctx)
+		c.Aside.hold()
 		if !ok {
 			if ctx.Err() != nil {
 				return nil
@@ -122,25 +130,7 @@ func (c *Console) consoleCommand(ctx context.Context, line string) (bool, error)
 	case ":quitter", ":quit", ":q":
 		return true, nil
 	case ":as", ":qui":
-		if len(fields) < 2 || len(fields) > 3 {
-			return false, errors.New("usage : :as <membre> [membre|animateur|expert|admin]")
-		}
-		id, ok := commands.ParseMention(fields[1])
-		if !ok {
-			return false, fmt.Errorf("identifiant de membre illisible : %q", fields[1])
-		}
-		role := commands.Role("")
-		if len(fields) == 3 {
-			if role, ok = commands.ParseRole(fields[2]); !ok {
-				return false, fmt.Errorf("rôle inconnu %q : membre, animateur, expert ou admin", fields[2])
-			}
-		}
-		m, err := c.service.EnsureMember(ctx, commands.User{ID: id, Name: string(id)}, role)
-		if err != nil {
-			return false, err
-		}
-		c.user = commands.User{ID: m.UserID, Name: m.Name}
-		c.printf("Vous agissez maintenant comme %s (%s).\n", m.Name, i18n.NewPrinter(i18n.French, nil).T("role.name."+string(m.Role)))
+		return false, c.actAs(ctx, fields[1:])
 	case ":accueil", ":home":
 		c.show(ctx, c.service.Home(ctx, c.user))
 	case ":clic", ":click":
@@ -163,7 +153,10 @@ func (c *Console) consoleCommand(ctx context.Context, line string) (bool, error)
 const consoleHelp = `Console Cercle
   /cercle <commande>     une commande, comme dans Slack (/cercle aide pour la liste)
   <texte>                un message au bot, comme en message direct
-  :as <membre> [rôle]    agir comme un autre membre (rôle : membre, animateur, expert, admin)
+  :as                    la liste des membres
+  :as <nom> [rôle]       agir comme un membre, nommé par son identifiant, son nom ou son prénom ;
+                         avec un rôle (membre, animateur, expert, admin), le lui donner,
+                         et créer le membre s'il n'existe pas
   :accueil               afficher l'onglet Accueil
   :clic <action> [val]   appuyer sur un bouton affiché [entre crochets]
   :quitter               sortir
@@ -176,100 +169,6 @@ func (c *Console) show(ctx context.Context, r *commands.Response) {
 		return
 	}
 	c.printf("%s", Render(r))
-}
-
-// fillForm asks each field in turn, submits, and asks again the fields in
-// error until the form is accepted or abandoned with ":annuler".
-func (c *Console) fillForm(ctx context.Context, f *commands.Form) {
-	c.printf("== %s == (Entrée garde la valeur entre crochets, :annuler abandonne)\n", f.Title)
-	values := map[string]string{}
-	for _, fl := range f.Fields {
-		values[fl.ID] = fl.Value
-	}
-	ask := f.Fields
-	for {
-		for _, fl := range ask {
-			v, ok := c.askField(ctx, fl, values[fl.ID])
-			if !ok {
-				c.printf("Formulaire abandonné.\n")
-				return
-			}
-			values[fl.ID] = v
-		}
-		resp := c.service.Submit(ctx, &commands.Submission{FormID: f.ID, State: f.State, Values: values, User: c.user})
-		if len(resp.FieldErrors) == 0 {
-			c.show(ctx, resp)
-			return
-		}
-		ask = nil
-		for _, fl := range f.Fields {
-			if msg, bad := resp.FieldErrors[fl.ID]; bad {
-				c.printf("  ! %s : %s\n", fl.Label, msg)
-				ask = append(ask, fl)
-			}
-		}
-		if len(ask) == 0 {
-			// Errors on fields the form does not show: nothing to re-ask.
-			ids := make([]string, 0, len(resp.FieldErrors))
-			for id := range resp.FieldErrors {
-				ids = append(ids, id)
-			}
-			sort.Strings(ids)
-			c.printf("Formulaire refusé (%s).\n", strings.Join(ids, ", "))
-			return
-		}
-	}
-}
-
-func (c *Console) askField(ctx context.Context, f commands.Field, current string) (string, bool) {
-	shown := current
-	switch f.Kind {
-	case commands.FieldDateTime:
-		// Slack's picker sends Unix seconds; here dates are typed.
-		if n, err := strconv.ParseInt(current, 10, 64); err == nil && n > 946684800 {
-			shown = time.Unix(n, 0).In(i18n.Paris()).Format("2006-01-02 15:04")
-		}
-	case commands.FieldCheckboxes:
-		shown = strings.ReplaceAll(current, "\n", ",")
-	}
-	label := f.Label
-	if f.Optional {
-		label += " (facultatif)"
-	}
-	if len(f.Options) > 0 {
-		var opts []string
-		for _, o := range f.Options {
-			opts = append(opts, o.Value+" = "+o.Label)
-		}
-		label += " {" + strings.Join(opts, ", ") + "}"
-	}
-	if f.Kind == commands.FieldDateTime {
-		label += " (AAAA-MM-JJ HH:MM)"
-	}
-	if f.Kind == commands.FieldCheckboxes {
-		label += " (valeurs séparées par des virgules, - pour aucune)"
-	}
-	if shown != "" {
-		label += " [" + shown + "]"
-	}
-	c.printf("%s : ", label)
-	line, ok := c.readLine(ctx)
-	if !c.Prompt {
-		c.printf("\n")
-	}
-	if !ok || line == ":annuler" {
-		return "", false
-	}
-	if line == "" {
-		return current, true
-	}
-	if f.Kind == commands.FieldCheckboxes {
-		if line == "-" {
-			return "", true
-		}
-		return strings.Join(strings.FieldsFunc(line, func(r rune) bool { return r == ',' || r == ' ' }), "\n"), true
-	}
-	return line, true
 }
 
 func (c *Console) printf(format string, args ...any) { fmt.Fprintf(c.out, format, args...) }
