@@ -102,7 +102,7 @@ func TestRollCallByName(t *testing.T) {
 	out := s.typeLines(":as claire", "/cercle appel"+id, "Mar", "marc dufour, Nadia")
 	for _, want := range []string{
 		"« Mar » peut désigner Marcel Roy, Marc Dufour (Gesnord Logistique) : précisez.",
-		"Appel enregistré : 2 présents.",
+		"Appel enregistré\u00a0: 2 personnes présentes.",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q\n%s", want, out)

@@ -18,20 +18,20 @@ func TestAsNamesMembersAsTyped(t *testing.T) {
 		":as Zoé Martin experte", ":as zoe", ":as @claire", ":as Léa animatrice")
 	for _, want := range []string{
 		"Membres (14) ; :as <nom> pour agir comme l'un d'eux :",
-		"  claire    Claire Vasseur (animateur)\n",
+		"  claire    Claire Vasseur (animation)\n",
 		"  marc      Marc Dufour (membre)\n",
 		"aucun membre ne s'appelle « clare » ; vouliez-vous dire Claire Vasseur (claire) ?",
 		"« c » désigne plusieurs membres : Camille Lefebvre (camille), Claire Vasseur (claire),",
 		"aucun membre ne s'appelle « nobody » (:as pour la liste, :as <nom> <rôle> pour créer ce membre)",
 		"Nouveau membre : Zoé Martin (identifiant zoe.martin).",
-		"Vous agissez maintenant comme Claire Vasseur (animateur).",
-		"Vous agissez maintenant comme Léa Fontaine (animateur).",
+		"Vous agissez maintenant comme Claire Vasseur (animation).",
+		"Vous agissez maintenant comme Léa Fontaine (animation).",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q\n%s", want, out)
 		}
 	}
-	for want, n := range map[string]int{"comme Hélène Delattre (expert)": 2, "comme Zoé Martin (expert)": 2} {
+	for want, n := range map[string]int{"comme Hélène Delattre (expertise)": 2, "comme Zoé Martin (expertise)": 2} {
 		if got := strings.Count(out, want); got != n {
 			t.Errorf("%q %d times, want %d\n%s", want, got, n, out)
 		}
