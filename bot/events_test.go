@@ -153,7 +153,7 @@ func TestEventLifeOverSlack(t *testing.T) {
 	h.slash(t, "UFAC", "inscrits 1 csv")
 	h.flush(t)
 	csv := h.slack.Uploads()["inscrits-1.csv"]
-	if !strings.Contains(csv, "\uFEFFMembre;Entreprise;Rôle;Statut") || !strings.Contains(csv, "Membre U2;;membre;inscrit") {
+	if !strings.Contains(csv, "\uFEFFMembre;Entreprise;E-mail;Rôle;Statut") || !strings.Contains(csv, "Membre U2;;u2@example.org;membre;inscrit") {
 		t.Fatalf("csv: %q", csv)
 	}
 
