@@ -89,12 +89,13 @@ func TestConfigReportsEveryProblem(t *testing.T) {
 		"CERCLE_ADMINS":            "U1,<!channel>",
 		"CERCLE_CORE_CONCURRENCY":  "0",
 		"CERCLE_SLACK_CONCURRENCY": "beaucoup",
+		"CERCLE_SLACK_APP_ID":      "cercle",
 	}))
 	if err == nil {
 		t.Fatal("bad configuration accepted")
 	}
 	for _, want := range []string{"CERCLE_TZ", "CERCLE_LANG", "LOG_LEVEL", "CERCLE_ADMINS", "xoxb-", "SLACK_SIGNING_SECRET",
-		"CERCLE_CORE_CONCURRENCY", "CERCLE_SLACK_CONCURRENCY"} {
+		"CERCLE_CORE_CONCURRENCY", "CERCLE_SLACK_CONCURRENCY", "CERCLE_SLACK_APP_ID"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %s:\n%v", want, err)
 		}
@@ -212,7 +213,7 @@ func TestCalendarFeedOverHTTP(t *testing.T) {
 		done <- m.Run(ctx, nil, env(map[string]string{
 			"SLACK_BOT_TOKEN": "xoxb-x", "SLACK_SIGNING_SECRET": secret, "SLACK_API_URL": fake.APIURL(),
 			"CERCLE_DB": dbPath, "CERCLE_HTTP_ADDR": "127.0.0.1:0", "CERCLE_PUBLIC_URL": "https://cercle.example.org",
-			"CERCLE_ADMINS": "UFAC",
+			"CERCLE_ADMINS": "UFAC", "CERCLE_SLACK_APP_ID": "A0CERCLE",
 		}))
 	}()
 	var addr string
@@ -258,7 +259,8 @@ func TestCalendarFeedOverHTTP(t *testing.T) {
 	req, _ := http.NewRequest(http.MethodGet, "http://"+addr+feed[1], nil)
 	resp, ics := get(t, req)
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/calendar; charset=utf-8" ||
-		!strings.Contains(ics, "SUMMARY:Visite de Gesnord") || !strings.Contains(ics, "BEGIN:VTIMEZONE") {
+		!strings.Contains(ics, "SUMMARY:Visite de Gesnord") || !strings.Contains(ics, "BEGIN:VTIMEZONE") ||
+		!strings.Contains(ics, "\r\nURL:https://slack.com/app_redirect?app=A0CERCLE\r\n") {
 		t.Fatalf("feed: %d %s", resp.StatusCode, ics)
 	}
 	// Revoking the link kills the old one.
