@@ -52,6 +52,7 @@ func (m *Main) build(ctx context.Context, out io.Writer) (*app, error) {
 		OfferWindow:     m.Config.OfferWindow,
 		ReminderOffsets: m.Config.Reminders,
 		PublicURL:       m.Config.PublicURL,
+		AppURL:          m.Config.AppURL(),
 		OutboxRate:      m.Config.OutboxRate,
 	}
 	// The transport and the core need each other's parts: build the Slack

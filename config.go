@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -52,6 +53,9 @@ type Config struct {
 	// PublicURL is where the HTTP server is reached from outside, for
 	// calendar feed links.
 	PublicURL string
+	// SlackAppID is the Slack app's id (A0123…, on its Basic Information
+	// page), for the link calendar entries carry back to the app.
+	SlackAppID string
 	// Reminders are how long before an event its reminders go out.
 	Reminders []time.Duration
 	// OfferWindow is how long a freed seat is held for the next in line.
@@ -139,6 +143,7 @@ Variables d'environnement :
   CERCLE_ADMINS          identifiants Slack des administrateurs, séparés par des virgules (U0123,U0456)
   CERCLE_OUTBOX_RATE     messages envoyés par seconde au plus, tout l'espace de travail (défaut 10)
   CERCLE_PUBLIC_URL      adresse publique du serveur HTTP, pour les liens d'abonnement d'agenda (/ical/…)
+  CERCLE_SLACK_APP_ID    identifiant de l'application Slack (A0123…), pour le lien vers Cercle dans les agendas
   CERCLE_REMINDERS       délais des rappels avant un événement (défaut 168h,24h : J-7 et J-1)
   CERCLE_ANNOUNCE_CHANNEL identifiant du canal des annonces (C0123…) ; absent : annonces en message direct à chacun
   CERCLE_OFFER_HOURS     durée en heures d'une place proposée à la liste d'attente (défaut 24, moins quand l'événement approche)
@@ -190,6 +195,7 @@ func (c *Config) readEnv(getenv func(string) string) settings {
 	str("CERCLE_SYNCHRONOUS", &c.Synchronous)
 	str("CERCLE_HTTP_ADDR", &c.HTTPAddr)
 	str("CERCLE_PUBLIC_URL", &c.PublicURL)
+	str("CERCLE_SLACK_APP_ID", &c.SlackAppID)
 	str("CERCLE_ANNOUNCE_CHANNEL", &c.AnnounceChannel)
 	str("CERCLE_LOG_FILE", &c.LogFile)
 	return settings{
@@ -354,6 +360,9 @@ func (c *Config) Validate() error {
 			add("CERCLE_PUBLIC_URL=%q n'est pas une URL http(s)", c.PublicURL)
 		}
 	}
+	if c.SlackAppID != "" && !slackAppID.MatchString(c.SlackAppID) {
+		add("CERCLE_SLACK_APP_ID=%q n'est pas un identifiant d'application Slack (A0123…)", c.SlackAppID)
+	}
 	if c.DB == "" {
 		add("CERCLE_DB est vide")
 	}
@@ -404,4 +413,18 @@ func (c Config) LogValue() slog.Value {
 		slog.String("http_addr", c.HTTPAddr),
 		slog.String("lang", string(c.Lang)),
 	)
+}
+
+// slackAppID is the form of a Slack app's id.
+var slackAppID = regexp.MustCompile(`^A[A-Z0-9]{4,}$`)
+
+// AppURL is the link that opens the Slack app (its Messages tab, where
+// confirmations land and /cercle works), for calendar entries to link
+// back to; empty without CERCLE_SLACK_APP_ID. Slack's app_redirect works
+// in any browser and calendar, unlike a slack:// link.
+func (c *Config) AppURL() string {
+	if c.SlackAppID == "" {
+		return ""
+	}
+	return "https://slack.com/app_redirect?app=" + url.QueryEscape(c.SlackAppID)
 }

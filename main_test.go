@@ -91,12 +91,13 @@ func TestConfigReportsEveryProblem(t *testing.T) {
 		"CERCLE_ADMINS":            "U1,<!channel>",
 		"CERCLE_CORE_CONCURRENCY":  "0",
 		"CERCLE_SLACK_CONCURRENCY": "beaucoup",
+		"CERCLE_SLACK_APP_ID":      "cercle",
 	}))
 	if err == nil {
 		t.Fatal("bad configuration accepted")
 	}
 	for _, want := range []string{"CERCLE_TZ", "CERCLE_LANG", "LOG_LEVEL", "CERCLE_ADMINS", "xoxb-", "SLACK_SIGNING_SECRET",
-		"CERCLE_CORE_CONCURRENCY", "CERCLE_SLACK_CONCURRENCY"} {
+		"CERCLE_CORE_CONCURRENCY", "CERCLE_SLACK_CONCURRENCY", "CERCLE_SLACK_APP_ID"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %s:\n%v", want, err)
 		}
@@ -181,8 +182,15 @@ func TestHTTPModeEndToEnd(t *testing.T) {
 	if resp, out := get(t, req); resp.StatusCode != http.StatusOK || strings.TrimSpace(out) != "ok" {
 		t.Errorf("healthz: %d %q", resp.StatusCode, out)
 	}
-	req, _ = http.NewRequest(http.MethodGet, base+"/metrics", nil)
-	_, metricsText := get(t, req)
+	// The member's profile is completed in the background: wait for its
+	// users.info call to be counted (a condition, not a sleep).
+	var metricsText string
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		req, _ = http.NewRequest(http.MethodGet, base+"/metrics", nil)
+		if _, metricsText = get(t, req); strings.Contains(metricsText, `method="users.info"`) {
+			break
+		}
+	}
 	for _, want := range []string{
 		`cercle_commands_total{command="aide",outcome="ok"} 1`,
 		`cercle_ack_latency_seconds_count{kind="slash"} 1`,
@@ -237,7 +245,7 @@ func TestCalendarFeedOverHTTP(t *testing.T) {
 		done <- m.Run(ctx, nil, env(map[string]string{
 			"SLACK_BOT_TOKEN": "xoxb-x", "SLACK_SIGNING_SECRET": secret, "SLACK_API_URL": fake.APIURL(),
 			"CERCLE_DB": dbPath, "CERCLE_HTTP_ADDR": "127.0.0.1:0", "CERCLE_PUBLIC_URL": "https://cercle.example.org",
-			"CERCLE_ADMINS": "UFAC",
+			"CERCLE_ADMINS": "UFAC", "CERCLE_SLACK_APP_ID": "A0CERCLE",
 		}))
 	}()
 	var addr string
@@ -283,7 +291,8 @@ func TestCalendarFeedOverHTTP(t *testing.T) {
 	req, _ := http.NewRequest(http.MethodGet, "http://"+addr+feed[1], nil)
 	resp, ics := get(t, req)
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/calendar; charset=utf-8" ||
-		!strings.Contains(ics, "SUMMARY:Visite de Gesnord") || !strings.Contains(ics, "BEGIN:VTIMEZONE") {
+		!strings.Contains(ics, "SUMMARY:Visite de Gesnord") || !strings.Contains(ics, "BEGIN:VTIMEZONE") ||
+		!strings.Contains(ics, "\r\nURL:https://slack.com/app_redirect?app=A0CERCLE\r\n") {
 		t.Fatalf("feed: %d %s", resp.StatusCode, ics)
 	}
 	// Revoking the link kills the old one.

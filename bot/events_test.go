@@ -62,6 +62,15 @@ func TestEventLifeOverSlack(t *testing.T) {
 	h := newHarness(t, withService(func(c *commands.Config) { c.Calendar, c.Now = calendar.New(nil), clk.Now }))
 	ctx := context.Background()
 	now := time.Now()
+	// users.info as with the optional users:read.email scope, for U2.
+	h.slack.SetUserInfo(func(id string) (map[string]any, time.Duration) {
+		profile := map[string]any{"real_name": "Membre " + id}
+		if id == "U2" {
+			profile["email"] = "u2@example.org"
+		}
+		return map[string]any{"id": id, "name": strings.ToLower(id), "real_name": "Membre " + id,
+			"tz": "Europe/Paris", "locale": "fr-FR", "profile": profile}, 0
+	})
 	if _, err := h.service.EnsureMember(ctx, commands.User{ID: "UFAC", Name: "Claire"}, commands.RoleFacilitator); err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +119,7 @@ func TestEventLifeOverSlack(t *testing.T) {
 		t.Fatalf("confirmation DM: %v", dms)
 	}
 	ics := h.slack.Uploads()["cercle-1.ics"]
-	if !strings.Contains(ics, "BEGIN:VCALENDAR") || !strings.Contains(ics, "UID:event-1@cercle") {
+	if !strings.Contains(ics, "BEGIN:VCALENDAR") || !regexp.MustCompile(`UID:[a-z2-7]{26}@t1\.cercle\r\n`).MatchString(ics) {
 		t.Fatalf("ics upload: %q", ics)
 	}
 
@@ -144,7 +153,7 @@ func TestEventLifeOverSlack(t *testing.T) {
 	h.slash(t, "UFAC", "inscrits 1 csv")
 	h.flush(t)
 	csv := h.slack.Uploads()["inscrits-1.csv"]
-	if !strings.Contains(csv, "\uFEFFMembre;Entreprise;Rôle;Statut") || !strings.Contains(csv, "Membre U2;;membre;place réservée") {
+	if !strings.Contains(csv, "\uFEFFMembre;Entreprise;E-mail;Rôle;Statut") || !strings.Contains(csv, "Membre U2;;u2@example.org;membre;place réservée") {
 		t.Fatalf("csv: %q", csv)
 	}
 

@@ -181,8 +181,10 @@ func profileOf(u *slack.User) *commands.Profile {
 	}
 	// Slackbot is a user, not a bot, in Slack's eyes.
 	isBot := u.IsBot || u.ID == "USLACKBOT"
+	// Profile.Email is empty unless the app has the optional
+	// users:read.email scope.
 	return &commands.Profile{ID: commands.UserID(u.ID), Name: name, Locale: u.Locale, TimeZone: u.TZ,
-		IsBot: isBot, Deleted: u.Deleted}
+		Email: u.Profile.Email, IsBot: isBot, Deleted: u.Deleted}
 }
 
 // countingTransport counts Web API calls by method and outcome. It reads

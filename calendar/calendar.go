@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -164,8 +165,40 @@ func (w *Writer) addEvents(cal *ics.Calendar, entries []commands.CalendarEntry) 
 		if u := cleanURL(e.URL); u != "" {
 			ev.SetURL(u)
 		}
+		setOrganizer(ev, e)
 	}
 	return nil
+}
+
+// setOrganizer writes ORGANIZER when the organiser's e-mail is known.
+// RFC 5546 wants one on PUBLISH and CANCEL, and Outlook shows who runs
+// the event from it. Its value must be a mailto: URI: without an address
+// the property is left out (the description names the organiser).
+func setOrganizer(ev *ics.VEvent, e commands.CalendarEntry) {
+	addr := strings.TrimSpace(e.OrganizerEmail)
+	if !plainAddress.MatchString(addr) {
+		return
+	}
+	var params []ics.PropertyParameter
+	if cn := paramText(e.Organizer); cn != "" {
+		params = append(params, ics.WithCN(cn))
+	}
+	ev.SetOrganizer("mailto:"+addr, params...)
+}
+
+// plainAddress is an e-mail address with nothing a URI or a content line
+// would read differently: the library writes ORGANIZER's value as is.
+var plainAddress = regexp.MustCompile(`^[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$`)
+
+// paramText makes a name safe as a parameter value (CN). RFC 5545 quotes
+// parameter values holding ",", ";" or ":" and has no escapes in them,
+// but the library backslash-escapes those and the apostrophe, which
+// clients would show ("N\'Diaye"). So they become a space, the
+// apostrophe the typographic one, and DQUOTE, which no parameter value
+// may hold, goes.
+func paramText(s string) string {
+	s = strings.NewReplacer(`"`, "", "'", "\u2019", ",", " ", ";", " ", ":", " ", `\`, " ").Replace(oneLine(s))
+	return strings.Join(strings.Fields(s), " ")
 }
 
 func validate(e commands.CalendarEntry) error {

@@ -1,9 +1,7 @@
 package commands
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"strconv"
 	"strings"
@@ -114,38 +112,6 @@ func (s *Service) attendees(ctx context.Context, c *Call) (*Response, error) {
 	}
 	out.Sections = append(out.Sections, Section{Note: true, Body: []Span{Text(p.T("attendees.csv.hint") + " "), Code(fmt.Sprintf("/cercle inscrits %d csv", id))}})
 	return out, nil
-}
-
-// attendeesCSV writes the list as French Excel opens it: UTF-8 with a byte
-// order mark, semicolons, and dates in the member's zone.
-func attendeesCSV(ev *Event, regs []*Registration, p *i18n.Printer) (*File, error) {
-	var b bytes.Buffer
-	b.WriteString("\uFEFF")
-	w := csv.NewWriter(&b)
-	w.Comma = ';'
-	w.UseCRLF = true
-	_ = w.Write([]string{p.T("csv.member"), p.T("csv.company"), p.T("csv.role"), p.T("csv.status"), p.T("csv.position"), p.T("csv.registered_at"), p.T("csv.no_shows")})
-	for _, r := range regs {
-		pos := ""
-		if r.Position > 0 {
-			pos = strconv.Itoa(r.Position)
-		}
-		_ = w.Write([]string{csvSafe(r.MemberName), csvSafe(r.Company), p.T("role.name." + string(r.MemberRole)), registrationState(r, p), pos,
-			r.CreatedAt.In(p.Location()).Format("02/01/2006 15:04"), strconv.Itoa(r.NoShows)})
-	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		return nil, err
-	}
-	return &File{Name: fmt.Sprintf("inscrits-%d.csv", ev.ID), Title: ev.Title, Content: b.Bytes()}, nil
-}
-
-// csvSafe defuses a cell a spreadsheet would run as a formula.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
 
 // rollCall opens the attendance form of an event that has started.

@@ -13,7 +13,11 @@ type CalendarEntry struct {
 	Description string
 	Location    string
 	URL         string
-	Start, End  time.Time
+	// Organizer names who runs the event, and OrganizerEmail is their
+	// address: an ORGANIZER property needs one (a mailto: URI), so without
+	// it calendars show the organiser only as the description says.
+	Organizer, OrganizerEmail string
+	Start, End                time.Time
 	// Cancelled makes the file a cancellation (METHOD:CANCEL, STATUS:CANCELLED).
 	Cancelled bool
 }

@@ -45,10 +45,17 @@ type Event struct {
 	Status       EventStatus
 	// Sequence rises on every change people must hear about; it is the
 	// .ics SEQUENCE.
-	Sequence  int
+	Sequence int
+	// UID names the event in calendars for its whole life, so they update
+	// or cancel the entry they hold: made once, at creation (newEventUID).
+	UID       string
 	CreatedBy UserID
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	// CreatorName and CreatorEmail are CreatedBy's member name and e-mail,
+	// for calendars (the organiser): filled by the store's reads, empty
+	// inside an EventTx, and each empty when unknown.
+	CreatorName, CreatorEmail string
+	CreatedAt                 time.Time
+	UpdatedAt                 time.Time
 
 	// Counts, filled in by the store when it reads an event.
 	Registered int // confirmed, including attended and no-show

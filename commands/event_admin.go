@@ -221,6 +221,7 @@ func (s *Service) submitEvent(ctx context.Context, m *Member, p *i18n.Printer, s
 	}
 	if sub.State == "" {
 		ev.CreatedBy = m.UserID
+		ev.UID = newEventUID(sub.User.TeamID)
 		if err := s.store.CreateEvent(ctx, ev); err != nil {
 			return nil, err
 		}

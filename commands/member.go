@@ -54,6 +54,9 @@ type Member struct {
 	// locale no longer changes it.
 	LangChosen bool
 	TimeZone   string // IANA name; empty means the network's zone
+	// Email is what the directory gives, empty when it gives none (Slack
+	// needs the optional users:read.email scope).
+	Email string
 	// CompanyID is zero until the member fills in their profile.
 	CompanyID int64
 	Company   *Company
@@ -82,6 +85,7 @@ type MemberUpdate struct {
 	// while the directory was being asked wins.
 	LangUnlessChosen *i18n.Lang
 	TimeZone         *string
+	Email            *string
 	SyncedAt         *time.Time
 }
 

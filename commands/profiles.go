@@ -147,7 +147,7 @@ func (ps *profileSync) sync(ctx context.Context, id UserID) (looked bool, err er
 func (s *Service) saveProfile(ctx context.Context, m *Member, prof *Profile) error {
 	firstSync := m.SyncedAt.IsZero()
 	applyProfile(m, prof, s.now())
-	upd := MemberUpdate{Name: &m.Name, TimeZone: &m.TimeZone, SyncedAt: &m.SyncedAt}
+	upd := MemberUpdate{Name: &m.Name, TimeZone: &m.TimeZone, Email: &m.Email, SyncedAt: &m.SyncedAt}
 	if firstSync {
 		upd.LangUnlessChosen = &m.Lang
 	}
@@ -178,5 +178,8 @@ func applyProfile(m *Member, p *Profile, now time.Time) {
 	if p.Locale != "" {
 		m.Lang = i18n.ParseLang(p.Locale)
 	}
+	// The e-mail is whatever the directory gives now: none once the
+	// workspace stops sharing it (the optional scope removed).
+	m.Email = cleanLine(p.Email)
 	m.SyncedAt = now
 }

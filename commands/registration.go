@@ -80,9 +80,15 @@ type Registration struct {
 	OfferExpiresAt time.Time
 	// NoShows counts the member's no-shows across all events, for
 	// facilitators.
-	NoShows   int
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	NoShows int
+	// MemberEmail is the member's e-mail, empty when unknown.
+	MemberEmail string
+	// SeatAt is when the member got their seat (registering, or accepting
+	// an offer); zero if this turn never had one. WaitlistedAt is when
+	// this turn joined the line; zero if it never waited.
+	SeatAt, WaitlistedAt time.Time
+	CreatedAt            time.Time
+	UpdatedAt            time.Time
 	// Event is the event registered for; its counts are set only inside
 	// a transaction (EventTx).
 	Event *Event

@@ -32,6 +32,7 @@ type Service struct {
 	offerPolicy     OfferPolicy
 	reminderOffsets []time.Duration
 	publicURL       string
+	appURL          string
 	resyncAfter     time.Duration
 
 	outbox   *Outbox
@@ -75,6 +76,10 @@ type Config struct {
 	// PublicURL is the address the bot's HTTP server is reached at, for
 	// calendar feed links; empty means feeds are not offered.
 	PublicURL string
+	// AppURL opens Cercle where members use it (Slack: the app's
+	// app_redirect address), for calendar entries to link back to the
+	// registration; empty means entries carry no link.
+	AppURL string
 	// ResyncAfter is how old a member's directory data may get before
 	// their next contact refreshes it.
 	ResyncAfter time.Duration
@@ -110,7 +115,7 @@ func NewService(cfg Config) *Service {
 		metrics: cfg.Metrics, logger: cfg.Logger, now: cfg.Now,
 		defaultLang: cfg.DefaultLang, zone: cfg.Zone, announceChannel: cfg.AnnounceChannel,
 		offerPolicy: DefaultOfferPolicy(cfg.OfferWindow), reminderOffsets: cfg.ReminderOffsets,
-		publicURL: cfg.PublicURL, resyncAfter: cfg.ResyncAfter,
+		publicURL: cfg.PublicURL, appURL: cfg.AppURL, resyncAfter: cfg.ResyncAfter,
 	}
 	s.outbox = newOutbox(cfg.Store, cfg.Notifier, s.renderNotice, cfg.Logger.With("component", "outbox"), cfg.Now)
 	if cfg.OutboxRate > 0 {

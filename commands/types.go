@@ -218,6 +218,7 @@ type Profile struct {
 	Name     string
 	Locale   string // such as "fr-FR"; empty when unknown
 	TimeZone string // IANA name such as "Europe/Paris"; empty when unknown
+	Email    string // empty when unknown or not shared
 	// IsBot and Deleted mark accounts that are not members of the network.
 	IsBot   bool
 	Deleted bool

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -13,7 +14,7 @@ import (
 
 // eventColumns reads an event with its counts: seats taken, offers and line.
 const eventColumns = `e.id, e.kind, e.title, e.description, e.place, e.starts_at, e.ends_at, e.capacity,
-	e.deadline, e.cancel_cutoff, e.status, e.sequence, e.created_by, e.created_at, e.updated_at,
+	e.deadline, e.cancel_cutoff, e.status, e.sequence, e.uid, e.created_by, e.created_at, e.updated_at,
 	e.seats_taken, e.offered, e.waitlisted`
 
 func scanEvent(s scanner) (*commands.Event, error) {
@@ -23,7 +24,7 @@ func scanEvent(s scanner) (*commands.Event, error) {
 		start, end, deadline, cutoff, c, u string
 	)
 	err := s.Scan(&e.ID, &kind, &e.Title, &e.Description, &e.Place, &start, &end, &e.Capacity,
-		&deadline, &cutoff, &status, &e.Sequence, &createdBy, &c, &u,
+		&deadline, &cutoff, &status, &e.Sequence, &e.UID, &createdBy, &c, &u,
 		&e.Registered, &e.Offered, &e.Waitlisted)
 	if err != nil {
 		return nil, err
@@ -40,18 +41,23 @@ func scanEvent(s scanner) (*commands.Event, error) {
 	return &e, nil
 }
 
-// CreateEvent stores a new event.
+// CreateEvent stores a new event. The core gives it its calendar UID; one
+// created without (a seed, a load tool) gets a random one, as migration
+// 00004 gave events that had none.
 func (db *DB) CreateEvent(ctx context.Context, e *commands.Event) error {
 	return db.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		if e.Status == "" {
 			e.Status = commands.EventDraft
 		}
+		if e.UID == "" {
+			e.UID = strings.ToLower(rand.Text()) + "@cercle"
+		}
 		e.CreatedAt, e.UpdatedAt = tx.now, tx.now
 		res, err := tx.ExecContext(ctx, `INSERT INTO events (kind, title, description, place, starts_at, ends_at, capacity,
-			deadline, cancel_cutoff, status, sequence, created_by, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			deadline, cancel_cutoff, status, sequence, uid, created_by, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			string(e.Kind), e.Title, e.Description, e.Place, formatTime(e.Start), formatTime(e.End), e.Capacity,
-			formatTime(e.Deadline), formatTime(e.CancelCutoff), string(e.Status), e.Sequence, string(e.CreatedBy),
+			formatTime(e.Deadline), formatTime(e.CancelCutoff), string(e.Status), e.Sequence, e.UID, string(e.CreatedBy),
 			formatTime(e.CreatedAt), formatTime(e.UpdatedAt))
 		if err != nil {
 			return fmt.Errorf("create event: %w", err)
@@ -61,9 +67,13 @@ func (db *DB) CreateEvent(ctx context.Context, e *commands.Event) error {
 	})
 }
 
-// FindEventByID returns an event with its counts.
+// FindEventByID returns an event with its counts and its creator.
 func (db *DB) FindEventByID(ctx context.Context, id int64) (*commands.Event, error) {
-	return findEvent(ctx, db.read, id)
+	e, err := findEvent(ctx, db.read, id)
+	if err != nil {
+		return nil, err
+	}
+	return e, fillCreators(ctx, db.read, e)
 }
 
 func findEvent(ctx context.Context, q queryer, id int64) (*commands.Event, error) {
@@ -105,7 +115,28 @@ func (db *DB) FindEvents(ctx context.Context, f commands.EventFilter) ([]*comman
 	if err != nil {
 		return nil, fmt.Errorf("find events: %w", err)
 	}
-	return out, nil
+	return out, fillCreators(ctx, db.read, out...)
+}
+
+// fillCreators sets each event's CreatorName and CreatorEmail, reading
+// each creator once. A plain read per creator, rather than a join on
+// every event read: a transaction's reads, which no calendar needs, stay
+// on one table (see txRegistrationColumns).
+func fillCreators(ctx context.Context, q queryer, evs ...*commands.Event) error {
+	type creator struct{ name, email string }
+	seen := map[commands.UserID]creator{}
+	for _, e := range evs {
+		c, ok := seen[e.CreatedBy]
+		if !ok {
+			err := q.QueryRowContext(ctx, `SELECT name, email FROM members WHERE user_id = ?`, string(e.CreatedBy)).Scan(&c.name, &c.email)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("creator of event %d: %w", e.ID, err)
+			}
+			seen[e.CreatedBy] = c
+		}
+		e.CreatorName, e.CreatorEmail = c.name, c.email
+	}
+	return nil
 }
 
 // placeholders returns "?, ?, …" for n values.

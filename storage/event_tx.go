@@ -46,7 +46,7 @@ func (t *eventTx) Event() *commands.Event { return t.ev }
 // transaction stay on one table each: SQLite compiles a join filtered on
 // a bound value anew at every use (go-sqlite3 clears bindings, which
 // expires such plans), three times the cost of two plain reads.
-const txRegistrationColumns = `id, member_id, status, late, queue_seq, offer_expires_at, created_at, updated_at`
+const txRegistrationColumns = `id, member_id, status, late, queue_seq, offer_expires_at, seat_at, waited_at, created_at, updated_at`
 
 // scan reads a registration of the event; its UserID is filled in by the
 // caller, which knows it or looks it up.
@@ -54,20 +54,23 @@ func (t *eventTx) scan(s scanner) (*commands.Registration, int64, int64, error) 
 	var (
 		r                         commands.Registration
 		memberID, queueSeq        int64
-		status                    string
+		status, seat, waited      string
 		expires, created, updated string
 	)
-	err := s.Scan(&r.ID, &memberID, &status, &r.Late, &queueSeq, &expires, &created, &updated)
+	err := s.Scan(&r.ID, &memberID, &status, &r.Late, &queueSeq, &expires, &seat, &waited, &created, &updated)
 	if err != nil {
 		return nil, 0, 0, err
 	}
 	r.EventID, r.Status, r.Event, r.Turn = t.ev.ID, commands.RegistrationStatus(status), t.ev, queueSeq
-	if r.OfferExpiresAt, err = parseTime(expires); err == nil {
-		if r.CreatedAt, err = parseTime(created); err == nil {
-			r.UpdatedAt, err = parseTime(updated)
+	for _, f := range []struct {
+		dst *time.Time
+		src string
+	}{{&r.OfferExpiresAt, expires}, {&r.SeatAt, seat}, {&r.WaitlistedAt, waited}, {&r.CreatedAt, created}, {&r.UpdatedAt, updated}} {
+		if *f.dst, err = parseTime(f.src); err != nil {
+			return nil, 0, 0, err
 		}
 	}
-	return &r, memberID, queueSeq, err
+	return &r, memberID, queueSeq, nil
 }
 
 // one reads at most one registration of the event, with its place in
@@ -132,7 +135,8 @@ func (t *eventTx) many(where string, limit int, args ...any) ([]*commands.Regist
 		r.UserID = commands.UserID(user)
 		return r, nil
 	}
-	regs, err := queryAll(t.ctx, t.tx, scan, `SELECT r.id, r.member_id, r.status, r.late, r.queue_seq, r.offer_expires_at, r.created_at, r.updated_at, m.user_id
+	regs, err := queryAll(t.ctx, t.tx, scan, `SELECT r.id, r.member_id, r.status, r.late, r.queue_seq, r.offer_expires_at, r.seat_at, r.waited_at,
+		r.created_at, r.updated_at, m.user_id
 		FROM registrations r JOIN members m ON m.id = r.member_id WHERE r.event_id = ? AND `+where+` ORDER BY r.queue_seq LIMIT ?`,
 		append(append([]any{t.ev.ID}, args...), limit)...)
 	if err != nil {
@@ -196,13 +200,21 @@ func (t *eventTx) Join(user commands.UserID, status commands.RegistrationStatus)
 	}
 	now := formatTime(t.tx.now)
 	r := &commands.Registration{EventID: t.ev.ID, UserID: user, Status: status, Turn: seq, CreatedAt: t.tx.now, UpdatedAt: t.tx.now, Event: t.ev}
+	// A new turn: its seat, or its place in line, dates from now.
+	if status.Standing() == commands.StandingSeat {
+		r.SeatAt = t.tx.now
+	}
+	if status.Standing() == commands.StandingLine {
+		r.WaitlistedAt = t.tx.now
+	}
+	seat, waited := formatTime(r.SeatAt), formatTime(r.WaitlistedAt)
 	if cur == nil {
 		memberID, err := t.memberID(user)
 		if err != nil {
 			return nil, err
 		}
-		res, err := t.tx.ExecContext(t.ctx, `INSERT INTO registrations (event_id, member_id, status, queue_seq, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, t.ev.ID, memberID, string(status), seq, now, now)
+		res, err := t.tx.ExecContext(t.ctx, `INSERT INTO registrations (event_id, member_id, status, queue_seq, seat_at, waited_at, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, t.ev.ID, memberID, string(status), seq, seat, waited, now, now)
 		if err != nil {
 			return nil, formatError(err)
 		}
@@ -212,7 +224,7 @@ func (t *eventTx) Join(user commands.UserID, status commands.RegistrationStatus)
 	} else {
 		r.ID, r.CreatedAt = cur.ID, cur.CreatedAt
 		_, err := t.tx.ExecContext(t.ctx, `UPDATE registrations SET status = ?, late = 0, offer_expires_at = '', updated_at = ?,
-			queue_seq = ? WHERE id = ?`, string(status), now, seq, cur.ID)
+			queue_seq = ?, seat_at = ?, waited_at = ? WHERE id = ?`, string(status), now, seq, seat, waited, cur.ID)
 		if err != nil {
 			return nil, formatError(err)
 		}
@@ -228,11 +240,15 @@ func (t *eventTx) Move(r *commands.Registration, to commands.RegistrationStatus,
 	if r == nil || r.EventID != t.ev.ID {
 		return fmt.Errorf("move registration: not one of event %d", t.ev.ID)
 	}
+	// A seat is dated when it is obtained (from the line or an offer), not
+	// when a roll call moves it between the seat's statuses.
+	gotSeat := to.Standing() == commands.StandingSeat && r.Status.Standing() != commands.StandingSeat
 	// The status it is moved from is checked as it is written: counts move
 	// with it, so a registration read before another write to it must
 	// not move them twice.
-	res, err := t.tx.ExecContext(t.ctx, `UPDATE registrations SET status = ?, late = ?, offer_expires_at = ?, updated_at = ?
-		WHERE id = ? AND status = ?`, string(to), late, formatTime(offerExpiresAt), formatTime(t.tx.now), r.ID, string(r.Status))
+	res, err := t.tx.ExecContext(t.ctx, `UPDATE registrations SET status = ?, late = ?, offer_expires_at = ?, updated_at = ?,
+		seat_at = CASE WHEN ? THEN ? ELSE seat_at END WHERE id = ? AND status = ?`,
+		string(to), late, formatTime(offerExpiresAt), formatTime(t.tx.now), gotSeat, formatTime(t.tx.now), r.ID, string(r.Status))
 	if err != nil {
 		return fmt.Errorf("move registration %d to %s: %w", r.ID, to, err)
 	}
@@ -243,6 +259,9 @@ func (t *eventTx) Move(r *commands.Registration, to commands.RegistrationStatus,
 		return err
 	}
 	r.Status, r.Late, r.OfferExpiresAt, r.UpdatedAt = to, late, offerExpiresAt, t.tx.now
+	if gotSeat {
+		r.SeatAt = t.tx.now
+	}
 	if to != commands.RegWaitlisted {
 		r.Position = 0
 	}

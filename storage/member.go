@@ -13,7 +13,7 @@ import (
 	"cercle/i18n"
 )
 
-const memberColumns = `m.id, m.user_id, m.name, m.role, m.lang, m.lang_chosen, m.time_zone, m.synced_at, m.created_at,
+const memberColumns = `m.id, m.user_id, m.name, m.role, m.lang, m.lang_chosen, m.time_zone, m.email, m.synced_at, m.created_at,
 	c.id, c.name, c.sector, c.headcount, c.city, c.founded_year, c.updated_at`
 
 const memberFrom = ` FROM members m LEFT JOIN companies c ON c.id = m.company_id `
@@ -49,9 +49,9 @@ func findMember(ctx context.Context, q queryer, id commands.UserID) (*commands.M
 		synced, created string
 		companyID       sql.NullInt64
 	)
-	err := q.QueryRowContext(ctx, `SELECT id, user_id, name, role, lang, lang_chosen, time_zone, synced_at, created_at, company_id
+	err := q.QueryRowContext(ctx, `SELECT id, user_id, name, role, lang, lang_chosen, time_zone, email, synced_at, created_at, company_id
 		FROM members WHERE user_id = ?`, string(id)).Scan(&m.ID, &m.UserID, &m.Name, &role, &lang, &m.LangChosen, &m.TimeZone,
-		&synced, &created, &companyID)
+		&m.Email, &synced, &created, &companyID)
 	if err != nil {
 		return nil, formatError(err)
 	}
@@ -118,7 +118,7 @@ func scanMember(s scanner) (*commands.Member, error) {
 		cName, cSector    sql.NullString
 		cCity, cUpdated   sql.NullString
 	)
-	err := s.Scan(&m.ID, &m.UserID, &m.Name, &role, &lang, &m.LangChosen, &m.TimeZone, &synced, &created,
+	err := s.Scan(&m.ID, &m.UserID, &m.Name, &role, &lang, &m.LangChosen, &m.TimeZone, &m.Email, &synced, &created,
 		&cID, &cName, &cSector, &cHead, &cCity, &cYear, &cUpdated)
 	if err != nil {
 		return nil, err
@@ -154,8 +154,8 @@ func createMember(ctx context.Context, tx *Tx, m *commands.Member) error {
 	}
 	m.CreatedAt = tx.now
 	res, err := tx.ExecContext(ctx,
-		`INSERT INTO members (user_id, name, role, lang, time_zone, synced_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		string(m.UserID), m.Name, string(m.Role), string(m.Lang), m.TimeZone, formatTime(m.SyncedAt), formatTime(m.CreatedAt))
+		`INSERT INTO members (user_id, name, role, lang, time_zone, email, synced_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		string(m.UserID), m.Name, string(m.Role), string(m.Lang), m.TimeZone, m.Email, formatTime(m.SyncedAt), formatTime(m.CreatedAt))
 	if err != nil {
 		return formatError(err)
 	}
@@ -181,6 +181,9 @@ func (db *DB) UpdateMember(ctx context.Context, id commands.UserID, upd commands
 		}
 		if upd.TimeZone != nil {
 			sets, args = append(sets, "time_zone = ?"), append(args, *upd.TimeZone)
+		}
+		if upd.Email != nil {
+			sets, args = append(sets, "email = ?"), append(args, *upd.Email)
 		}
 		if upd.SyncedAt != nil {
 			sets, args = append(sets, "synced_at = ?"), append(args, formatTime(*upd.SyncedAt))

@@ -12,15 +12,16 @@ import (
 )
 
 // registrationColumns reads a registration with its member, company,
-// waitlist position, the member's no-show count and the event.
-const registrationColumns = `r.id, r.event_id, m.user_id, m.name, m.role, COALESCE(c.name, ''), r.status, r.late,
+// waitlist position, the member's no-show count and the event without
+// its counts (fillCreators adds the creator's name and e-mail).
+const registrationColumns = `r.id, r.event_id, m.user_id, m.name, m.role, m.email, COALESCE(c.name, ''), r.status, r.late,
 	CASE WHEN r.status = 'waitlisted' THEN
 		(SELECT COUNT(*) FROM registrations w WHERE w.event_id = r.event_id AND w.status = 'waitlisted' AND w.queue_seq <= r.queue_seq)
 	ELSE 0 END,
 	r.offer_expires_at, r.queue_seq,
 	(SELECT COUNT(*) FROM registrations n WHERE n.member_id = r.member_id AND n.status = 'no_show'),
-	r.created_at, r.updated_at,
-	e.kind, e.title, e.place, e.starts_at, e.ends_at, e.status, e.sequence, e.cancel_cutoff`
+	r.seat_at, r.waited_at, r.created_at, r.updated_at,
+	e.kind, e.title, e.description, e.place, e.starts_at, e.ends_at, e.status, e.sequence, e.cancel_cutoff, e.uid, e.created_by`
 
 const registrationFrom = ` FROM registrations r
 	JOIN members m ON m.id = r.member_id
@@ -32,20 +33,21 @@ func scanRegistration(s scanner) (*commands.Registration, error) {
 		r                                       commands.Registration
 		e                                       commands.Event
 		status, expires, created, updated, role string
+		seat, waited, createdBy                 string
 		kind, start, end, evStatus, cutoff      string
 	)
-	err := s.Scan(&r.ID, &r.EventID, &r.UserID, &r.MemberName, &role, &r.Company, &status, &r.Late, &r.Position,
-		&expires, &r.Turn, &r.NoShows, &created, &updated,
-		&kind, &e.Title, &e.Place, &start, &end, &evStatus, &e.Sequence, &cutoff)
+	err := s.Scan(&r.ID, &r.EventID, &r.UserID, &r.MemberName, &role, &r.MemberEmail, &r.Company, &status, &r.Late, &r.Position,
+		&expires, &r.Turn, &r.NoShows, &seat, &waited, &created, &updated,
+		&kind, &e.Title, &e.Description, &e.Place, &start, &end, &evStatus, &e.Sequence, &cutoff, &e.UID, &createdBy)
 	if err != nil {
 		return nil, err
 	}
 	r.Status, r.MemberRole = commands.RegistrationStatus(status), commands.Role(role)
-	e.ID, e.Kind, e.Status = r.EventID, commands.EventKind(kind), commands.EventStatus(evStatus)
+	e.ID, e.Kind, e.Status, e.CreatedBy = r.EventID, commands.EventKind(kind), commands.EventStatus(evStatus), commands.UserID(createdBy)
 	for _, f := range []struct {
 		dst *time.Time
 		src string
-	}{{&r.OfferExpiresAt, expires}, {&r.CreatedAt, created}, {&r.UpdatedAt, updated},
+	}{{&r.OfferExpiresAt, expires}, {&r.SeatAt, seat}, {&r.WaitlistedAt, waited}, {&r.CreatedAt, created}, {&r.UpdatedAt, updated},
 		{&e.Start, start}, {&e.End, end}, {&e.CancelCutoff, cutoff}} {
 		if *f.dst, err = parseTime(f.src); err != nil {
 			return nil, err
@@ -60,7 +62,10 @@ func findRegistration(ctx context.Context, q queryer, where string, args ...any)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
-	return r, err
+	if err != nil {
+		return nil, err
+	}
+	return r, fillCreators(ctx, q, r.Event)
 }
 
 // FindRegistrations returns the registrations matching f: an event's in
@@ -94,7 +99,11 @@ func (db *DB) FindRegistrations(ctx context.Context, f commands.RegistrationFilt
 	if err != nil {
 		return nil, fmt.Errorf("find registrations: %w", err)
 	}
-	return out, nil
+	evs := make([]*commands.Event, len(out))
+	for i, r := range out {
+		evs[i] = r.Event
+	}
+	return out, fillCreators(ctx, db.read, evs...)
 }
 
 // FindRegistrationByID returns one registration with its member and event.

@@ -14,10 +14,12 @@ CREATE TABLE registrations_next (
     offer_expires_at TEXT    NOT NULL DEFAULT '',
     created_at       TEXT    NOT NULL,
     updated_at       TEXT    NOT NULL,
+    seat_at          TEXT    NOT NULL DEFAULT '',
+    waited_at        TEXT    NOT NULL DEFAULT '',
     UNIQUE (event_id, member_id)
 );
-INSERT INTO registrations_next (id, event_id, member_id, status, late, queue_seq, offer_expires_at, created_at, updated_at)
-    SELECT id, event_id, member_id, status, late, queue_seq, offer_expires_at, created_at, updated_at FROM registrations;
+INSERT INTO registrations_next (id, event_id, member_id, status, late, queue_seq, offer_expires_at, created_at, updated_at, seat_at, waited_at)
+    SELECT id, event_id, member_id, status, late, queue_seq, offer_expires_at, created_at, updated_at, seat_at, waited_at FROM registrations;
 DROP TABLE registrations;
 ALTER TABLE registrations_next RENAME TO registrations;
 CREATE INDEX registrations_line ON registrations (event_id, status, queue_seq);

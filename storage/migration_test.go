@@ -1,0 +1,151 @@
+package storage_test
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pressly/goose/v3"
+
+	"cercle/commands"
+	"cercle/storage"
+)
+
+// TestMigration00004 upgrades a database written before calendar UIDs,
+// seat times and e-mails: events already sent to calendars keep the UID
+// they were sent with, drafts get a random one; seats held before are
+// dated by the registration's creation, places in line by when they were
+// joined.
+func TestMigration00004(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "cercle.db")
+	raw, err := sql.Open("sqlite3", "file:"+path+"?_foreign_keys=on")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, raw, os.DirFS("migrations"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(ctx, 3); err != nil {
+		t.Fatal(err)
+	}
+	const (
+		created = "2027-01-10T09:00:00.000Z"
+		joined  = "2027-01-12T10:30:00.000Z"
+	)
+	for _, q := range []string{
+		`INSERT INTO members (id, user_id, name, created_at) VALUES (1, 'U1', 'Ana', '` + created + `'), (2, 'U2', 'Bo', '` + created + `')`,
+		`INSERT INTO events (id, kind, title, starts_at, ends_at, capacity, cancel_cutoff, status, created_by, created_at, updated_at, seats_taken, waitlisted)
+			VALUES (1, 'plenary', 'Publiée', '2027-03-01T17:00:00.000Z', '2027-03-01T19:00:00.000Z', 1, '2027-02-27T17:00:00.000Z', 'published', 'U1', '` + created + `', '` + created + `', 1, 1),
+			       (2, 'plenary', 'Brouillon', '2027-03-01T17:00:00.000Z', '2027-03-01T19:00:00.000Z', 1, '2027-02-27T17:00:00.000Z', 'draft', 'U1', '` + created + `', '` + created + `', 0, 0),
+			       (3, 'visit', 'Autre brouillon', '2027-03-01T17:00:00.000Z', '2027-03-01T19:00:00.000Z', 1, '2027-02-27T17:00:00.000Z', 'draft', 'U1', '` + created + `', '` + created + `', 0, 0)`,
+		`INSERT INTO registrations (event_id, member_id, status, queue_seq, created_at, updated_at)
+			VALUES (1, 1, 'registered', 1, '` + created + `', '` + joined + `'), (1, 2, 'waitlisted', 2, '` + created + `', '` + joined + `')`,
+	} {
+		if _, err := raw.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	raw.Close()
+
+	db, err := storage.Open(ctx, path, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	uids := map[string]bool{}
+	for id := int64(1); id <= 3; id++ {
+		ev, err := db.FindEventByID(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		uids[ev.UID] = true
+		switch {
+		case id == 1 && ev.UID != "event-1@cercle":
+			t.Errorf("published event's UID = %q, want the one calendars hold, event-1@cercle", ev.UID)
+		case id > 1 && (strings.HasPrefix(ev.UID, "event-") || len(ev.UID) < 32):
+			t.Errorf("draft's UID = %q, want a random one", ev.UID)
+		}
+		if ev.CreatorName != "Ana" || ev.CreatorEmail != "" {
+			t.Errorf("creator = %q <%s>, want Ana without e-mail", ev.CreatorName, ev.CreatorEmail)
+		}
+	}
+	if len(uids) != 3 {
+		t.Errorf("UIDs = %v, want three different", uids)
+	}
+	regs, err := db.FindRegistrations(ctx, commands.RegistrationFilter{EventID: 1})
+	if err != nil || len(regs) != 2 {
+		t.Fatalf("registrations = %v, %v", regs, err)
+	}
+	want := func(s string) time.Time { tm, _ := time.Parse(time.RFC3339, s); return tm }
+	if r := regs[0]; !r.SeatAt.Equal(want(created)) || !r.WaitlistedAt.IsZero() {
+		t.Errorf("seat held before: seat %v, waited %v; want seat at creation %s", r.SeatAt, r.WaitlistedAt, created)
+	}
+	if r := regs[1]; !r.SeatAt.IsZero() || !r.WaitlistedAt.Equal(want(joined)) {
+		t.Errorf("place in line: seat %v, waited %v; want waiting since %s", r.SeatAt, r.WaitlistedAt, joined)
+	}
+}
+
+// TestSeatAndWaitTimes: a turn's place in line is dated when it joins, its
+// seat when it gets one (from the line, through an offer), and neither
+// moves with a roll call; registering again starts a new turn.
+func TestSeatAndWaitTimes(t *testing.T) {
+	db, _ := MustOpenDB(t)
+	ctx := context.Background()
+	clock := time.Date(2027, 1, 10, 9, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return clock }
+	start := clock.Add(30 * 24 * time.Hour)
+	ev := &commands.Event{Kind: commands.KindPlenary, Title: "Plénière", Start: start, End: start.Add(time.Hour),
+		CancelCutoff: start, Capacity: 1, Status: commands.EventPublished, CreatedBy: "U0"}
+	if err := db.CreateEvent(ctx, ev); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateMember(ctx, &commands.Member{UserID: "U1", Name: "Ana"}); err != nil {
+		t.Fatal(err)
+	}
+	step := func(at time.Time, f func(tx commands.EventTx, r *commands.Registration) error) *commands.Registration {
+		t.Helper()
+		clock = at
+		err := db.ChangeEvent(ctx, ev.ID, func(tx commands.EventTx) error {
+			r, err := tx.Registration("U1")
+			if err != nil {
+				return err
+			}
+			return f(tx, r)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		regs, err := db.FindRegistrations(ctx, commands.RegistrationFilter{EventID: ev.ID})
+		if err != nil || len(regs) != 1 {
+			t.Fatalf("registrations = %v, %v", regs, err)
+		}
+		return regs[0]
+	}
+	move := func(to commands.RegistrationStatus) func(commands.EventTx, *commands.Registration) error {
+		return func(tx commands.EventTx, r *commands.Registration) error { return tx.Move(r, to, false, time.Time{}) }
+	}
+	join := func(st commands.RegistrationStatus) func(commands.EventTx, *commands.Registration) error {
+		return func(tx commands.EventTx, _ *commands.Registration) error { _, err := tx.Join("U1", st); return err }
+	}
+	t1, t2, t3, t4 := clock.Add(time.Hour), clock.Add(2*time.Hour), clock.Add(3*time.Hour), clock.Add(4*time.Hour)
+	step(t1, join(commands.RegWaitlisted))
+	step(t2, move(commands.RegOffered))
+	r := step(t3, move(commands.RegRegistered))
+	if !r.WaitlistedAt.Equal(t1) || !r.SeatAt.Equal(t3) {
+		t.Errorf("after the offer: waited %v, seat %v; want %v and %v", r.WaitlistedAt, r.SeatAt, t1, t3)
+	}
+	clock = start.Add(time.Hour)
+	if r := step(clock, move(commands.RegAttended)); !r.SeatAt.Equal(t3) {
+		t.Errorf("roll call moved the seat's time to %v", r.SeatAt)
+	}
+	step(clock, move(commands.RegCancelled)) // not a rule: a store test
+	if r := step(t4, join(commands.RegRegistered)); !r.SeatAt.Equal(t4) || !r.WaitlistedAt.IsZero() {
+		t.Errorf("new turn: seat %v, waited %v; want %v and never", r.SeatAt, r.WaitlistedAt, t4)
+	}
+}
