@@ -95,7 +95,7 @@ func calendarLinks(ev *Event, p *i18n.Printer) Section {
 		"location": {ev.Place}, "startdt": {ev.Start.UTC().Format(outlookTime)}, "enddt": {ev.End.UTC().Format(outlookTime)}}
 	return Section{Note: true, Body: []Span{
 		Text(p.T("calendar.add") + " "),
-		Link("https://calendar.google.com/calendar/render?"+g.Encode(), "Google Agenda"),
+		Link("https://calendar.google.com/calendar/render?"+g.Encode(), p.T("calendar.google")),
 		Text(" · "),
 		Link("https://outlook.office.com/calendar/0/deeplink/compose?"+o.Encode(), "Outlook"),
 	}}
