@@ -12,7 +12,9 @@ import (
 )
 
 // Block Kit limits (Slack's block reference): going over them makes Slack
-// reject the whole message, so the renderer cuts instead.
+// reject the whole message. The core pages its lists to fit them; the
+// renderer splits a long text at its lines, and cuts only as a last
+// resort, at a space, marking the cut.
 const (
 	maxMessageBlocks = 50
 	maxViewBlocks    = 100
@@ -75,6 +77,63 @@ func cut(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
+// cutWords shortens s to n runes at a space, if there is one in its
+// second half, marking the cut: a word is never shown in part.
+func cutWords(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)[:n-1]
+	for i := len(r) - 1; i > n/2; i-- {
+		if r[i] == ' ' {
+			r = r[:i]
+			break
+		}
+	}
+	return string(r) + "…"
+}
+
+// splitLines splits text into pieces of at most n runes, each ending at
+// a line break; a single line longer than n is cut at a space.
+func splitLines(text string, n int) []string {
+	if utf8.RuneCountInString(text) <= n {
+		return []string{text}
+	}
+	var (
+		out  []string
+		cur  strings.Builder
+		size int
+	)
+	for _, line := range strings.Split(text, "\n") {
+		line = cutWords(line, n)
+		l := utf8.RuneCountInString(line)
+		if size > 0 && size+1+l > n {
+			out = append(out, cur.String())
+			cur.Reset()
+			size = 0
+		}
+		if size > 0 {
+			cur.WriteString("\n")
+			size++
+		}
+		cur.WriteString(line)
+		size += l
+	}
+	if size > 0 {
+		out = append(out, cur.String())
+	}
+	return out
+}
+
+// cutAtLine shortens text to n runes at its last whole line, marking the
+// cut.
+func cutAtLine(text string, n int) string {
+	if utf8.RuneCountInString(text) <= n {
+		return text
+	}
+	return splitLines(text, n-2)[0] + "\n…"
+}
+
 func mrkdwnText(s string) *slack.TextBlockObject {
 	return slack.NewTextBlockObject(slack.MarkdownType, s, false, false)
 }
@@ -87,7 +146,7 @@ func plainText(s string) *slack.TextBlockObject {
 func blocks(r *commands.Response, limit int) []slack.Block {
 	var out []slack.Block
 	if r.Title != "" {
-		out = append(out, slack.NewHeaderBlock(plainText(cut(r.Title, maxHeaderText))))
+		out = append(out, slack.NewHeaderBlock(plainText(cutWords(r.Title, maxHeaderText))))
 	}
 	for _, s := range r.Sections {
 		out = append(out, sectionBlocks(s)...)
@@ -110,11 +169,14 @@ func sectionBlocks(s commands.Section) []slack.Block {
 		}
 		text += body
 	}
-	if text != "" {
+	for _, piece := range splitLines(text, maxSectionText) {
+		if piece == "" {
+			continue
+		}
 		if s.Note {
-			out = append(out, slack.NewContextBlock("", mrkdwnText(cut(text, maxSectionText))))
+			out = append(out, slack.NewContextBlock("", mrkdwnText(piece)))
 		} else {
-			out = append(out, slack.NewSectionBlock(mrkdwnText(cut(text, maxSectionText)), nil, nil))
+			out = append(out, slack.NewSectionBlock(mrkdwnText(piece), nil, nil))
 		}
 	}
 	for i := 0; i < len(s.Pairs); i += maxFieldsPerBox {
@@ -167,7 +229,7 @@ func fallbackText(r *commands.Response) string {
 			parts = append(parts, escape(p.Label+" : "+p.Value))
 		}
 	}
-	return cut(strings.Join(parts, "\n"), maxFallbackText)
+	return cutAtLine(strings.Join(parts, "\n"), maxFallbackText)
 }
 
 // message renders a response as a slash-command reply or response_url

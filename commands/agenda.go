@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"time"
 
 	"cercle/i18n"
 )
@@ -11,13 +12,20 @@ import (
 // This file is a member's own agenda: where they stand for each event to
 // come, in /cercle agenda and on the App Home tab.
 
+// ActionAgendaPage shows a page of the member's agenda; its value is
+// the page's offset.
+const ActionAgendaPage = "agenda.page"
+
 // agendaFeature is the member's agenda and calendar feed.
 func (s *Service) agendaFeature() feature {
-	return feature{commands: []*Command{{
-		Name: "agenda", Aliases: []string{"mon-agenda"},
-		Usage: "agenda.cmd.usage", Summary: "agenda.cmd.summary", Detail: "agenda.cmd.detail",
-		Run: s.agenda,
-	}}}
+	return feature{
+		commands: []*Command{{
+			Name: "agenda", Aliases: []string{"mon-agenda"},
+			Usage: "agenda.cmd.usage", Summary: "agenda.cmd.summary", Detail: "agenda.cmd.detail",
+			Run: s.agenda,
+		}},
+		actions: []*ActionHandler{{ID: ActionAgendaPage, Run: s.agendaPageAction}},
+	}
 }
 
 // agenda lists the member's registrations to come, or manages their
@@ -31,45 +39,78 @@ func (s *Service) agenda(ctx context.Context, c *Call) (*Response, error) {
 	case len(c.Args) > 0:
 		return nil, Errorf(EINVALID, "agenda.error.usage")
 	}
-	regs, err := s.store.FindRegistrations(ctx, RegistrationFilter{UserID: c.Member.UserID})
+	return s.agendaList(ctx, c.Member, c.P, 0)
+}
+
+// agendaPageAction shows the page of the agenda a button asks for, in
+// place of the message.
+func (s *Service) agendaPageAction(ctx context.Context, m *Member, p *i18n.Printer, a *Action) (*Response, error) {
+	at, err := parsePageValue(a.Value, 1)
 	if err != nil {
 		return nil, err
 	}
-	p, now := c.P, s.now()
-	r := &Response{Title: p.T("agenda.title")}
-	for _, reg := range regs {
-		if !reg.Event.End.After(now) || reg.Event.Status == EventDraft {
-			continue
-		}
-		r.Sections = append(r.Sections, agendaSection(reg, p))
+	r, err := s.agendaList(ctx, m, p, at[0])
+	if err != nil {
+		return nil, err
 	}
-	if len(r.Sections) == 0 {
+	r.Replace = true
+	return r, nil
+}
+
+// agendaList is one page of the member's registrations to come.
+func (s *Service) agendaList(ctx context.Context, m *Member, p *i18n.Printer, at int) (*Response, error) {
+	regs, err := s.agendaToCome(ctx, m.UserID, false)
+	if err != nil {
+		return nil, err
+	}
+	if len(regs) == 0 {
 		return textResponse(p.T("agenda.none")), nil
+	}
+	pg := pageAt(at, agendaPageSize, len(regs))
+	r := &Response{Title: p.T("agenda.title"), Sections: []Section{{Note: true, Body: []Span{Text(countText(p, pg, "events.count"))}}}}
+	now := s.now()
+	for _, reg := range regs[pg.offset:pg.end()] {
+		r.Sections = append(r.Sections, agendaSection(reg, p, now))
+	}
+	if nav := pageNav(pg, ActionAgendaPage, strconv.Itoa, p.T("list.previous"), p.T("list.next")); len(nav) > 0 {
+		r.Sections = append(r.Sections, Section{Buttons: nav})
 	}
 	return r, nil
 }
 
-func agendaSection(reg *Registration, p *i18n.Printer) Section {
+// agendaToCome returns the member's registrations for events not over,
+// drafts left out; active keeps only a seat, an offer or a place in line
+// on a published event.
+func (s *Service) agendaToCome(ctx context.Context, user UserID, active bool) ([]*Registration, error) {
+	f := RegistrationFilter{UserID: user}
+	if active {
+		f.Statuses = []RegistrationStatus{RegRegistered, RegWaitlisted, RegOffered}
+	}
+	regs, err := s.store.FindRegistrations(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	var out []*Registration
+	for _, r := range regs {
+		ev := r.Event
+		if ev.End.After(now) && ev.Status != EventDraft && (!active || ev.Status == EventPublished) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// agendaSection is one registration of the agenda, with the buttons that
+// fit where the member stands.
+func agendaSection(reg *Registration, p *i18n.Printer, now time.Time) Section {
 	ev := reg.Event
 	sec := Section{
 		Heading: fmt.Sprintf("#%d · %s", ev.ID, ev.Title),
 		Body:    []Span{Text(p.DateTime(ev.Start) + " · "), Bold(registrationState(reg, p))},
 	}
-	id := strconv.FormatInt(ev.ID, 10)
-	switch {
-	case ev.Status == EventCancelled:
-	case reg.Status == RegOffered:
-		v := strconv.FormatInt(reg.ID, 10)
-		sec.Buttons = []Button{
-			{ActionID: ActionAcceptOffer, Value: v, Label: p.T("offer.accept"), Style: ButtonPrimary},
-			{ActionID: ActionDeclineOffer, Value: v, Label: p.T("offer.decline")},
-		}
-	case reg.Status.active():
-		sec.Buttons = []Button{
-			{ActionID: ActionAddCalendar, Value: id, Label: p.T("event.button.calendar")},
-			{ActionID: ActionCancel, Value: id, Label: p.T("event.button.cancel"), Style: ButtonDanger,
-				Confirm: &Confirm{Title: p.T("cancel.confirm_title"), Text: p.T("cancel.confirm_text", ev.Title), Yes: p.T("event.button.cancel"), No: p.T("button.back")}},
-		}
+	if reg.Status.active() {
+		sec.Buttons = standingButtons(ev, reg, p, now)
 	}
 	return sec
 }
@@ -89,22 +130,23 @@ func registrationState(reg *Registration, p *i18n.Printer) string {
 	return p.T("state." + string(reg.Status))
 }
 
-// homeEvents is the App Home section "Mes prochains événements".
+// homeEvents is the App Home section « Mes prochains événements »: how
+// many, the first few, and a button that sends the whole agenda.
 func (s *Service) homeEvents(ctx context.Context, m *Member, p *i18n.Printer) ([]Section, error) {
-	regs, err := s.store.FindRegistrations(ctx, RegistrationFilter{UserID: m.UserID,
-		Statuses: []RegistrationStatus{RegRegistered, RegWaitlisted, RegOffered}})
+	regs, err := s.agendaToCome(ctx, m.UserID, true)
 	if err != nil {
 		return nil, err
 	}
-	out := []Section{{Heading: p.T("home.events")}}
-	now := s.now()
-	for _, r := range regs {
-		if r.Event.End.After(now) && r.Event.Status == EventPublished && len(out) < 11 {
-			out = append(out, agendaSection(r, p))
-		}
+	if len(regs) == 0 {
+		return []Section{{Heading: p.T("home.events")}, {Body: []Span{Text(p.T("home.no_events") + " "), Code("/cercle evenements")}}}, nil
 	}
-	if len(out) == 1 {
-		out = append(out, Section{Body: []Span{Text(p.T("home.no_events") + " "), Code("/cercle evenements")}})
+	out := []Section{{Heading: p.T("home.events"), Body: []Span{Text(p.Plural("events.count", len(regs)))}}}
+	now := s.now()
+	for _, r := range regs[:min(len(regs), homeListSize)] {
+		out = append(out, agendaSection(r, p, now))
+	}
+	if len(regs) > homeListSize {
+		out = append(out, Section{Buttons: []Button{{ActionID: ActionAgendaPage, Value: "0", Label: p.T("list.all")}}})
 	}
 	return out, nil
 }

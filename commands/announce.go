@@ -84,7 +84,7 @@ func (s *Service) announce(ctx context.Context, c *Call) (*Response, error) {
 			DedupeKey: fmt.Sprintf("announce-channel:%d:%s", ev.ID, s.announceChannel),
 			To:        Recipient{Channel: s.announceChannel},
 			Track:     trackKey{kind: trackAnnouncement, event: ev.ID}.String(),
-			Message:   s.announcement(ev, p),
+			Message:   s.announcement(ev, nil, p),
 		})
 		if err != nil {
 			return nil, err
@@ -94,6 +94,14 @@ func (s *Service) announce(ctx context.Context, c *Call) (*Response, error) {
 	members, err := s.store.ListMembers(ctx)
 	if err != nil {
 		return nil, err
+	}
+	regs, err := s.store.FindRegistrations(ctx, RegistrationFilter{EventID: ev.ID})
+	if err != nil {
+		return nil, err
+	}
+	byUser := make(map[UserID]*Registration, len(regs))
+	for _, r := range regs {
+		byUser[r.UserID] = r
 	}
 	// First the facilitator's progress DM, which the due scan keeps
 	// current until the broadcast is done; then one DM per member.
@@ -109,7 +117,7 @@ func (s *Service) announce(ctx context.Context, c *Call) (*Response, error) {
 		msgs = append(msgs, &OutboxMessage{
 			DedupeKey: broadcastPrefix(ev.ID) + string(m.UserID),
 			To:        Recipient{User: m.UserID},
-			Message:   s.announcement(ev, p),
+			Message:   s.announcement(ev, byUser[m.UserID], p),
 		})
 	}
 	if err := s.enqueue(ctx, msgs...); err != nil {
@@ -118,9 +126,12 @@ func (s *Service) announce(ctx context.Context, c *Call) (*Response, error) {
 	return s.announceProgress(ctx, c.P, ev)
 }
 
-// announcement is the message announcing ev, with its current seats.
-func (s *Service) announcement(ev *Event, p *i18n.Printer) Response {
-	return Response{Title: p.T("announce.title", eventKindName(p, ev.Kind)), Sections: withDescription(ev, eventSection(ev, p, true))}
+// announcement is the message announcing ev, with its current seats, as
+// seen by a member whose registration is reg: where they stand and the
+// button that fits. A channel post (reg nil) has the buttons of someone
+// not registered, and Détails for each one's own standing.
+func (s *Service) announcement(ev *Event, reg *Registration, p *i18n.Printer) Response {
+	return Response{Title: p.T("announce.title", eventKindName(p, ev.Kind)), Sections: withDescription(ev, eventCard(ev, reg, p, s.now(), false))}
 }
 
 // announceProgress says how far the broadcast of ev has gone.
@@ -180,7 +191,7 @@ func (s *Service) trackedContent(ctx context.Context, raw string) (*Response, st
 			return nil, "", nil // over: the last count stays
 		}
 		p := s.printer(nil)
-		msg := s.announcement(ev, p)
+		msg := s.announcement(ev, nil, p)
 		if ev.Status == EventCancelled {
 			msg = *textResponse(p.T("event.cancelled.text", ev.Title, p.DateTime(ev.Start)))
 		}

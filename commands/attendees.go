@@ -19,6 +19,10 @@ const (
 	fieldRollCall = "attended"
 )
 
+// ActionAttendeesPage shows a page of an event's attendee list; its value
+// is "<event number>:<offset>".
+const ActionAttendeesPage = "attendees.page"
+
 // attendeesFeature is the facilitators' attendee list and roll call.
 func (s *Service) attendeesFeature() feature {
 	return feature{
@@ -36,7 +40,8 @@ func (s *Service) attendeesFeature() feature {
 				Run: s.rollCall,
 			},
 		},
-		forms: []*FormHandler{{ID: FormRollCall, Allowed: (*Member).IsFacilitator, Refusal: "error.forbidden.facilitator", Run: s.submitRollCall}},
+		actions: []*ActionHandler{{ID: ActionAttendeesPage, Allowed: (*Member).IsFacilitator, Refusal: "error.forbidden.facilitator", Run: s.attendeesPageAction}},
+		forms:   []*FormHandler{{ID: FormRollCall, Allowed: (*Member).IsFacilitator, Refusal: "error.forbidden.facilitator", Run: s.submitRollCall}},
 	}
 }
 
@@ -74,44 +79,7 @@ func (s *Service) attendees(ctx context.Context, c *Call) (*Response, error) {
 		}
 		return textResponse(p.T("attendees.csv.sent")), nil
 	}
-	groups := map[string][]string{}
-	order := []string{"registered", "offered", "waitlisted", "late", "attended", "no_show"}
-	for _, r := range regs {
-		name := r.MemberName
-		if r.Company != "" {
-			name += " (" + r.Company + ")"
-		}
-		if r.NoShows > 0 {
-			name += " · " + p.Plural("attendees.no_shows", r.NoShows)
-		}
-		switch {
-		case r.Status == RegWaitlisted:
-			groups["waitlisted"] = append(groups["waitlisted"], fmt.Sprintf("%d. %s", r.Position, name))
-		case r.Status == RegOffered:
-			groups["offered"] = append(groups["offered"], name+" · "+p.T("state.offered", p.DateTime(r.OfferExpiresAt)))
-		case r.Status == RegCancelled && r.Late:
-			groups["late"] = append(groups["late"], name)
-		case r.Status == RegRegistered || r.Status == RegAttended || r.Status == RegNoShow:
-			groups[string(r.Status)] = append(groups[string(r.Status)], name)
-		}
-	}
-	out := &Response{Title: fmt.Sprintf("#%d · %s", ev.ID, ev.Title), Sections: []Section{{
-		Body: []Span{Text(p.DateTime(ev.Start) + " · " + seatsText(ev, p))},
-	}}}
-	for _, g := range order {
-		if len(groups[g]) == 0 {
-			continue
-		}
-		out.Sections = append(out.Sections, Section{
-			Heading: p.T("attendees.group."+g, len(groups[g])),
-			Body:    []Span{Text(strings.Join(groups[g], "\n"))},
-		})
-	}
-	if sent, total, err := s.store.CountMessages(ctx, broadcastPrefix(id)); err == nil && total > 0 {
-		out.Sections = append(out.Sections, Section{Note: true, Body: []Span{Text(p.T("announce.progress", ev.Title, sent, total))}})
-	}
-	out.Sections = append(out.Sections, Section{Note: true, Body: []Span{Text(p.T("attendees.csv.hint") + " "), Code(fmt.Sprintf("/cercle inscrits %d csv", id))}})
-	return out, nil
+	return s.attendeesPage(ctx, p, ev, regs, 0)
 }
 
 // rollCall opens the attendance form of an event that has started.

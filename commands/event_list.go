@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"time"
 
 	"cercle/i18n"
 )
@@ -19,6 +20,12 @@ const (
 	ActionAddCalendar  = "event.calendar"
 	ActionAcceptOffer  = "offer.accept"
 	ActionDeclineOffer = "offer.decline"
+	// ActionPublish publishes a draft (facilitators); its value is the
+	// event number.
+	ActionPublish = "event.publish"
+	// ActionEventsPage shows a page of the list; its value is
+	// "<events offset>:<drafts offset>".
+	ActionEventsPage = "events.page"
 )
 
 // eventsFeature is what every member does with events.
@@ -48,6 +55,8 @@ func (s *Service) eventsFeature() feature {
 			{ID: ActionAddCalendar, Run: s.calendarAction},
 			{ID: ActionAcceptOffer, Run: s.acceptOfferAction},
 			{ID: ActionDeclineOffer, Run: s.declineOfferAction},
+			{ID: ActionPublish, Allowed: (*Member).IsFacilitator, Refusal: "error.forbidden.facilitator", Run: s.publishAction},
+			{ID: ActionEventsPage, Run: s.eventsPageAction},
 		},
 	}
 }
@@ -55,24 +64,116 @@ func (s *Service) eventsFeature() feature {
 // eventKindName names a kind in the member's language.
 func eventKindName(p *i18n.Printer, k EventKind) string { return p.T("event.kind." + string(k)) }
 
-// upcoming lists the published events still to come.
+// upcoming lists the published events still to come, and a
+// facilitator's drafts.
 func (s *Service) upcoming(ctx context.Context, c *Call) (*Response, error) {
-	evs, err := s.store.FindEvents(ctx, EventFilter{Statuses: []EventStatus{EventPublished}, EndsAfter: s.now(), Limit: 20})
+	return s.eventsList(ctx, c.Member, c.P, 0, 0)
+}
+
+// eventsPageAction shows the page of the list a Précédent or Suivant
+// button asks for, in place of the message.
+func (s *Service) eventsPageAction(ctx context.Context, m *Member, p *i18n.Printer, a *Action) (*Response, error) {
+	at, err := parsePageValue(a.Value, 2)
 	if err != nil {
 		return nil, err
 	}
-	p := c.P
-	if len(evs) == 0 {
+	r, err := s.eventsList(ctx, m, p, at[0], at[1])
+	if err != nil {
+		return nil, err
+	}
+	r.Replace = true
+	return r, nil
+}
+
+// eventsList is one page of the events to come, each with where the
+// member stands, then, for a facilitator, one page of the drafts.
+func (s *Service) eventsList(ctx context.Context, m *Member, p *i18n.Printer, at, draftsAt int) (*Response, error) {
+	published, drafts, err := s.eventsToCome(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	regs, err := s.viewerRegistrations(ctx, m.UserID)
+	if err != nil {
+		return nil, err
+	}
+	if len(published) == 0 && len(drafts) == 0 {
 		return textResponse(p.T("events.none")), nil
 	}
+	now := s.now()
 	r := &Response{Title: p.T("events.title")}
-	for _, ev := range evs {
-		r.Sections = append(r.Sections, eventSection(ev, p, true))
+	pg := pageAt(at, eventsPageSize, len(published))
+	if len(published) == 0 {
+		r.Sections = append(r.Sections, Paragraph(Text(p.T("events.none"))))
+	} else {
+		r.Sections = append(r.Sections, Section{Note: true, Body: []Span{Text(countText(p, pg, "events.count"))}})
+	}
+	for _, ev := range published[pg.offset:pg.end()] {
+		r.Sections = append(r.Sections, eventCard(ev, regs[ev.ID], p, now, false))
+	}
+	dpg := pageAt(draftsAt, draftsPageSize, len(drafts))
+	value := func(events, drafts int) string { return joinInts(int64(events), int64(drafts)) }
+	if nav := pageNav(pg, ActionEventsPage, func(o int) string { return value(o, dpg.offset) }, p.T("list.previous"), p.T("list.next")); len(nav) > 0 {
+		r.Sections = append(r.Sections, Section{Buttons: nav})
+	}
+	if len(drafts) > 0 {
+		r.Sections = append(r.Sections, draftsSections(drafts, dpg, p, now, func(o int) string { return value(pg.offset, o) })...)
 	}
 	return r, nil
 }
 
-// eventSection shows one event with its buttons.
+// eventsToCome returns the published events still to come and, for a
+// facilitator, the drafts not yet started (members never see drafts).
+func (s *Service) eventsToCome(ctx context.Context, m *Member) (published, drafts []*Event, err error) {
+	statuses := []EventStatus{EventPublished}
+	if m.IsFacilitator() {
+		statuses = append(statuses, EventDraft)
+	}
+	now := s.now()
+	evs, err := s.store.FindEvents(ctx, EventFilter{Statuses: statuses, EndsAfter: now})
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, ev := range evs {
+		switch {
+		case ev.Status == EventPublished:
+			published = append(published, ev)
+		case ev.Status == EventDraft && ev.Start.After(now):
+			drafts = append(drafts, ev)
+		}
+	}
+	return published, drafts, nil
+}
+
+// draftsSections is the « Brouillons » part of a facilitator's list: a
+// page of drafts, each with its Publish button.
+func draftsSections(drafts []*Event, pg page, p *i18n.Printer, now time.Time, value func(offset int) string) []Section {
+	out := []Section{{Heading: p.T("drafts.title"), Body: []Span{Text(countText(p, pg, "drafts.count"))}}}
+	for _, ev := range drafts[pg.offset:pg.end()] {
+		out = append(out, eventCard(ev, nil, p, now, false))
+	}
+	// Named apart from the events' own Précédent and Suivant, in the
+	// same message.
+	if nav := pageNav(pg, ActionEventsPage, value, p.T("drafts.previous"), p.T("drafts.next")); len(nav) > 0 {
+		out = append(out, Section{Buttons: nav})
+	}
+	return out
+}
+
+// publishAction publishes a draft from its button, by the same rule as
+// /cercle evenement publier.
+func (s *Service) publishAction(ctx context.Context, _ *Member, p *i18n.Printer, a *Action) (*Response, error) {
+	id, err := parseEventID(a.Value)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.findEvent(ctx, id); err != nil {
+		return nil, err
+	}
+	return s.publishEvent(ctx, p, id)
+}
+
+// eventSection shows one event, with the buttons anyone may press; a
+// view for one member is eventCard, which fits the buttons to them.
 func eventSection(ev *Event, p *i18n.Printer, buttons bool) Section {
 	sec := Section{
 		Heading: fmt.Sprintf("#%d · %s", ev.ID, ev.Title),
@@ -116,7 +217,15 @@ func (s *Service) detailsAction(ctx context.Context, m *Member, p *i18n.Printer,
 	if ev.Status == EventDraft && !m.IsFacilitator() {
 		return nil, Errorf(ENOTFOUND, "event.error.not_found", id)
 	}
-	sec := eventSection(ev, p, ev.Status == EventPublished)
+	regs, err := s.store.FindRegistrations(ctx, RegistrationFilter{EventID: id, UserID: m.UserID})
+	if err != nil {
+		return nil, err
+	}
+	var reg *Registration
+	if len(regs) > 0 {
+		reg = regs[0]
+	}
+	sec := eventCard(ev, reg, p, s.now(), true)
 	return &Response{Title: ev.Title, Sections: append(withDescription(ev, sec), calendarLinks(ev, p))}, nil
 }
 

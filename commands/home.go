@@ -1,6 +1,10 @@
 package commands
 
-import "context"
+import (
+	"context"
+
+	"cercle/i18n"
+)
 
 // Home returns the content of the member's App Home tab: who they are,
 // their company and what they can do. Later features add their sections.
@@ -32,8 +36,35 @@ func (s *Service) Home(ctx context.Context, u User) *Response {
 		return s.errorResponse(ctx, p, err, nil)
 	}
 	r.Sections = append(r.Sections, events...)
+	drafts, err := s.homeDrafts(ctx, m, p)
+	if err != nil {
+		return s.errorResponse(ctx, p, err, nil)
+	}
+	r.Sections = append(r.Sections, drafts...)
 	help := s.commandList(m, p)
 	r.Sections = append(r.Sections, Section{Heading: p.T("home.commands")})
 	r.Sections = append(r.Sections, help.Sections...)
 	return r
+}
+
+// homeDrafts is the « Brouillons » section of a facilitator's Home tab:
+// every facilitator's drafts, the first few with their Publish button,
+// and a button that sends them all. Members have none.
+func (s *Service) homeDrafts(ctx context.Context, m *Member, p *i18n.Printer) ([]Section, error) {
+	if !m.IsFacilitator() {
+		return nil, nil
+	}
+	_, drafts, err := s.eventsToCome(ctx, m)
+	if err != nil || len(drafts) == 0 {
+		return nil, err
+	}
+	out := []Section{{Heading: p.T("drafts.title"), Body: []Span{Text(p.Plural("drafts.count", len(drafts)))}}}
+	now := s.now()
+	for _, ev := range drafts[:min(len(drafts), homeListSize)] {
+		out = append(out, eventCard(ev, nil, p, now, false))
+	}
+	if len(drafts) > homeListSize {
+		out = append(out, Section{Buttons: []Button{{ActionID: ActionEventsPage, Value: "0:0", Label: p.T("list.all")}}})
+	}
+	return out, nil
 }
