@@ -96,11 +96,17 @@ func TestEventLifeOverSlack(t *testing.T) {
 			"event_capacity": input("1"),
 		}}},
 	})
-	if code != 200 || !strings.Contains(unescapeJSON(string(out)), "Événement créé") || strings.Contains(unescapeJSON(string(out)), "<!channel>") {
+	// Escaped wherever Slack reads mrkdwn; plain_text (the confirm dialog)
+	// shows text as typed.
+	mrkdwnMention := regexp.MustCompile(`"type":"mrkdwn","text":"[^"]*<!channel>`)
+	if code != 200 || !strings.Contains(unescapeJSON(string(out)), "Événement créé") || mrkdwnMention.MatchString(unescapeJSON(string(out))) ||
+		!strings.Contains(string(out), `"action_id":"event.publish"`) {
 		t.Fatalf("create: %d %s", code, unescapeJSON(string(out)))
 	}
-	if ack := h.slash(t, "UFAC", "evenement publier 1"); !strings.Contains(ack.raw, "est publié") {
-		t.Fatalf("publish: %s", ack.raw)
+	// Published with the button the creation answer carries.
+	h.interact(t, h.buttonPress("UFAC", "event.publish", "1"))
+	if calls := h.slack.WaitCalls("response_url", 1, 2*time.Second); len(calls) != 1 || !strings.Contains(unescapeJSON(calls[0].Body), "est publié") {
+		t.Fatalf("publish button: %+v", calls)
 	}
 
 	// A member sees it and registers with the button.
@@ -108,7 +114,7 @@ func TestEventLifeOverSlack(t *testing.T) {
 		t.Fatalf("list: %s", ack.raw)
 	}
 	h.interact(t, h.buttonPress("U1", "event.register", "1"))
-	if calls := h.slack.WaitCalls("response_url", 1, 2*time.Second); len(calls) != 1 || !strings.Contains(calls[0].Body, "votre place est réservée") {
+	if calls := h.slack.WaitCalls("response_url", 2, 2*time.Second); len(calls) != 2 || !strings.Contains(calls[1].Body, "votre place est réservée") {
 		t.Fatalf("register button: %+v", calls)
 	}
 	if ack := h.slash(t, "U2", "inscrire 1"); !strings.Contains(ack.raw, "liste d'attente, en position 1") {
@@ -125,7 +131,7 @@ func TestEventLifeOverSlack(t *testing.T) {
 
 	// U1 cancels with the button: the seat is offered to U2 by DM.
 	h.interact(t, h.buttonPress("U1", "event.cancel", "1"))
-	h.slack.WaitCalls("response_url", 2, 2*time.Second)
+	h.slack.WaitCalls("response_url", 3, 2*time.Second)
 	h.flush(t)
 	offers := h.postedTo("D2")
 	if len(offers) != 1 || !strings.Contains(offers[0], "Une place pour vous") {
@@ -136,7 +142,7 @@ func TestEventLifeOverSlack(t *testing.T) {
 		t.Fatalf("no accept button in %s", offers[0])
 	}
 	h.interact(t, h.buttonPress("U2", "offer.accept", regID[1]))
-	calls := h.slack.WaitCalls("response_url", 3, 2*time.Second)
+	calls := h.slack.WaitCalls("response_url", 4, 2*time.Second)
 	last := calls[len(calls)-1].Body
 	if !strings.Contains(last, "Place acceptée") || !strings.Contains(last, `"replace_original":true`) {
 		t.Fatalf("accept: %s", last)

@@ -226,7 +226,9 @@ func fallbackText(r *commands.Response) string {
 			parts = append(parts, mrkdwn(s.Body))
 		}
 		for _, p := range s.Pairs {
-			parts = append(parts, escape(p.Label+" : "+p.Value))
+			// The renderer knows no language: a dash reads right in both,
+			// where a colon takes a space before it in French only.
+			parts = append(parts, escape(p.Label+" — "+p.Value))
 		}
 	}
 	return cutAtLine(strings.Join(parts, "\n"), maxFallbackText)

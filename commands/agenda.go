@@ -138,7 +138,7 @@ func (s *Service) homeEvents(ctx context.Context, m *Member, p *i18n.Printer) ([
 		return nil, err
 	}
 	if len(regs) == 0 {
-		return []Section{{Heading: p.T("home.events")}, {Body: []Span{Text(p.T("home.no_events") + " "), Code("/cercle evenements")}}}, nil
+		return []Section{{Heading: p.T("home.events")}, {Body: []Span{Text(p.T("home.no_events") + " "), Code(p.T("events.command"))}}}, nil
 	}
 	out := []Section{{Heading: p.T("home.events"), Body: []Span{Text(p.Plural("events.count", len(regs)))}}}
 	now := s.now()

@@ -112,6 +112,6 @@ func (s *Service) attendeesPage(ctx context.Context, p *i18n.Printer, ev *Event,
 	if sent, total, err := s.store.CountMessages(ctx, broadcastPrefix(ev.ID)); err == nil && total > 0 {
 		out.Sections = append(out.Sections, Section{Note: true, Body: []Span{Text(p.T("announce.progress", ev.Title, sent, total))}})
 	}
-	out.Sections = append(out.Sections, Section{Note: true, Body: []Span{Text(p.T("attendees.csv.hint") + " "), Code(fmt.Sprintf("/cercle inscrits %d csv", ev.ID))}})
+	out.Sections = append(out.Sections, Section{Note: true, Body: []Span{Text(p.T("attendees.csv.hint") + " "), Code(p.T("attendees.csv.command", ev.ID))}})
 	return out, nil
 }

@@ -227,7 +227,8 @@ func (s *Service) submitEvent(ctx context.Context, m *Member, p *i18n.Printer, s
 		}
 		return &Response{Title: p.T("event.created.title"), Sections: []Section{
 			eventSection(ev, p, false),
-			Paragraph(Text(p.T("event.created.next")+" "), Code(p.T("event.created.command", ev.ID))),
+			{Body: []Span{Text(p.T("event.created.next") + " "), Code(p.T("event.created.command", ev.ID))},
+				Buttons: []Button{publishButton(ev, p)}},
 		}}, nil
 	}
 	id, err := parseEventID(sub.State)

@@ -28,7 +28,8 @@ func Render(r *commands.Response) string {
 			b.WriteString(spans(s.Body) + "\n")
 		}
 		for _, p := range s.Pairs {
-			b.WriteString("  • " + p.Label + " : " + p.Value + "\n")
+			// A dash, not a colon: French spaces it, English does not.
+			b.WriteString("  • " + p.Label + " — " + p.Value + "\n")
 		}
 		if len(s.Buttons) > 0 {
 			var bs []string
