@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"syscall"
 	"time"
@@ -38,9 +39,19 @@ var version = "dev"
 // 0.1 fsync per registration instead of 2).
 const minProcs = 2
 
+// gcPercent is the heap growth that triggers a collection, unless GOGC
+// says otherwise. The live heap is small (about 10 MB) and each request
+// allocates about 30 KB: collecting at three times the live heap rather
+// than twice took 13% less CPU per registration on one CPU, for 4 MB more
+// resident memory (measured with tools/loadtest.sh).
+const gcPercent = 200
+
 func main() {
 	if runtime.GOMAXPROCS(0) < minProcs {
 		runtime.GOMAXPROCS(minProcs)
+	}
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

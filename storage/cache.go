@@ -18,7 +18,8 @@ const (
 )
 
 type memberCache struct {
-	mu      sync.Mutex
+	// Every request reads; few write: readers share the lock.
+	mu      sync.RWMutex
 	entries map[commands.UserID]cachedMember
 	// version changes on every invalidation, so a lookup that read the
 	// database before a write committed cannot store its stale result.
@@ -40,8 +41,8 @@ func newMemberCache(size int, ttl time.Duration) *memberCache {
 // get returns a copy of the cached member, or false, and the version to
 // pass to put after reading the database.
 func (c *memberCache) get(id commands.UserID) (*commands.Member, uint64, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.mu.RLock()
+	defer c.mu.RUnlock()
 	e, ok := c.entries[id]
 	if !ok || time.Now().After(e.until) {
 		return nil, c.version, false
