@@ -40,10 +40,10 @@ import (
 // register.waitlisted and bot.busy. "déjà inscrit" (register.already)
 // does not match, on purpose.
 var (
-	registeredWords = []string{"votre place est réservée pour", "vous êtes inscrit à", "you are registered for"}     // register.done
-	waitlistedWords = []string{"vous êtes sur la liste d'attente", "you are on the waitlist"} // register.waitlisted
-	busyWords       = []string{"très sollicité", "very busy"}                                 // the refusal of versions that refused under load
-	lateWords       = []string{"Je m'en occupe", "On it:"}                                    // bot.working: the ack budget ran out
+	registeredWords = []string{"votre place est réservée pour", "vous êtes inscrit à", "you are registered for"} // register.done
+	waitlistedWords = []string{"vous êtes sur la liste d'attente", "you are on the waitlist"}                    // register.waitlisted
+	busyWords       = []string{"très sollicité", "very busy"}                                                    // the refusal of versions that refused under load
+	lateWords       = []string{"Je m'en occupe", "On it:"}                                                       // bot.working: the ack budget ran out
 )
 
 // options are the flags of a run.
