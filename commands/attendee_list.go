@@ -64,11 +64,7 @@ func (s *Service) attendeesPageAction(ctx context.Context, _ *Member, p *i18n.Pr
 	if err != nil {
 		return nil, err
 	}
-	ev, err := s.findEvent(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	regs, err := s.store.FindRegistrations(ctx, RegistrationFilter{EventID: id})
+	ev, regs, err := s.eventRegistrations(ctx, id)
 	if err != nil {
 		return nil, err
 	}

@@ -55,11 +55,7 @@ func (s *Service) attendees(ctx context.Context, c *Call) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	ev, err := s.findEvent(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	regs, err := s.store.FindRegistrations(ctx, RegistrationFilter{EventID: id})
+	ev, regs, err := s.eventRegistrations(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -168,4 +164,18 @@ func (s *Service) submitRollCall(ctx context.Context, _ *Member, p *i18n.Printer
 		return nil, err
 	}
 	return textResponse(p.Plural("rollcall.done", attended)), nil
+}
+
+// eventRegistrations returns an event and all its registrations, in line
+// order.
+func (s *Service) eventRegistrations(ctx context.Context, id int64) (*Event, []*Registration, error) {
+	ev, err := s.findEvent(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	regs, err := s.store.FindRegistrations(ctx, RegistrationFilter{EventID: id})
+	if err != nil {
+		return nil, nil, err
+	}
+	return ev, regs, nil
 }
