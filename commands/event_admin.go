@@ -261,10 +261,12 @@ func (s *Service) updateEvent(ctx context.Context, id int64, changed *Event) (*E
 			return err
 		}
 		ev = tx.Event()
-		if ev.Status != EventPublished {
-			return nil
+		if ev.Status != EventPublished || !before.changed(factsOf(ev)) {
+			return s.fillSeats(tx, now)
 		}
-		regs, err := tx.Registrations(RegRegistered)
+		// Everyone with a stake hears of it: a seat, an offer being
+		// weighed, a place in line.
+		regs, err := tx.Registrations(RegRegistered, RegOffered, RegWaitlisted)
 		if err != nil {
 			return err
 		}

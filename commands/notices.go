@@ -88,10 +88,10 @@ func (s *Service) renderNotice(ctx context.Context, n *Notice) (*Response, error
 		return offerMessage(r, p), nil
 	case NoticeEventChanged:
 		ev, err := s.store.FindEventByID(ctx, n.Event)
-		if err != nil || ev.Sequence != n.Sequence || ev.Status != EventPublished || r.Status != RegRegistered {
+		if err != nil || ev.Sequence != n.Sequence || ev.Status != EventPublished || !r.Status.active() {
 			return nil, err
 		}
-		return s.changeMessage(ev, n.Before, p), nil
+		return s.changeMessage(ev, n.Before, r.Status == RegRegistered, p), nil
 	case NoticeEventCancelled:
 		return s.cancellationMessage(r.Event, n.HadSeat, p), nil
 	case NoticeLine:
@@ -153,14 +153,23 @@ func lineMessage(r *Registration, p *i18n.Printer) *Response {
 }
 
 // changeMessage tells a registrant what changed (each fact before and
-// after), with an updated .ics (its SEQUENCE raised).
-func (s *Service) changeMessage(ev *Event, before *EventFacts, p *i18n.Printer) *Response {
-	sections := []Section{Paragraph(Text(p.T("event.changed.text", ev.Title)))}
+// after); someone with a seat also gets the updated .ics (its SEQUENCE
+// raised), someone waiting or weighing an offer has no entry to update.
+func (s *Service) changeMessage(ev *Event, before *EventFacts, hasSeat bool, p *i18n.Printer) *Response {
+	text := p.T("event.changed.text", ev.Title)
+	if !hasSeat {
+		text = p.T("event.changed.text_waiting", ev.Title)
+	}
+	sections := []Section{Paragraph(Text(text))}
 	if changes := factChanges(before, factsOf(ev), p); len(changes) > 0 {
 		sections = append(sections, Section{Pairs: changes})
 	}
-	sections = append(sections, eventSection(ev, p, false), calendarLinks(ev, p))
+	sections = append(sections, eventSection(ev, p, false))
 	msg := &Response{Title: p.T("event.changed.title"), Sections: sections}
+	if !hasSeat {
+		return msg
+	}
+	msg.Sections = append(msg.Sections, calendarLinks(ev, p))
 	if f := s.invitation(ev, false); f != nil {
 		msg.Files = []File{*f}
 	}
@@ -191,20 +200,25 @@ func factChanges(before, after *EventFacts, p *i18n.Printer) []Pair {
 			out = append(out, Pair{Label: p.T(label), Value: a + " → " + b})
 		}
 	}
-	arrow("event.field.title", before.Title, after.Title)
-	sameDay := func(a, b time.Time) bool { return p.Date(a) == p.Date(b) }
-	switch {
-	case !before.Start.Equal(after.Start) && sameDay(before.Start, after.Start):
-		arrow("event.field.start", p.Time(before.Start), p.Time(after.Start))
-	case !before.Start.Equal(after.Start):
-		arrow("event.field.start", p.DateTime(before.Start), p.DateTime(after.Start))
-	}
-	if !before.End.Equal(after.End) {
-		arrow("event.field.end", p.Time(before.End), p.Time(after.End))
-		if !sameDay(before.End, after.End) {
-			out[len(out)-1].Value = p.DateTime(before.End) + " → " + p.DateTime(after.End)
+	// A moment on the same day shows its hours only; on another day, all.
+	moment := func(label string, a, b time.Time) {
+		switch {
+		case a.Equal(b):
+		case p.Date(a) == p.Date(b):
+			arrow(label, p.Time(a), p.Time(b))
+		default:
+			arrow(label, p.DateTime(a), p.DateTime(b))
 		}
 	}
+	arrow("event.field.title", before.Title, after.Title)
+	moment("event.field.start", before.Start, after.Start)
+	moment("event.field.end", before.End, after.End)
 	arrow("event.field.place", before.Place, after.Place)
 	return out
+}
+
+// changed reports whether a member would plan differently: a change of
+// capacity or wording alone is not news for registrants.
+func (f *EventFacts) changed(g *EventFacts) bool {
+	return f.Title != g.Title || f.Place != g.Place || !f.Start.Equal(g.Start) || !f.End.Equal(g.End)
 }

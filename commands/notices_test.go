@@ -51,7 +51,7 @@ func TestMovingUpTheWaitlistIsTold(t *testing.T) {
 			t.Errorf("got %q, want %s…", g, want[i])
 		}
 	}
-	if !strings.Contains(got[0], "premier de la liste d'attente") || !strings.Contains(got[1], "position 2") || !strings.Contains(got[2], "position 3") {
+	if !strings.Contains(got[0], "en tête de la liste d'attente") || !strings.Contains(got[1], "position 2") || !strings.Contains(got[2], "position 3") {
 		t.Errorf("positions told: %q", got)
 	}
 }
@@ -89,5 +89,40 @@ func TestChangeNoticeSaysWhatChanged(t *testing.T) {
 	got := delivered(t, s)
 	if len(got) != 1 || !strings.Contains(got[0], "18h30 → 19h") || !strings.Contains(got[0], "CCI Lille → Maison de l'entreprise, Arras") {
 		t.Errorf("change notice = %q, want the time and the place, before → after", got)
+	}
+}
+
+func TestChangeNoticeToWhoIsConcerned(t *testing.T) {
+	start := paris("2027-03-18 09:00")
+	s, _, _, id := eventService(t, paris("2027-03-01 09:00"), commands.Event{Start: start, End: paris("2027-03-18 17:00"), Capacity: 1, Place: "CCI Lille"})
+	ctx := context.Background()
+	if _, err := s.EnsureMember(ctx, commands.User{ID: "claire"}, commands.RoleFacilitator); err != nil {
+		t.Fatal(err)
+	}
+	slash(s, "marc", fmt.Sprintf("inscrire %d", id))
+	slash(s, "nadia", fmt.Sprintf("inscrire %d", id)) // waits
+	delivered(t, s)
+	edit := func(end time.Time, capacity int) {
+		t.Helper()
+		r := s.Submit(ctx, &commands.Submission{FormID: commands.FormEvent, State: fmt.Sprint(id), User: commands.User{ID: "claire"},
+			Values: map[string]string{"event_title": "Plénière de printemps", "event_kind": "plenary", "event_place": "CCI Lille",
+				"event_start": fmt.Sprint(start.Unix()), "event_end": fmt.Sprint(end.Unix()), "event_capacity": fmt.Sprint(capacity)}})
+		if len(r.FieldErrors) > 0 {
+			t.Fatal(r.FieldErrors)
+		}
+	}
+	// Only the end's date moves (same hour, next day): said in full, to
+	// the registrant with the calendar links (and the .ics, with a
+	// Calendar) and to the one waiting without.
+	edit(paris("2027-03-19 17:00"), 1)
+	got := delivered(t, s)
+	if len(got) != 2 || !strings.Contains(got[0], "jeudi 18 mars 2027 à 17h → vendredi 19 mars 2027 à 17h") ||
+		!strings.Contains(got[0], "Google") || !strings.HasPrefix(got[1], "nadia: ") || strings.Contains(got[1], "Google") {
+		t.Errorf("end date moved: %q", got)
+	}
+	// Capacity alone is no news for registrants (nadia gets her offer).
+	edit(paris("2027-03-19 17:00"), 2)
+	if got := delivered(t, s); len(got) != 1 || !strings.HasPrefix(got[0], "nadia: ") || !strings.Contains(got[0], "Une place pour vous") {
+		t.Errorf("capacity raised: %q, want only nadia's offer", got)
 	}
 }

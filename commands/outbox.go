@@ -272,14 +272,21 @@ func (o *Outbox) deliver(ctx context.Context, m *OutboxMessage) (bool, error) {
 	return false, nil
 }
 
-// message is what m shows: its stored text, or its notice worded now.
-func (o *Outbox) message(ctx context.Context, m *OutboxMessage) (*Response, error) {
+// message is what m shows: its stored text, or its notice worded now. A
+// panic while wording is the message's failure, not the process's: a bad
+// row would otherwise take the bot down again at every restart.
+func (o *Outbox) message(ctx context.Context, m *OutboxMessage) (resp *Response, err error) {
 	if m.Notice == nil {
 		return &m.Message, nil
 	}
 	if o.Render == nil {
 		return nil, fmt.Errorf("notice %s: no renderer", m.Notice.Kind)
 	}
+	defer func() {
+		if p := recover(); p != nil {
+			resp, err = nil, &DeliveryError{Permanent: true, Err: fmt.Errorf("notice %s: panic: %v", m.Notice.Kind, p)}
+		}
+	}()
 	return o.Render(ctx, m.Notice)
 }
 
