@@ -3,6 +3,7 @@ package storage_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,8 +19,8 @@ import (
 // TestMigration00004 upgrades a database written before calendar UIDs,
 // seat times and e-mails: events already sent to calendars keep the UID
 // they were sent with, drafts get a random one; seats held before are
-// dated by the registration's creation, places in line by when they were
-// joined.
+// dated by when they were taken (the row's last write), places in line by
+// when they were joined.
 func TestMigration00004(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "cercle.db")
@@ -83,8 +84,8 @@ func TestMigration00004(t *testing.T) {
 		t.Fatalf("registrations = %v, %v", regs, err)
 	}
 	want := func(s string) time.Time { tm, _ := time.Parse(time.RFC3339, s); return tm }
-	if r := regs[0]; !r.SeatAt.Equal(want(created)) || !r.WaitlistedAt.IsZero() {
-		t.Errorf("seat held before: seat %v, waited %v; want seat at creation %s", r.SeatAt, r.WaitlistedAt, created)
+	if r := regs[0]; !r.SeatAt.Equal(want(joined)) || !r.WaitlistedAt.IsZero() {
+		t.Errorf("seat held before: seat %v, waited %v; want seat at its last write %s", r.SeatAt, r.WaitlistedAt, joined)
 	}
 	if r := regs[1]; !r.SeatAt.IsZero() || !r.WaitlistedAt.Equal(want(joined)) {
 		t.Errorf("place in line: seat %v, waited %v; want waiting since %s", r.SeatAt, r.WaitlistedAt, joined)
@@ -148,4 +149,65 @@ func TestSeatAndWaitTimes(t *testing.T) {
 	if r := step(t4, join(commands.RegRegistered)); !r.SeatAt.Equal(t4) || !r.WaitlistedAt.IsZero() {
 		t.Errorf("new turn: seat %v, waited %v; want %v and never", r.SeatAt, r.WaitlistedAt, t4)
 	}
+}
+
+// TestMigration00005 upgrades a database written with every registration
+// status by the schema before "withdrawn": the table is rebuilt with the
+// same rows, ids, times and indexes, and takes the new status.
+func TestMigration00005(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "cercle.db")
+	raw, err := sql.Open("sqlite3", "file:"+path+"?_foreign_keys=on")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, raw, os.DirFS("migrations"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(ctx, 4); err != nil {
+		t.Fatal(err)
+	}
+	statuses := []string{"registered", "waitlisted", "offered", "expired", "declined", "cancelled", "attended", "no_show"}
+	stmts := []string{`INSERT INTO events (id, kind, title, starts_at, ends_at, capacity, cancel_cutoff, status, created_by, created_at, updated_at, seats_taken, offered, waitlisted, uid)
+		VALUES (1, 'plenary', 'P', '2027-03-01T17:00:00.000Z', '2027-03-01T19:00:00.000Z', 10, '2027-02-27T17:00:00.000Z', 'published', 'U0', 'x', 'x', 3, 1, 1, 'u1')`}
+	for i, st := range statuses {
+		stmts = append(stmts,
+			fmt.Sprintf(`INSERT INTO members (id, user_id, name, created_at) VALUES (%d, 'U%d', 'M%d', 'x')`, i+1, i+1, i+1),
+			fmt.Sprintf(`INSERT INTO registrations (id, event_id, member_id, status, late, queue_seq, offer_expires_at, created_at, updated_at, seat_at, waited_at)
+				VALUES (%d, 1, %d, '%s', %d, %d, 'e%d', 'c%d', 'u%d', 's%d', 'w%d')`, 100+i, i+1, st, i%2, i+1, i, i, i, i, i))
+	}
+	for _, q := range stmts {
+		if _, err := raw.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if _, err := p.Up(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for i, st := range statuses {
+		var (
+			got                                     string
+			late, seq                               int
+			expires, created, updated, seat, waited string
+		)
+		err := raw.QueryRowContext(ctx, `SELECT status, late, queue_seq, offer_expires_at, created_at, updated_at, seat_at, waited_at
+			FROM registrations WHERE id = ?`, 100+i).Scan(&got, &late, &seq, &expires, &created, &updated, &seat, &waited)
+		if err != nil || got != st || late != i%2 || seq != i+1 || expires != fmt.Sprintf("e%d", i) || created != fmt.Sprintf("c%d", i) ||
+			updated != fmt.Sprintf("u%d", i) || seat != fmt.Sprintf("s%d", i) || waited != fmt.Sprintf("w%d", i) {
+			t.Errorf("registration %d after the rebuild: %s %d %d %s %s %s %s %s, %v", 100+i, got, late, seq, expires, created, updated, seat, waited, err)
+		}
+	}
+	var indexes int
+	if err := raw.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'registrations'
+		AND name IN ('registrations_line', 'registrations_member', 'registrations_offers')`).Scan(&indexes); err != nil || indexes != 3 {
+		t.Errorf("indexes on registrations: %d, %v; want the three", indexes, err)
+	}
+	if _, err := raw.ExecContext(ctx, `UPDATE registrations SET status = 'withdrawn' WHERE id = 101`); err != nil {
+		t.Errorf("the new status is refused: %v", err)
+	}
+	if _, err := raw.ExecContext(ctx, `UPDATE registrations SET status = 'lost' WHERE id = 101`); err == nil {
+		t.Error("an unknown status is accepted: the CHECK is gone")
+	}
+	raw.Close()
 }

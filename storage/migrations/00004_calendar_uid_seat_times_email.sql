@@ -14,13 +14,17 @@ UPDATE events SET uid = lower(hex(randomblob(16))) || '@cercle' WHERE status = '
 CREATE UNIQUE INDEX events_uid ON events (uid);
 
 -- When a registration got its seat (moving into registered from nothing,
--- the line or an offer), and when it last joined the line. A seat held
--- before this migration is dated by the registration's creation; a place
--- in line by its last write, which for a waiting registration is when it
--- joined (nothing moves a registration into the line).
+-- the line or an offer), and when it last joined the line. A place in line
+-- held before this migration is dated by its last write, which for a
+-- waiting registration is when it joined (nothing moves a registration
+-- into the line).
 ALTER TABLE registrations ADD COLUMN seat_at TEXT NOT NULL DEFAULT '';
 ALTER TABLE registrations ADD COLUMN waited_at TEXT NOT NULL DEFAULT '';
-UPDATE registrations SET seat_at = created_at WHERE status IN ('registered', 'attended', 'no_show');
+-- A registered row's last write is when it got its seat (registering,
+-- accepting an offer, promotion); a roll call rewrote the others', whose
+-- creation is the best date left.
+UPDATE registrations SET seat_at = updated_at WHERE status = 'registered';
+UPDATE registrations SET seat_at = created_at WHERE status IN ('attended', 'no_show');
 UPDATE registrations SET waited_at = updated_at WHERE status = 'waitlisted';
 
 -- A member's e-mail, when Slack gives it (the optional users:read.email
