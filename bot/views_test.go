@@ -373,7 +373,7 @@ func TestHomeWorstCaseFits(t *testing.T) {
 	// A button on the Home tab has no response_url: the list comes by DM.
 	for i, want := range []struct{ action, text string }{
 		{commands.ActionEventsPage, fr.Plural("drafts.count", 9) + " · " + fr.T("list.page", 1, 5)},
-		{commands.ActionAgendaPage, fr.Plural("events.count", 15) + " · " + fr.T("list.page", 1, 2)},
+		{commands.ActionAgendaPage, fr.Plural("agenda.count", 15) + " · " + fr.T("list.page", 1, 2)},
 	} {
 		all, ok := home.button(want.action, fr.T("list.all"))
 		if !ok {

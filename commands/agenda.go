@@ -67,7 +67,9 @@ func (s *Service) agendaList(ctx context.Context, m *Member, p *i18n.Printer, at
 		return textResponse(p.T("agenda.none")), nil
 	}
 	pg := pageAt(at, agendaPageSize, len(regs))
-	r := &Response{Title: p.T("agenda.title"), Sections: []Section{{Note: true, Body: []Span{Text(countText(p, pg, "events.count"))}}}}
+	// The agenda keeps what the member gave up, the Home does not: its
+	// count says so, so the two never seem to disagree.
+	r := &Response{Title: p.T("agenda.title"), Sections: []Section{{Note: true, Body: []Span{Text(countText(p, pg, "agenda.count"))}}}}
 	now := s.now()
 	for _, reg := range regs[pg.offset:pg.end()] {
 		r.Sections = append(r.Sections, agendaSection(reg, p, now))
