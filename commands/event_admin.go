@@ -226,7 +226,7 @@ func (s *Service) submitEvent(ctx context.Context, m *Member, p *i18n.Printer, s
 			return nil, err
 		}
 		return &Response{Title: p.T("event.created.title"), Sections: []Section{
-			eventSection(ev, p, false),
+			eventSection(ev, p),
 			{Body: []Span{Text(p.T("event.created.next") + " "), Code(p.T("event.created.command", ev.ID))},
 				Buttons: []Button{publishButton(ev, p)}},
 		}}, nil
@@ -243,7 +243,7 @@ func (s *Service) submitEvent(ctx context.Context, m *Member, p *i18n.Printer, s
 	if err != nil {
 		return nil, err
 	}
-	return &Response{Title: p.T("event.updated.title"), Sections: []Section{eventSection(updated, p, false)}}, nil
+	return &Response{Title: p.T("event.updated.title"), Sections: []Section{eventSection(updated, p)}}, nil
 }
 
 // updateEvent applies an edit: confirmed registrants are told what

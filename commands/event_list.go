@@ -3,7 +3,6 @@ package commands
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"time"
 
 	"cercle/i18n"
@@ -137,7 +136,7 @@ func (s *Service) eventsToCome(ctx context.Context, m *Member) (published, draft
 		switch {
 		case ev.Status == EventPublished:
 			published = append(published, ev)
-		case ev.Status == EventDraft && ev.Start.After(now):
+		case ev.Status == EventDraft && ev.Start.After(now) && CanSeeEvent(m, ev):
 			drafts = append(drafts, ev)
 		}
 	}
@@ -172,27 +171,14 @@ func (s *Service) publishAction(ctx context.Context, _ *Member, p *i18n.Printer,
 	return s.publishEvent(ctx, p, id)
 }
 
-// eventSection shows one event, with the buttons anyone may press; a
-// view for one member is eventCard, which fits the buttons to them.
-func eventSection(ev *Event, p *i18n.Printer, buttons bool) Section {
-	sec := Section{
+// eventSection shows one event's facts, without buttons: a view for one
+// member is eventCard, which adds the buttons that fit them.
+func eventSection(ev *Event, p *i18n.Printer) Section {
+	return Section{
 		Heading: fmt.Sprintf("#%d · %s", ev.ID, ev.Title),
 		Body:    []Span{Text(eventKindName(p, ev.Kind) + " · " + p.DateTime(ev.Start))},
 		Pairs:   []Pair{{Label: p.T("event.field.place"), Value: ev.Place}, {Label: p.T("event.seats"), Value: seatsText(ev, p)}},
 	}
-	if buttons {
-		id := strconv.FormatInt(ev.ID, 10)
-		label := p.T("event.button.register")
-		if !ev.seatFree() {
-			label = p.T("event.button.waitlist")
-		}
-		sec.Buttons = []Button{
-			{ActionID: ActionRegister, Value: id, Label: label, Style: ButtonPrimary},
-			{ActionID: ActionDetails, Value: id, Label: p.T("event.button.details")},
-			{ActionID: ActionAddCalendar, Value: id, Label: p.T("event.button.calendar")},
-		}
-	}
-	return sec
 }
 
 func seatsText(ev *Event, p *i18n.Printer) string {
@@ -214,7 +200,7 @@ func (s *Service) detailsAction(ctx context.Context, m *Member, p *i18n.Printer,
 	if err != nil {
 		return nil, err
 	}
-	if ev.Status == EventDraft && !m.IsFacilitator() {
+	if !CanSeeEvent(m, ev) {
 		return nil, Errorf(ENOTFOUND, "event.error.not_found", id)
 	}
 	regs, err := s.store.FindRegistrations(ctx, RegistrationFilter{EventID: id, UserID: m.UserID})

@@ -87,7 +87,7 @@ func standingButtons(ev *Event, reg *Registration, p *i18n.Printer, now time.Tim
 		return []Button{{ActionID: ActionCancel, Value: id, Label: p.T("event.button.leave_waitlist"), Style: ButtonDanger,
 			Confirm: &Confirm{Title: p.T("leave.confirm_title"), Text: p.T("leave.confirm_text", ev.Title), Yes: p.T("event.button.leave_waitlist"), No: p.T("button.back")}}}
 	}
-	if !ev.Deadline.IsZero() && now.After(ev.Deadline) {
+	if !canRegister(now, ev) {
 		return nil
 	}
 	label := p.T("event.button.register")

@@ -164,7 +164,7 @@ func (s *Service) changeMessage(ev *Event, before *EventFacts, hasSeat bool, p *
 	if changes := factChanges(before, factsOf(ev), p); len(changes) > 0 {
 		sections = append(sections, Section{Pairs: changes})
 	}
-	sections = append(sections, eventSection(ev, p, false))
+	sections = append(sections, eventSection(ev, p))
 	msg := &Response{Title: p.T("event.changed.title"), Sections: sections}
 	if !hasSeat {
 		return msg

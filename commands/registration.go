@@ -37,7 +37,7 @@ const (
 type Standing int
 
 const (
-	StandingNone  Standing = iota // cancelled, declined, expired
+	StandingNone  Standing = iota // cancelled, withdrawn, declined, expired
 	StandingSeat                  // registered, attended, no_show
 	StandingOffer                 // a seat held for them
 	StandingLine                  // waiting
@@ -150,6 +150,20 @@ func decideRegistration(now time.Time, ev *Event, cur *Registration) (Registrati
 // seatFree reports whether the next to register gets a seat: one is free
 // and nobody waits for it (else they join the line).
 func (e *Event) seatFree() bool { return e.SeatsLeft() > 0 && e.Waitlisted == 0 }
+
+// canRegister reports whether a member with no registration could
+// register now: the registration rule itself, asked without a member, so
+// a view never offers a button the rule would refuse.
+func canRegister(now time.Time, ev *Event) bool {
+	_, err := decideRegistration(now, ev, nil)
+	return err == nil
+}
+
+// CanSeeEvent reports whether m may see ev at all: drafts are for
+// facilitators.
+func CanSeeEvent(m *Member, ev *Event) bool {
+	return ev.Status != EventDraft || m.IsFacilitator()
+}
 
 // eventOpen refuses events that take no registration or cancellation.
 func eventOpen(ev *Event, now time.Time) error {
