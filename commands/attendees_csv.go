@@ -3,7 +3,6 @@ package commands
 import (
 	"bytes"
 	"encoding/csv"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -42,7 +41,7 @@ func attendeesCSV(ev *Event, regs []*Registration, p *i18n.Printer) (*File, erro
 	if err := w.Error(); err != nil {
 		return nil, err
 	}
-	return &File{Name: fmt.Sprintf("inscrits-%d.csv", ev.ID), Title: ev.Title, Content: b.Bytes()}, nil
+	return &File{Name: p.T("csv.filename", ev.ID), Title: ev.Title, Content: b.Bytes()}, nil
 }
 
 // csvSafe defuses a cell a spreadsheet would run as a formula.
