@@ -478,3 +478,26 @@ func TestWordsMatchWhatWasGivenUp(t *testing.T) {
 		t.Errorf("counts = %+v, want all zero", ev)
 	}
 }
+
+// TestRollCallFormCheckedWhenSubmitted submits a roll call for an event
+// a month ahead, as a forged or stale form would: the rule of the command
+// that opens the form is checked again at submission, and nobody is
+// marked absent.
+func TestRollCallFormCheckedWhenSubmitted(t *testing.T) {
+	start := paris("2027-04-01 18:30")
+	s, db, _, id := eventService(t, paris("2027-03-01 09:00"), commands.Event{Start: start, End: start.Add(time.Hour), Capacity: 5})
+	ctx := context.Background()
+	if _, err := s.EnsureMember(ctx, commands.User{ID: "claire"}, commands.RoleFacilitator); err != nil {
+		t.Fatal(err)
+	}
+	slash(s, "marc", fmt.Sprintf("inscrire %d", id))
+	slash(s, "nadia", fmt.Sprintf("inscrire %d", id))
+	out := renderText(s.Submit(ctx, &commands.Submission{FormID: commands.FormRollCall, State: fmt.Sprint(id),
+		Values: map[string]string{}, User: commands.User{ID: "claire"}}))
+	if !strings.Contains(out, "une fois l'événement commencé") {
+		t.Errorf("roll call a month ahead: %q", out)
+	}
+	if regs := registrations(t, db, id, commands.RegNoShow); len(regs) != 0 {
+		t.Errorf("no-shows recorded before the event: %+v", regs)
+	}
+}
