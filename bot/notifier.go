@@ -47,8 +47,8 @@ func NewNotifier(api *slack.Client) *Notifier {
 // carries: its dedupe key, so FindSent can find it after a crash.
 const metadataEvent = "cercle_outbox"
 
-// Notify sends the parts of r that d says are not done yet: the text with
-// chat.postMessage, then each file. It returns how far it got, also with
+// Notify sends the parts of r that d says are not done yet, up to d.Upto:
+// the text with chat.postMessage, then each file. It returns how far it got, also with
 // its error, which is a *commands.DeliveryError.
 func (n *Notifier) Notify(ctx context.Context, to commands.Recipient, r *commands.Response, d commands.Delivery) (commands.Delivery, error) {
 	channel, err := n.channel(ctx, to)
@@ -69,7 +69,7 @@ func (n *Notifier) Notify(ctx context.Context, to commands.Recipient, r *command
 	}
 	// Files follow the text; each one sent is counted, so a retry after a
 	// failed upload sends neither the text nor the files again.
-	for ; d.Done <= len(r.Files); d.Done++ {
+	for ; d.Done <= len(r.Files) && (d.Upto <= 0 || d.Done < d.Upto); d.Done++ {
 		f := r.Files[d.Done-1]
 		_, err := n.api.UploadFileContext(ctx, slack.UploadFileParameters{
 			Channel:  channel,

@@ -56,12 +56,23 @@ func (o *Outbox) deliver(ctx context.Context, m *OutboxMessage) (bool, error) {
 			return false, err
 		}
 	}
+	d.Upto = o.firstPaused(d.Done+1, 1+len(msg.Files))
 	sendCtx, cancel := context.WithTimeout(ctx, o.SendTimeout)
 	got, err := o.Notifier.Notify(sendCtx, m.To, msg, d)
 	cancel()
 	o.lastSent[m.To] = o.Now()
-	if err == nil {
+	got.Upto = 0
+	if err == nil && got.Done >= 1+len(msg.Files) {
 		return true, o.markSent(ctx, m, got.Ref)
+	}
+	if err == nil {
+		// Stopped before a paused part: what got through is kept, the rest
+		// waits for the pause to end.
+		if err := p.record(ctx, o, m.ID, got, time.Time{}); err != nil {
+			return false, err
+		}
+		_, err := o.holdIfPaused(ctx, m, got.Done)
+		return false, err
 	}
 	flight := p.storedFlight
 	var de *DeliveryError
@@ -96,17 +107,38 @@ func (p *progress) record(ctx context.Context, o *Outbox, id int64, d Delivery, 
 	return nil
 }
 
-// holdIfPaused postpones m, without counting an attempt, when a call its
-// next part needs is paused by a rate limit; it reports whether it did.
-func (o *Outbox) holdIfPaused(ctx context.Context, m *OutboxMessage, part int) (bool, error) {
-	var until time.Time
-	var method string
+// firstPaused returns the first part from "from" on (below total) whose
+// calls are paused by a rate limit, or 0 if none is.
+func (o *Outbox) firstPaused(from, total int) int {
+	for i := from; i < total; i++ {
+		if !o.pausedUntil(i).IsZero() {
+			return i
+		}
+	}
+	return 0
+}
+
+// pausedUntil returns when the calls part i needs are all free again, and
+// which one waits longest; the zero time if none is paused.
+func (o *Outbox) pausedUntil(i int) (until time.Time) {
+	until, _ = o.pausedMethod(i)
+	return until
+}
+
+func (o *Outbox) pausedMethod(i int) (until time.Time, method string) {
 	now := o.Now()
-	for _, name := range o.Notifier.PartMethods(part) {
+	for _, name := range o.Notifier.PartMethods(i) {
 		if t := o.paused[name]; t.After(now) && t.After(until) {
 			until, method = t, name
 		}
 	}
+	return until, method
+}
+
+// holdIfPaused postpones m, without counting an attempt, when a call its
+// next part needs is paused by a rate limit; it reports whether it did.
+func (o *Outbox) holdIfPaused(ctx context.Context, m *OutboxMessage, part int) (bool, error) {
+	until, method := o.pausedMethod(part)
 	if until.IsZero() {
 		return false, nil
 	}

@@ -169,6 +169,9 @@ type Delivery struct {
 	Key string
 	// Done is how many parts were sent.
 	Done int
+	// Upto, when above Done, is where Notify stops: the parts from Upto on
+	// need a call that is paused by a rate limit. Zero sends every part.
+	Upto int
 	// Ref is where the text landed, once it has.
 	Ref MessageRef
 }
