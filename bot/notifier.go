@@ -99,9 +99,12 @@ func uploadMethod(err error) string {
 
 // PartMethods names the Web API methods that sending part i makes: the
 // text needs the DM opened and chat.postMessage, a file the two calls of
-// the external upload.
+// the external upload, FindSent (i = -1) conversations.history.
 func (n *Notifier) PartMethods(i int) []string {
-	if i == 0 {
+	switch {
+	case i < 0:
+		return []string{"conversations.open", "conversations.history"}
+	case i == 0:
 		return []string{"conversations.open", "chat.postMessage"}
 	}
 	return []string{"files.getUploadURLExternal", "files.completeUploadExternal"}

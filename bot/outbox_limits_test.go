@@ -170,15 +170,19 @@ func TestOutboxFindsMessageLeftInFlight(t *testing.T) {
 	fake.Post("DK", "Rappel K", `{"event_type":"cercle_outbox","event_payload":{"key":"K"}}`)
 	fake.Post("DK", "Un autre", `{"event_type":"cercle_outbox","event_payload":{"key":"other"}}`)
 
-	if _, err := testOutbox(db, fake).Flush(ctx); err != nil {
-		t.Fatal(err)
-	}
+	// The lookup itself is rate-limited first (Tier 1 for unlisted apps):
+	// it waits, and is not taken for a message that was never sent.
+	fake.Script("conversations.history", rateLimited(1)...)
+	o := testOutbox(db, fake)
+	c := &pinnedClock{t: time.Now()}
+	o.Now = c.now
+	flushUntilDone(t, o, db, c, 5)
 	if n := len(fake.Calls("chat.postMessage")); n != 0 {
 		t.Errorf("posted %d times a message Slack already held, want 0", n)
 	}
 	h := fake.Calls("conversations.history")
-	if len(h) != 1 || h[0].Form.Get("include_all_metadata") == "" {
-		t.Fatalf("conversations.history calls = %v, want one with include_all_metadata", h)
+	if len(h) != 2 || h[1].Form.Get("include_all_metadata") == "" {
+		t.Fatalf("conversations.history calls = %d, want a 429 then one with include_all_metadata", len(h))
 	}
 	counts, _ := db.CountOutbox(ctx)
 	if counts.Sent != 1 || counts.Pending != 0 {

@@ -86,7 +86,8 @@ type Outbox struct {
 	PerRecipientInterval time.Duration
 	// Rate is the most messages per second across the workspace.
 	Rate float64
-	// MaxAttempts is how many tries a message gets before it is given up.
+	// MaxAttempts is how many real failures a message gets before it is
+	// given up; waiting out a rate limit is not one.
 	MaxAttempts int
 	// Backoff is the first wait after a transient failure; it doubles on
 	// each try, up to MaxBackoff.

@@ -25,6 +25,9 @@ func (o *Outbox) deliver(ctx context.Context, m *OutboxMessage) (bool, error) {
 	if !m.InFlightAt.IsZero() && d.Done == 0 {
 		// A send of the text began and was never recorded (a crash, a
 		// timeout): look for it before sending it again.
+		if held, err := o.holdIfPaused(ctx, m, -1); held || err != nil {
+			return false, err
+		}
 		lookCtx, cancel := context.WithTimeout(ctx, o.SendTimeout)
 		ref, found, err := o.Notifier.FindSent(lookCtx, m.To, m.DedupeKey, m.InFlightAt)
 		cancel()

@@ -155,7 +155,8 @@ type Notifier interface {
 	// unrecorded.
 	FindSent(ctx context.Context, to Recipient, key string, since time.Time) (MessageRef, bool, error)
 	// PartMethods names the rate-limited calls (Slack: Web API methods)
-	// that sending part i (0: the text) makes, or nil if it is not limited.
+	// that sending part i (0: the text) makes, or FindSent when i is -1;
+	// nil if none is limited.
 	PartMethods(i int) []string
 	// Update replaces a message posted earlier.
 	Update(ctx context.Context, ref MessageRef, r *Response) error
