@@ -79,6 +79,10 @@ func (m *Main) build(ctx context.Context, out io.Writer) (*app, error) {
 		n, _ := db.CountPendingMessages(context.Background())
 		return float64(n)
 	})
+	a.metrics.WatchOutboxFailed(func() float64 {
+		n, _ := db.CountFailedMessages(context.Background())
+		return float64(n)
+	})
 	return a, nil
 }
 

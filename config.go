@@ -127,6 +127,8 @@ Usage :
                                    offers (places proposées échues), reminders (rappels),
                                    announcements (annonces à jour), members (membres de l'espace Slack),
                                    outbox (messages en attente)
+  cercle outbox                    état de la file d'envoi ; liste les messages abandonnés
+  cercle outbox retry ID|all       remet en file un message abandonné, ou tous
   cercle healthcheck               interroge /healthz (pour Docker)
   cercle version
 

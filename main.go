@@ -141,13 +141,15 @@ func (m *Main) runSubcommand(ctx context.Context, args []string) error {
 			return errors.New("usage: cercle run-job offers|reminders|announcements|members|outbox")
 		}
 		return m.runJob(ctx, args[1])
+	case "outbox":
+		return m.runOutbox(ctx, args[1:])
 	case "healthcheck":
 		return healthcheck(ctx, m.Config.HTTPAddr)
 	case "version":
 		fmt.Fprintln(m.Stdout, "cercle", version)
 		return nil
 	}
-	return fmt.Errorf("sous-commande inconnue %q (migrate, backup, run-job, healthcheck, version)", args[0])
+	return fmt.Errorf("sous-commande inconnue %q (migrate, backup, run-job, outbox, healthcheck, version)", args[0])
 }
 
 // runJob runs one job once, delivers what it queued, and exits: for

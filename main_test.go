@@ -196,6 +196,7 @@ func TestHTTPModeEndToEnd(t *testing.T) {
 		`cercle_ack_latency_seconds_count{kind="slash"} 1`,
 		`cercle_slack_api_calls_total{method="users.info",outcome="ok"} 1`,
 		`cercle_outbox_pending 0`,
+		`cercle_outbox_failed 0`,
 	} {
 		if !strings.Contains(metricsText, want) {
 			t.Errorf("metrics lack %s", want)

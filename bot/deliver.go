@@ -67,7 +67,7 @@ func (b *Bot) publishHome(ctx context.Context, id commands.UserID, view slack.Ho
 // notify sends an answer to a member's DM.
 func (b *Bot) notify(ctx context.Context, id commands.UserID, resp *commands.Response) {
 	b.deliver(ctx, func(ctx context.Context) {
-		if _, err := b.notifier.Notify(ctx, commands.Recipient{User: id}, resp); err != nil {
+		if _, err := b.notifier.Notify(ctx, commands.Recipient{User: id}, resp, commands.Delivery{}); err != nil {
 			b.logger.Warn("reply by DM not delivered", "slack_user", id, "err", err)
 		}
 	})

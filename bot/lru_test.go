@@ -83,7 +83,7 @@ func TestCachesStayBounded(t *testing.T) {
 		if _, err := dir.LookupUser(ctx, id); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := n.Notify(ctx, commands.Recipient{User: id}, msg); err != nil {
+		if _, err := n.Notify(ctx, commands.Recipient{User: id}, msg, commands.Delivery{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -98,7 +98,7 @@ func TestCachesStayBounded(t *testing.T) {
 	if _, err := dir.LookupUser(ctx, last); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := n.Notify(ctx, commands.Recipient{User: last}, msg); err != nil {
+	if _, err := n.Notify(ctx, commands.Recipient{User: last}, msg, commands.Delivery{}); err != nil {
 		t.Fatal(err)
 	}
 	if after := len(fake.Calls("users.info")) + len(fake.Calls("conversations.open")); after != before {

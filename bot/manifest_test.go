@@ -20,8 +20,12 @@ var webAPIScopes = map[string]string{
 	"GetUserInfoContext":      "users:read",
 	"GetUsersContext":         "users:read",
 	"UploadFileContext":       "files:write",
-	"OpenViewContext":         "",
-	"PublishViewContext":      "",
+	// The outbox looks for a message a crash may have left posted; in a
+	// channel this needs channels:history, which is not asked for: there
+	// the lookup fails as missing_scope and the message is sent again.
+	"GetConversationHistoryContext": "im:history",
+	"OpenViewContext":               "",
+	"PublishViewContext":            "",
 }
 
 // eventSubscriptions is the subscription and scope behind each event the

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -42,22 +43,34 @@ func NewNotifier(api *slack.Client) *Notifier {
 	return &Notifier{api: api, dms: newLRU[commands.UserID, string](dmCacheSize)}
 }
 
-// Notify posts r to the recipient. Its errors are *commands.DeliveryError.
-func (n *Notifier) Notify(ctx context.Context, to commands.Recipient, r *commands.Response) (commands.MessageRef, error) {
-	channel := string(to.Channel)
-	if to.User != "" {
-		var err error
-		if channel, err = n.dmChannel(ctx, to.User); err != nil {
-			return commands.MessageRef{}, deliveryError(err)
-		}
-	}
-	posted, ts, err := n.api.PostMessageContext(ctx, channel, msgOptions(r)...)
+// metadataEvent is the event type of the metadata an outbox message
+// carries: its dedupe key, so FindSent can find it after a crash.
+const metadataEvent = "cercle_outbox"
+
+// Notify sends the parts of r that d says are not done yet, up to d.Upto:
+// the text with chat.postMessage, then each file. It returns how far it got, also with
+// its error, which is a *commands.DeliveryError.
+func (n *Notifier) Notify(ctx context.Context, to commands.Recipient, r *commands.Response, d commands.Delivery) (commands.Delivery, error) {
+	channel, err := n.channel(ctx, to)
 	if err != nil {
-		return commands.MessageRef{}, deliveryError(err)
+		return d, deliveryError("conversations.open", err)
 	}
-	// Files follow the message. A retry after a failed upload posts the
-	// message again: rare, and better than a confirmation without its .ics.
-	for _, f := range r.Files {
+	if d.Done == 0 {
+		opts := msgOptions(r)
+		if d.Key != "" {
+			opts = append(opts, slack.MsgOptionMetadata(slack.SlackMetadata{
+				EventType: metadataEvent, EventPayload: map[string]any{"key": d.Key}}))
+		}
+		posted, ts, err := n.api.PostMessageContext(ctx, channel, opts...)
+		if err != nil {
+			return d, deliveryError("chat.postMessage", err)
+		}
+		d.Done, d.Ref = 1, commands.MessageRef{Channel: posted, TS: ts}
+	}
+	// Files follow the text; each one sent is counted, so a retry after a
+	// failed upload sends neither the text nor the files again.
+	for ; d.Done <= len(r.Files) && (d.Upto <= 0 || d.Done < d.Upto); d.Done++ {
+		f := r.Files[d.Done-1]
 		_, err := n.api.UploadFileContext(ctx, slack.UploadFileParameters{
 			Channel:  channel,
 			Filename: f.Name,
@@ -66,16 +79,80 @@ func (n *Notifier) Notify(ctx context.Context, to commands.Recipient, r *command
 			FileSize: len(f.Content),
 		})
 		if err != nil {
-			return commands.MessageRef{}, deliveryError(err)
+			return d, deliveryError(uploadMethod(err), err)
 		}
 	}
-	return commands.MessageRef{Channel: posted, TS: ts}, nil
+	return d, nil
+}
+
+// uploadMethod names the step of slack-go's upload that failed, from the
+// prefix it wraps the error with.
+func uploadMethod(err error) string {
+	switch msg := err.Error(); {
+	case strings.HasPrefix(msg, "GetUploadURLExternal:"):
+		return "files.getUploadURLExternal"
+	case strings.HasPrefix(msg, "CompleteUploadExternal:"):
+		return "files.completeUploadExternal"
+	}
+	return "" // the upload URL itself: not a Web API method
+}
+
+// PartMethods names the Web API methods that sending part i makes: the
+// text needs the DM opened and chat.postMessage, a file the two calls of
+// the external upload, FindSent (i = -1) conversations.history.
+func (n *Notifier) PartMethods(i int) []string {
+	switch {
+	case i < 0:
+		return []string{"conversations.open", "conversations.history"}
+	case i == 0:
+		return []string{"conversations.open", "chat.postMessage"}
+	}
+	return []string{"files.getUploadURLExternal", "files.completeUploadExternal"}
+}
+
+// findWindow is how long before its in-flight mark a message is looked
+// for: room for a clock that disagrees with Slack's.
+const findWindow = time.Minute
+
+// FindSent looks for the text sent under key in the recipient's
+// conversation since a moment, by the metadata Notify attached to it. One
+// page of conversations.history only: for apps outside the Marketplace
+// that method is allowed once a minute, 15 messages a page.
+func (n *Notifier) FindSent(ctx context.Context, to commands.Recipient, key string, since time.Time) (commands.MessageRef, bool, error) {
+	channel, err := n.channel(ctx, to)
+	if err != nil {
+		return commands.MessageRef{}, false, deliveryError("conversations.open", err)
+	}
+	h, err := n.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
+		ChannelID:          channel,
+		Oldest:             fmt.Sprintf("%d.000000", since.Add(-findWindow).Unix()),
+		Inclusive:          true,
+		Limit:              100,
+		IncludeAllMetadata: true,
+	})
+	if err != nil {
+		return commands.MessageRef{}, false, deliveryError("conversations.history", err)
+	}
+	for _, msg := range h.Messages {
+		if msg.Metadata.EventType == metadataEvent && msg.Metadata.EventPayload["key"] == key {
+			return commands.MessageRef{Channel: channel, TS: msg.Timestamp}, true, nil
+		}
+	}
+	return commands.MessageRef{}, false, nil
+}
+
+// channel is where messages to a recipient go: a channel, or a member's DM.
+func (n *Notifier) channel(ctx context.Context, to commands.Recipient) (string, error) {
+	if to.User == "" {
+		return string(to.Channel), nil
+	}
+	return n.dmChannel(ctx, to.User)
 }
 
 // Update replaces a posted message with chat.update.
 func (n *Notifier) Update(ctx context.Context, ref commands.MessageRef, r *commands.Response) error {
 	if _, _, _, err := n.api.UpdateMessageContext(ctx, ref.Channel, ref.TS, msgOptions(r)...); err != nil {
-		return deliveryError(err)
+		return deliveryError("chat.update", err)
 	}
 	return nil
 }
@@ -96,8 +173,8 @@ func (n *Notifier) dmChannel(ctx context.Context, user commands.UserID) (string,
 // deliveryError classifies a Web API error for the outbox: wait as told on
 // 429, retry server errors and network failures, give up on the rest
 // (unknown user, archived channel, missing scope).
-func deliveryError(err error) error {
-	de := &commands.DeliveryError{Err: err}
+func deliveryError(method string, err error) error {
+	de := &commands.DeliveryError{Method: method, Err: err}
 	var (
 		rl     *slack.RateLimitedError
 		status slack.StatusCodeError
@@ -116,6 +193,8 @@ func deliveryError(err error) error {
 			de.Permanent = true
 		}
 	case errors.As(err, &netErr), errors.Is(err, context.DeadlineExceeded):
+		// The request may have reached Slack before the connection broke.
+		de.MaybeSent = true
 	}
 	return de
 }

@@ -2,10 +2,8 @@ package commands
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"sync"
 	"time"
 )
@@ -44,6 +42,12 @@ type OutboxMessage struct {
 	Track string
 	// Notice, when set, is worded at delivery and Message is unused.
 	Notice *Notice
+	// PartsDone and Ref are how far earlier attempts got (see Delivery).
+	PartsDone int
+	Ref       MessageRef
+	// InFlightAt, when set, is when a send of the text began that may
+	// have reached Slack unrecorded: it is looked for before a resend.
+	InFlightAt time.Time
 }
 
 // DeliveryError is a Notifier's failure, saying whether a retry may help.
@@ -52,6 +56,13 @@ type DeliveryError struct {
 	RetryAfter time.Duration
 	// Permanent means retrying cannot help (unknown user, archived channel).
 	Permanent bool
+	// Method is the call that failed (Slack: the Web API method). A rate
+	// limit holds per method and workspace, so the outbox pauses it for
+	// every message until RetryAfter has passed.
+	Method string
+	// MaybeSent means the request may have reached the server (a timeout,
+	// a cut connection): the part may have been delivered after all.
+	MaybeSent bool
 	Err       error
 }
 
@@ -75,7 +86,8 @@ type Outbox struct {
 	PerRecipientInterval time.Duration
 	// Rate is the most messages per second across the workspace.
 	Rate float64
-	// MaxAttempts is how many tries a message gets before it is given up.
+	// MaxAttempts is how many real failures a message gets before it is
+	// given up; waiting out a rate limit is not one.
 	MaxAttempts int
 	// Backoff is the first wait after a transient failure; it doubles on
 	// each try, up to MaxBackoff.
@@ -94,6 +106,10 @@ type Outbox struct {
 	flushing sync.Mutex
 	lastSent map[Recipient]time.Time
 	nextSlot time.Time
+	// paused holds, per rate-limited call (Slack: Web API method), until
+	// when it must not be made: Slack's limits are per method and
+	// workspace, so a 429 holds every message whose next part needs it.
+	paused map[string]time.Time
 }
 
 // NewOutbox returns an outbox of messages worded when queued (no
@@ -175,6 +191,7 @@ func (o *Outbox) Flush(ctx context.Context) (int, error) {
 	defer o.flushing.Unlock()
 	if o.lastSent == nil {
 		o.lastSent = map[Recipient]time.Time{}
+		o.paused = map[string]time.Time{}
 	}
 	sent := 0
 	for {
@@ -193,6 +210,13 @@ func (o *Outbox) Flush(ctx context.Context) (int, error) {
 			if o.recentlySent(m.To) {
 				// Same recipient again within the interval: try it on the
 				// next pass instead of holding up everyone else.
+				continue
+			}
+			if held, err := o.holdIfPaused(ctx, m, m.PartsDone); held || err != nil {
+				if err != nil {
+					return sent, err
+				}
+				progressed = true
 				continue
 			}
 			if err := o.pace(ctx); err != nil {
@@ -235,85 +259,6 @@ func (o *Outbox) pace(ctx context.Context) error {
 	}
 	o.nextSlot = now.Add(time.Duration(float64(time.Second) / o.Rate))
 	return nil
-}
-
-// deliver makes one attempt and records its outcome. It returns an error
-// only when the outcome could not be recorded.
-func (o *Outbox) deliver(ctx context.Context, m *OutboxMessage) (bool, error) {
-	msg, err := o.message(ctx, m)
-	if err == nil && msg == nil {
-		// Stale news: recorded as done, never sent.
-		return false, o.markSent(ctx, m, MessageRef{})
-	}
-	var ref MessageRef
-	if err == nil {
-		sendCtx, cancel := context.WithTimeout(ctx, o.SendTimeout)
-		ref, err = o.Notifier.Notify(sendCtx, m.To, msg)
-		cancel()
-		o.lastSent[m.To] = o.Now()
-	}
-	if err == nil {
-		return true, o.markSent(ctx, m, ref)
-	}
-	if ctx.Err() != nil {
-		// Stopping: the attempt was cut short, not failed. Leave it pending.
-		return false, ctx.Err()
-	}
-	retryAt := o.retryTime(m.Attempts+1, err)
-	log := o.Logger.With("outbox_id", m.ID, "dedupe_key", m.DedupeKey, "attempt", m.Attempts+1, "err", err)
-	if retryAt.IsZero() {
-		log.Error("outbox message given up")
-	} else {
-		log.Warn("outbox delivery failed, will retry", "retry_at", retryAt)
-	}
-	if err := o.Store.MarkMessageFailed(context.WithoutCancel(ctx), m.ID, retryAt, err.Error()); err != nil {
-		return false, fmt.Errorf("mark message %d failed: %w", m.ID, err)
-	}
-	return false, nil
-}
-
-// message is what m shows: its stored text, or its notice worded now. A
-// panic while wording is the message's failure, not the process's: a bad
-// row would otherwise take the bot down again at every restart.
-func (o *Outbox) message(ctx context.Context, m *OutboxMessage) (resp *Response, err error) {
-	if m.Notice == nil {
-		return &m.Message, nil
-	}
-	if o.Render == nil {
-		return nil, fmt.Errorf("notice %s: no renderer", m.Notice.Kind)
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			resp, err = nil, &DeliveryError{Permanent: true, Err: fmt.Errorf("notice %s: panic: %v", m.Notice.Kind, p)}
-		}
-	}()
-	return o.Render(ctx, m.Notice)
-}
-
-func (o *Outbox) markSent(ctx context.Context, m *OutboxMessage, ref MessageRef) error {
-	if err := o.Store.MarkMessageSent(context.WithoutCancel(ctx), m.ID, o.Now(), ref); err != nil {
-		return fmt.Errorf("mark message %d sent: %w", m.ID, err)
-	}
-	return nil
-}
-
-// retryTime returns when to try again after the attempt-th failure, or the
-// zero time to give up.
-func (o *Outbox) retryTime(attempt int, err error) time.Time {
-	var de *DeliveryError
-	if errors.As(err, &de) && de.Permanent || attempt >= o.MaxAttempts {
-		return time.Time{}
-	}
-	if errors.As(err, &de) && de.RetryAfter > 0 {
-		return o.Now().Add(de.RetryAfter)
-	}
-	wait := o.Backoff << min(attempt-1, 20)
-	if wait > o.MaxBackoff || wait <= 0 {
-		wait = o.MaxBackoff
-	}
-	// Jitter spreads retries so a recovering Slack is not hit all at once.
-	wait += time.Duration(rand.Int64N(int64(wait)/4 + 1))
-	return o.Now().Add(wait)
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

@@ -111,10 +111,17 @@ func TestStaleNoticesAreNotSent(t *testing.T) {
 
 type notifierFunc func(to commands.Recipient, r *commands.Response)
 
-func (f notifierFunc) Notify(_ context.Context, to commands.Recipient, r *commands.Response) (commands.MessageRef, error) {
+func (f notifierFunc) Notify(_ context.Context, to commands.Recipient, r *commands.Response, d commands.Delivery) (commands.Delivery, error) {
 	f(to, r)
-	return commands.MessageRef{}, nil
+	d.Done = 1 + len(r.Files)
+	return d, nil
 }
+
+func (f notifierFunc) FindSent(context.Context, commands.Recipient, string, time.Time) (commands.MessageRef, bool, error) {
+	return commands.MessageRef{}, false, nil
+}
+
+func (f notifierFunc) PartMethods(int) []string { return nil }
 
 func (f notifierFunc) Update(context.Context, commands.MessageRef, *commands.Response) error {
 	return nil

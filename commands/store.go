@@ -135,15 +135,46 @@ type OutboxStore interface {
 	CountMessages(ctx context.Context, prefix string) (sent, total int, err error)
 	// CountPendingMessages returns the outbox depth.
 	CountPendingMessages(ctx context.Context) (int, error)
+	// SetMessageProgress records the parts of a pending message that got
+	// through, and whether it is in flight (a zero inFlightAt: it is not).
+	SetMessageProgress(ctx context.Context, id int64, d Delivery, inFlightAt time.Time) error
+	// PostponeMessage makes a pending message due again at until without
+	// counting an attempt: it waited on a rate limit, it did not fail.
+	PostponeMessage(ctx context.Context, id int64, until time.Time, reason string) error
 }
 
 // Notifier delivers a message to a member (as a direct message) or to a
 // channel. Its errors are *DeliveryError, saying whether and when to retry.
 type Notifier interface {
-	// Notify posts r and returns where it landed, for later updates.
-	Notify(ctx context.Context, to Recipient, r *Response) (MessageRef, error)
+	// Notify sends the parts of r that d says are not done yet (the text,
+	// then each file) and returns how far it got, also with an error, so a
+	// retry never sends a part twice.
+	Notify(ctx context.Context, to Recipient, r *Response, d Delivery) (Delivery, error)
+	// FindSent looks in the recipient's conversation, since a moment, for
+	// the text sent under key: what a crash may have left posted but
+	// unrecorded.
+	FindSent(ctx context.Context, to Recipient, key string, since time.Time) (MessageRef, bool, error)
+	// PartMethods names the rate-limited calls (Slack: Web API methods)
+	// that sending part i (0: the text) makes, or FindSent when i is -1;
+	// nil if none is limited.
+	PartMethods(i int) []string
 	// Update replaces a message posted earlier.
 	Update(ctx context.Context, ref MessageRef, r *Response) error
+}
+
+// Delivery is how far a message with parts got: part 0 is its text,
+// then one part per file.
+type Delivery struct {
+	// Key is the message's dedupe key, carried with the text so FindSent
+	// can tell it apart; empty for a one-off message.
+	Key string
+	// Done is how many parts were sent.
+	Done int
+	// Upto, when above Done, is where Notify stops: the parts from Upto on
+	// need a call that is paused by a rate limit. Zero sends every part.
+	Upto int
+	// Ref is where the text landed, once it has.
+	Ref MessageRef
 }
 
 // MessageRef locates a posted message (Slack: channel id and timestamp).

@@ -6,6 +6,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"time"
 
 	"cercle/commands"
 )
@@ -80,15 +81,26 @@ type Notifier struct{ Out io.Writer }
 
 var _ commands.Notifier = Notifier{}
 
-// Notify prints r with its recipient.
-func (n Notifier) Notify(_ context.Context, to commands.Recipient, r *commands.Response) (commands.MessageRef, error) {
+// Notify prints r with its recipient, all its parts at once.
+func (n Notifier) Notify(_ context.Context, to commands.Recipient, r *commands.Response, d commands.Delivery) (commands.Delivery, error) {
 	where := "#" + string(to.Channel)
 	if to.User != "" {
 		where = "message direct à @" + string(to.User)
 	}
-	_, err := fmt.Fprintf(n.Out, "\n📨 [%s]\n%s\n", where, Render(r))
-	return commands.MessageRef{Channel: where, TS: "console"}, err
+	if _, err := fmt.Fprintf(n.Out, "\n📨 [%s]\n%s\n", where, Render(r)); err != nil {
+		return d, err
+	}
+	d.Done, d.Ref = 1+len(r.Files), commands.MessageRef{Channel: where, TS: "console"}
+	return d, nil
 }
+
+// FindSent finds nothing: the terminal keeps no history to look in.
+func (Notifier) FindSent(context.Context, commands.Recipient, string, time.Time) (commands.MessageRef, bool, error) {
+	return commands.MessageRef{}, false, nil
+}
+
+// PartMethods is nil: printing has no rate limit.
+func (Notifier) PartMethods(int) []string { return nil }
 
 // Update prints the new version of a message posted earlier.
 func (n Notifier) Update(_ context.Context, ref commands.MessageRef, r *commands.Response) error {

@@ -132,6 +132,16 @@ func (m *Metrics) WatchOutboxDepth(depth func() float64) {
 	}, depth))
 }
 
+// WatchOutboxFailed exposes the number of outbox messages given up for
+// good, read from failed at each scrape: an alert on it tells facilitators
+// to run "cercle outbox".
+func (m *Metrics) WatchOutboxFailed(failed func() float64) {
+	m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "cercle_outbox_failed",
+		Help: "Outbox messages given up after real failures (see cercle outbox).",
+	}, failed))
+}
+
 // Handler serves the registry in the Prometheus text format.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{Registry: m.registry})

@@ -69,7 +69,8 @@ func encodeMessage(m *commands.OutboxMessage) (message, notice string, err error
 // DueMessages returns pending messages due at or before now, oldest first.
 func (db *DB) DueMessages(ctx context.Context, now time.Time, limit int) ([]*commands.OutboxMessage, error) {
 	rows, err := db.read.QueryContext(ctx,
-		`SELECT id, dedupe_key, recipient, message, notice, attempts, due_at, created_at, track FROM outbox
+		`SELECT id, dedupe_key, recipient, message, notice, attempts, due_at, created_at, track,
+		        parts_done, ref_channel, ref_ts, in_flight_at FROM outbox
 		 WHERE status = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?`, formatTime(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("due messages: %w", err)
@@ -81,10 +82,11 @@ func (db *DB) DueMessages(ctx context.Context, now time.Time, limit int) ([]*com
 	)
 	for rows.Next() {
 		var (
-			m                              commands.OutboxMessage
-			to, body, notice, due, created string
+			m                                      commands.OutboxMessage
+			to, body, notice, due, created, flight string
 		)
-		if err := rows.Scan(&m.ID, &m.DedupeKey, &to, &body, &notice, &m.Attempts, &due, &created, &m.Track); err != nil {
+		if err := rows.Scan(&m.ID, &m.DedupeKey, &to, &body, &notice, &m.Attempts, &due, &created, &m.Track,
+			&m.PartsDone, &m.Ref.Channel, &m.Ref.TS, &flight); err != nil {
 			return nil, err
 		}
 		m.To, err = parseRecipient(to)
@@ -99,6 +101,9 @@ func (db *DB) DueMessages(ctx context.Context, now time.Time, limit int) ([]*com
 		}
 		if err == nil {
 			m.CreatedAt, err = parseTime(created)
+		}
+		if err == nil {
+			m.InFlightAt, err = parseTime(flight)
 		}
 		if err != nil {
 			bad[m.ID] = err
@@ -146,7 +151,8 @@ func (db *DB) NextDueTime(ctx context.Context) (time.Time, error) {
 func (db *DB) MarkMessageSent(ctx context.Context, id int64, at time.Time, ref commands.MessageRef) error {
 	return db.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		_, err := tx.ExecContext(ctx,
-			`UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = '' WHERE id = ? AND status = 'pending'`,
+			`UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = '', in_flight_at = ''
+			 WHERE id = ? AND status = 'pending'`,
 			formatTime(at), id)
 		if err != nil || ref.TS == "" {
 			return err

@@ -58,6 +58,7 @@ type Server struct {
 	scripts  map[string][]Reply
 	userInfo func(id string) (map[string]any, time.Duration)
 	members  []map[string]any // users.list
+	posted   []postedMessage  // chat.postMessage, answered: what conversations.history shows
 	sockets  chan *websocket.Conn
 	stopped  chan struct{}
 	stopOnce sync.Once
@@ -69,7 +70,7 @@ func Start() *Server {
 	s.userInfo = defaultUser
 	methods := []string{"chat.postMessage", "chat.postEphemeral", "chat.update", "conversations.open",
 		"views.open", "views.publish", "views.update", "users.info", "auth.test",
-		"files.getUploadURLExternal", "files.completeUploadExternal", "users.list"}
+		"files.getUploadURLExternal", "files.completeUploadExternal", "users.list", "conversations.history"}
 	s.Server = slacktest.NewTestServer(func(c slacktest.Customize) {
 		for _, m := range methods {
 			c.Handle("/"+m, s.handler(m))
@@ -215,8 +216,12 @@ func (s *Server) scripted(w http.ResponseWriter, r *http.Request, reply *Reply) 
 // caller hung up first.
 func (s *Server) answer(r *http.Request, method string, form url.Values) (out any, ok bool) {
 	switch method {
-	case "chat.postMessage", "chat.update":
+	case "chat.postMessage":
+		return map[string]any{"ok": true, "channel": form.Get("channel"), "ts": s.post(form)}, true
+	case "chat.update":
 		return map[string]any{"ok": true, "channel": form.Get("channel"), "ts": fmt.Sprintf("%d.000100", time.Now().Unix())}, true
+	case "conversations.history":
+		return s.history(form), true
 	case "chat.postEphemeral":
 		return map[string]any{"ok": true, "message_ts": fmt.Sprintf("%d.000200", time.Now().Unix())}, true
 	case "conversations.open":
@@ -293,4 +298,56 @@ func defaultUser(id string) (map[string]any, time.Duration) {
 		"tz": "Europe/Paris", "locale": "fr-FR",
 		"profile": map[string]any{"real_name": "Membre " + id},
 	}, 0
+}
+
+// postedMessage is a message the fake accepted, as history returns it.
+type postedMessage struct {
+	channel, ts, text string
+	metadata          json.RawMessage
+	at                time.Time
+}
+
+// post records an accepted chat.postMessage and returns its ts, unique
+// within the fake.
+func (s *Server) post(form url.Values) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Now()
+	ts := fmt.Sprintf("%d.%06d", now.Unix(), len(s.posted)+1)
+	p := postedMessage{channel: form.Get("channel"), ts: ts, text: form.Get("text"), at: now}
+	if md := form.Get("metadata"); md != "" && json.Valid([]byte(md)) {
+		p.metadata = json.RawMessage(md)
+	}
+	s.posted = append(s.posted, p)
+	return ts
+}
+
+// history answers conversations.history with the messages posted to the
+// channel since "oldest", newest first, their metadata included when
+// include_all_metadata is set, as Slack does.
+func (s *Server) history(form url.Values) map[string]any {
+	var oldest float64
+	_, _ = fmt.Sscanf(form.Get("oldest"), "%f", &oldest)
+	withMetadata := form.Get("include_all_metadata") == "1" || form.Get("include_all_metadata") == "true"
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	msgs := []map[string]any{}
+	for i := len(s.posted) - 1; i >= 0; i-- {
+		p := s.posted[i]
+		if p.channel != form.Get("channel") || float64(p.at.UnixNano())/1e9 < oldest {
+			continue
+		}
+		m := map[string]any{"type": "message", "user": "UBOT", "bot_id": "B1", "text": p.text, "ts": p.ts}
+		if withMetadata && p.metadata != nil {
+			m["metadata"] = p.metadata
+		}
+		msgs = append(msgs, m)
+	}
+	return map[string]any{"ok": true, "messages": msgs, "has_more": false}
+}
+
+// Post records a message as if the bot had posted it, metadata (JSON)
+// included: what Slack holds after a send whose answer was lost.
+func (s *Server) Post(channel, text, metadata string) string {
+	return s.post(url.Values{"channel": {channel}, "text": {text}, "metadata": {metadata}})
 }
