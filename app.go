@@ -36,6 +36,9 @@ type app struct {
 // build opens the database and wires every part over it. out is where the
 // console mode's messages go.
 func (m *Main) build(ctx context.Context, out io.Writer) (*app, error) {
+	// Capability URLs (uploads, response_url, calendar feeds) never reach
+	// the log, whichever part logs them.
+	m.logger = bot.RedactLogger(m.logger)
 	db, err := storage.Open(ctx, m.Config.DB, storage.Options{Synchronous: m.Config.Synchronous})
 	if err != nil {
 		return nil, err

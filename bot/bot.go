@@ -144,6 +144,7 @@ type Bot struct {
 func New(cfg Config, api *slack.Client, service *commands.Service, notifier *Notifier, logger *slog.Logger, m Metrics) *Bot {
 	cfg = cfg.withDefaults()
 	m = orNop(m)
+	logger = RedactLogger(logger)
 	return &Bot{
 		cfg:      cfg,
 		service:  service,
