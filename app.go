@@ -36,6 +36,9 @@ type app struct {
 // build opens the database and wires every part over it. out is where the
 // console mode's messages go.
 func (m *Main) build(ctx context.Context, out io.Writer) (*app, error) {
+	// Capability URLs (uploads, response_url, calendar feeds) never reach
+	// the log, whichever part logs them.
+	m.logger = bot.RedactLogger(m.logger)
 	db, err := storage.Open(ctx, m.Config.DB, storage.Options{Synchronous: m.Config.Synchronous})
 	if err != nil {
 		return nil, err
@@ -164,13 +167,7 @@ func (m *Main) serve(ctx context.Context) error {
 // without it, so there a busy port is only a warning.
 func (a *app) listen(addr string) (*http.Server, net.Listener, error) {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		if err := a.db.Ping(r.Context()); err != nil {
-			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
-			return
-		}
-		fmt.Fprintln(w, "ok")
-	})
+	mux.Handle("GET /healthz", healthHandler(a.db, a.logger))
 	mux.Handle("GET /metrics", a.metrics.Handler())
 	mux.Handle("GET /ical/{file}", calendar.FeedHandler(a.service, a.logger.With("component", "calendar")))
 	if a.mode == ModeHTTP {
@@ -261,6 +258,26 @@ func (a *app) shutdown(srv *http.Server) {
 	if a.mode == ModeConsole {
 		_, _ = a.service.Outbox().Flush(ctx)
 	}
+}
+
+// healthChecker is what /healthz asks: *storage.DB, whose Health checks
+// reads and, at most every few seconds, a write.
+type healthChecker interface {
+	Health(ctx context.Context) error
+}
+
+// healthHandler answers /healthz: 200 while the database reads and
+// writes, 503 otherwise, so an orchestrator does not keep a bot that
+// would fail every registration.
+func healthHandler(db healthChecker, logger *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := db.Health(r.Context()); err != nil {
+			logger.Warn("unhealthy", "err", err)
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	})
 }
 
 func addrOf(ln net.Listener) string {

@@ -235,7 +235,8 @@ func TestCalendarFeedOverHTTP(t *testing.T) {
 	defer fake.Stop()
 	const secret = "s3cr3t"
 	m := NewMain()
-	m.Stderr = io.Discard
+	var logs lockedBuffer // at debug level: no feed link may reach it
+	m.Stderr = &logs
 	ready := make(chan string, 1)
 	m.Ready = func(addr string) { ready <- addr }
 	ctx, cancel := context.WithCancel(context.Background())
@@ -246,7 +247,7 @@ func TestCalendarFeedOverHTTP(t *testing.T) {
 		done <- m.Run(ctx, nil, env(map[string]string{
 			"SLACK_BOT_TOKEN": "xoxb-x", "SLACK_SIGNING_SECRET": secret, "SLACK_API_URL": fake.APIURL(),
 			"CERCLE_DB": dbPath, "CERCLE_HTTP_ADDR": "127.0.0.1:0", "CERCLE_PUBLIC_URL": "https://cercle.example.org",
-			"CERCLE_ADMINS": "UFAC", "CERCLE_SLACK_APP_ID": "A0CERCLE",
+			"CERCLE_ADMINS": "UFAC", "CERCLE_SLACK_APP_ID": "A0CERCLE", "LOG_LEVEL": "debug",
 		}))
 	}()
 	var addr string
@@ -304,6 +305,10 @@ func TestCalendarFeedOverHTTP(t *testing.T) {
 	req, _ = http.NewRequest(http.MethodGet, "http://"+addr+"/ical/notatoken.ics", nil)
 	if resp, _ := get(t, req); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown token: %d", resp.StatusCode)
+	}
+	token := strings.TrimSuffix(strings.TrimPrefix(feed[1], "/ical/"), ".ics")
+	if out := logs.String(); strings.Contains(out, token) || strings.Contains(out, "/ical/") || !strings.Contains(out, "DEBUG") {
+		t.Errorf("a feed link reached the debug log, or nothing was logged at debug:\n%s", out)
 	}
 }
 

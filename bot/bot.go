@@ -52,6 +52,16 @@ type Config struct {
 	// WorkTimeout bounds each step of one request, its wait for a turn
 	// included: the core's step, then the delivery to Slack. Default 30 s.
 	WorkTimeout time.Duration
+	// BodyBudget bounds the bytes of HTTP-mode request bodies read and
+	// held at once, across all requests. Default 8 MB: thousands of
+	// Slack's few-kilobyte payloads, or eight bodies of the largest size
+	// accepted (1 MB). Never less than that largest size.
+	BodyBudget int64
+	// BodyWait is how long a request waits for room in the body budget
+	// before it is refused with 503. Default 500 ms, well within Slack's
+	// 3 s. A body being read holds its room at most until the HTTP
+	// server's ReadTimeout.
+	BodyWait time.Duration
 }
 
 // withDefaults fills in the zero fields.
@@ -67,6 +77,13 @@ func (c Config) withDefaults() Config {
 	}
 	if c.WorkTimeout <= 0 {
 		c.WorkTimeout = 30 * time.Second
+	}
+	if c.BodyBudget <= 0 {
+		c.BodyBudget = 8 << 20
+	}
+	c.BodyBudget = max(c.BodyBudget, maxBodyBytes)
+	if c.BodyWait <= 0 {
+		c.BodyWait = 500 * time.Millisecond
 	}
 	return c
 }
@@ -113,6 +130,7 @@ type Bot struct {
 	logger   *slog.Logger
 	metrics  Metrics
 	adm      *admission
+	body     *bodyBudget
 	notifier *Notifier
 	// hooks is the client for response_url posts, which are not Web API
 	// calls: no token, a shorter timeout.
@@ -126,6 +144,7 @@ type Bot struct {
 func New(cfg Config, api *slack.Client, service *commands.Service, notifier *Notifier, logger *slog.Logger, m Metrics) *Bot {
 	cfg = cfg.withDefaults()
 	m = orNop(m)
+	logger = RedactLogger(logger)
 	return &Bot{
 		cfg:      cfg,
 		service:  service,
@@ -133,6 +152,7 @@ func New(cfg Config, api *slack.Client, service *commands.Service, notifier *Not
 		logger:   logger,
 		metrics:  m,
 		adm:      newAdmission(cfg, logger, m),
+		body:     newBodyBudget(cfg.BodyBudget),
 		notifier: notifier,
 		hooks:    &http.Client{Timeout: 10 * time.Second, Transport: countingTransport{next: http.DefaultTransport, metrics: m}},
 	}

@@ -38,11 +38,15 @@ type harness struct {
 type harnessOption struct {
 	bot     func(*bot.Config)
 	service func(*commands.Config)
+	logger  *slog.Logger
 }
 
 func withService(f func(*commands.Config)) harnessOption { return harnessOption{service: f} }
 
 func withBot(f func(*bot.Config)) harnessOption { return harnessOption{bot: f} }
+
+// withLogger logs the transport and the core to l, as main does.
+func withLogger(l *slog.Logger) harnessOption { return harnessOption{logger: l} }
 
 func newHarness(tb testing.TB, opts ...harnessOption) *harness {
 	tb.Helper()
@@ -55,6 +59,11 @@ func newHarness(tb testing.TB, opts ...harnessOption) *harness {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
 		logger = slog.New(slog.NewTextHandler(testWriter{tb}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	for _, o := range opts {
+		if o.logger != nil {
+			logger = o.logger
+		}
 	}
 	m := metrics.New()
 	cfg := bot.Config{BotToken: "xoxb-test", SigningSecret: testSecret, APIURL: fake.APIURL(), AppToken: "xapp-test"}

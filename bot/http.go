@@ -23,8 +23,11 @@ const maxBodyBytes = 1 << 20
 
 // ServeHTTP takes Slack's HTTP-mode requests on one URL, as Bolt does:
 // slash commands and interactivity (form-encoded) and Events API callbacks
-// (JSON). The signature is checked on the raw body before anything is
-// parsed; a request that fails the check gets 401 and changes nothing.
+// (JSON). The signature headers are checked before the body is read, and
+// the signature itself on the raw body before anything is parsed; a
+// request that fails either check gets 401 and changes nothing. Bodies are
+// read within a byte budget shared by all requests (Config.BodyBudget):
+// one that finds no room within Config.BodyWait gets 503.
 func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	if r.Method != http.MethodPost {
@@ -32,11 +35,27 @@ func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
-	if err != nil {
-		http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+	// Headers first: a request that cannot be Slack's is refused before
+	// its body is read, so it costs no memory.
+	if err := b.checkSignatureHeaders(r.Header, time.Now()); err != nil {
+		b.logger.Warn("slack request refused", "err", err, "remote", r.RemoteAddr)
+		w.Header().Set("Connection", "close") // nor is the body drained
+		http.Error(w, "invalid signature", http.StatusUnauthorized)
 		return
 	}
+	body, release, err := b.readBody(w, r)
+	switch {
+	case errors.Is(err, errBudget):
+		b.logger.Warn("slack request refused: body budget exhausted", "remote", r.RemoteAddr)
+		w.Header().Set("Connection", "close")
+		w.Header().Set("Retry-After", "1")
+		http.Error(w, "busy", http.StatusServiceUnavailable)
+		return
+	case err != nil:
+		http.Error(w, "body too large or unreadable", http.StatusRequestEntityTooLarge)
+		return
+	}
+	defer release()
 	if err := b.verify(r.Header, body); err != nil {
 		b.logger.Warn("slack request refused", "err", err, "remote", r.RemoteAddr)
 		http.Error(w, "invalid signature", http.StatusUnauthorized)

@@ -68,6 +68,9 @@ type DB struct {
 	loopDone chan struct{}
 	closeOne sync.Once
 
+	// health caches the write probe behind Health.
+	health *health
+
 	// Now is the clock; tests set it.
 	Now func() time.Time
 }
@@ -84,7 +87,17 @@ type Options struct {
 
 // Open opens (creating if needed) the database at path and applies pending
 // migrations.
+//
+// It refuses, with a French message main prints as is, a database it
+// cannot write (a read-only file or folder: the bot would look ready and
+// fail every registration) and one whose schema is not the one this
+// version knows.
 func Open(ctx context.Context, path string, opts Options) (*DB, error) {
+	return open(ctx, path, opts, nil)
+}
+
+// open is Open with extra parameters for the writer's DSN, for tests.
+func open(ctx context.Context, path string, opts Options, extra url.Values) (*DB, error) {
 	if path == "" || strings.ContainsAny(path, "?#") {
 		return nil, fmt.Errorf("open database: invalid path %q", path)
 	}
@@ -107,6 +120,9 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	for k, v := range common {
 		w[k] = v
 	}
+	for k, v := range extra {
+		w[k] = v
+	}
 	write, err := sql.Open(driverName, "file:"+path+"?"+w.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
@@ -122,10 +138,15 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		closed:   make(chan struct{}),
 		loopDone: make(chan struct{}),
 	}
+	if err := checkWritable(ctx, write); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("la base %s n'est pas accessible en écriture : vérifiez les droits du fichier et de son dossier (SQLite y crée ses fichiers -wal et -shm) et l'espace disque ; Cercle ne démarre pas sans pouvoir enregistrer les inscriptions (%w)", path, err)
+	}
 	if err := db.Migrate(ctx); err != nil {
 		write.Close()
-		return nil, err
+		return nil, fmt.Errorf("la base %s n'a pas pu être mise à jour : %w", path, err)
 	}
+	db.health = newHealth(db.probeWrite)
 
 	r := url.Values{"mode": {"ro"}, "_txlock": {"deferred"}}
 	for k, v := range common {
@@ -160,7 +181,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	return nil
+	return checkVersions(ctx, p)
 }
 
 // Close closes both pools. Call it last, after every user of the database
