@@ -25,14 +25,17 @@ const (
 
 // A roll call is cut into pages of rollCallPageSize registrants, in line
 // order, each page a form of one checkbox group per rollCallGroup. Slack
-// takes at most 10 options in a group and 100 blocks in a modal: a page
-// of 25 groups stays at a quarter of that, and at 250 names it is still
-// a list one can scroll at the door. Fixed-size pages keep a person on
-// the same page while latecomers join the end of the line. The catalog's
-// rollcall.cmd.detail names this size.
+// takes at most 10 options in a group and 100 blocks in a modal, and says
+// nothing of how many bytes a modal may weigh (views well under 100
+// blocks are reported refused with no reason given). A page of 100 names
+// is 10 blocks and, with the longest names, about 35 kB; it fits one
+// screenful of scrolling, and several facilitators can share the pages
+// at the door. Fixed-size pages keep a person on the same page while
+// latecomers join the end of the line. The catalog's rollcall.cmd.detail
+// names this size.
 const (
 	rollCallGroup      = 10
-	rollCallPageGroups = 25
+	rollCallPageGroups = 10
 	rollCallPageSize   = rollCallGroup * rollCallPageGroups
 )
 
@@ -97,7 +100,8 @@ func parseRollCallState(s string) (rollCallState, error) {
 // pageOf finds the state's page among the current registrants: the page
 // number must still be one of the roll call's, and the people are those
 // from first to last as shown. A line that lost either end, or gained
-// someone between them, is a conflict: nothing is recorded.
+// someone between them, or ends that no longer meet the page's place in
+// the line (a page number forged), is a conflict: nothing is recorded.
 func (st rollCallState) pageOf(regs []*Registration) (rollCallPage, error) {
 	pg, err := rollCallPageOf(regs, strconv.Itoa(st.page))
 	if err != nil || st.first == "" {
@@ -112,7 +116,8 @@ func (st rollCallState) pageOf(regs []*Registration) (rollCallPage, error) {
 			to = i
 		}
 	}
-	if from < 0 || to < from || to-from+1 > st.count {
+	start := (pg.number - 1) * rollCallPageSize
+	if from < 0 || to < from || to-from+1 > st.count || from >= start+rollCallPageSize || to < start {
 		return rollCallPage{}, Errorf(ECONFLICT, "rollcall.error.changed", st.event, st.page)
 	}
 	pg.regs = regs[from : to+1]
