@@ -22,6 +22,7 @@ var webAPIScopes = map[string]string{
 	"UploadFileContext":       "files:write",
 	"OpenViewContext":         "",
 	"PublishViewContext":      "",
+	"UpdateViewContext":       "",
 }
 
 // eventSubscriptions is the subscription and scope behind each event the

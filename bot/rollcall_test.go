@@ -31,7 +31,8 @@ type rollCallView struct {
 // blocks, 10 checkboxes a group, 3,000 characters of private_metadata)
 // and within 40 kB, a bound of ours since Slack documents none,
 // page after page; submitting page 2 records page 2's people only and
-// answers with the Page suivante button.
+// answers with the Page suivante button, which, pressed in that modal,
+// turns it into page 3.
 func TestRollCallModalsFit(t *testing.T) {
 	clk := &clock{}
 	h := newHarness(t, withService(func(c *commands.Config) { c.Now = clk.Now }))
@@ -92,6 +93,20 @@ func TestRollCallModalsFit(t *testing.T) {
 	if code != 200 || !strings.Contains(string(out), `"action_id":"rollcall.page"`) || !strings.Contains(string(out), "Page suivante") {
 		t.Fatalf("page 2 submitted: %d %s", code, out)
 	}
+	// Its Page suivante, pressed in the result modal, turns it into page 3.
+	h.interact(t, map[string]any{
+		"type": "block_actions", "team": map[string]any{"id": "T1"}, "user": map[string]any{"id": "UFAC"}, "trigger_id": "trig-next",
+		"container": map[string]any{"type": "view", "view_id": "V9"}, "view": map[string]any{"id": "V9", "type": "modal"},
+		"actions": []map[string]any{{"type": "button", "action_id": commands.ActionRollCallPage, "value": fmt.Sprintf("%d:3", ev.ID), "block_id": "b", "action_ts": "1"}},
+	})
+	updates := h.slack.WaitCalls("views.update", 1, 2*time.Second)
+	if len(updates) != 1 || updates[0].Form.Get("view_id") != "V9" || !strings.Contains(updates[0].Form.Get("view"), `"value":"UR0200"`) {
+		t.Fatalf("Page suivante in the modal: %+v", updates)
+	}
+	if opens := h.slack.Calls("views.open"); len(opens) != 11 {
+		t.Errorf("%d views opened, want the 11 pages by command only", len(opens))
+	}
+
 	regs, err := h.db.FindRegistrations(ctx, commands.RegistrationFilter{EventID: ev.ID})
 	if err != nil {
 		t.Fatal(err)
