@@ -57,6 +57,27 @@ func (b *Bot) openForm(ctx context.Context, arrived time.Time, trigger string, v
 	b.notify(ctx, u.ID, resp)
 }
 
+// replaceForm shows a form in place of the modal whose button asked for
+// it, such as the next page of a roll call on the previous page's result:
+// Slack changes a modal it shows with views.update, as views.open from
+// inside a modal is not reliably shown. A form that cannot be shown is
+// said by DM, as by openForm.
+func (b *Bot) replaceForm(ctx context.Context, viewID string, view slack.ModalViewRequest, u commands.User) {
+	var shown bool
+	err := b.step(ctx, classSlack, func(ctx context.Context) {
+		if _, err := b.api.UpdateViewContext(ctx, view, "", "", viewID); err != nil {
+			b.logger.Warn("form not shown", "form", view.CallbackID, "slack_user", u.ID, "err", err)
+			return
+		}
+		shown = true
+	})
+	if shown || err != nil && ctx.Err() != nil {
+		return
+	}
+	p := b.service.Printer(ctx, u)
+	b.notify(ctx, u.ID, &commands.Response{Sections: []commands.Section{commands.Paragraph(commands.Text(p.T("bot.form_not_opened")))}})
+}
+
 func (b *Bot) publishHome(ctx context.Context, id commands.UserID, view slack.HomeTabViewRequest) {
 	_, err := b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: string(id), View: view})
 	if err != nil {

@@ -98,7 +98,11 @@ func (b *Bot) interaction(ctx context.Context, cb *slack.InteractionCallback, ar
 			if act.Value == "" {
 				act.Value = a.SelectedOption.Value
 			}
-			b.action(ctx, act, arrived, cb.TriggerID, cb.ResponseURL)
+			modal := ""
+			if cb.View.Type == slack.VTModal {
+				modal = cb.View.ID
+			}
+			b.action(ctx, act, arrived, cb.TriggerID, cb.ResponseURL, modal)
 		}
 	default:
 		// view_closed, shortcuts and the rest need nothing but the ack.
@@ -107,11 +111,14 @@ func (b *Bot) interaction(ctx context.Context, cb *slack.InteractionCallback, ar
 }
 
 // action runs a button press in the core, then shows its answer: a form
-// opens on the trigger, a message goes to the response_url, or, for
+// takes the place of the modal the button was in (modal, its view id), or
+// opens on the trigger; a message goes to the response_url, or, for
 // buttons on the Home tab (which have no response_url), to the member's DM.
-func (b *Bot) action(ctx context.Context, act *commands.Action, arrived time.Time, trigger, responseURL string) {
+func (b *Bot) action(ctx context.Context, act *commands.Action, arrived time.Time, trigger, responseURL, modal string) {
 	resp, view := b.coreStep(ctx, act.User, func(ctx context.Context) *commands.Response { return b.service.Act(ctx, act) })
 	switch {
+	case resp.Form != nil && modal != "":
+		b.replaceForm(ctx, modal, view, act.User)
 	case resp.Form != nil:
 		b.openForm(ctx, arrived, trigger, view, act.User, responseURL)
 	case responseURL != "":

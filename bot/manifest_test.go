@@ -26,6 +26,7 @@ var webAPIScopes = map[string]string{
 	"GetConversationHistoryContext": "im:history",
 	"OpenViewContext":               "",
 	"PublishViewContext":            "",
+	"UpdateViewContext":             "",
 }
 
 // eventSubscriptions is the subscription and scope behind each event the

@@ -3,21 +3,11 @@ package commands
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
-	"time"
-
-	"cercle/i18n"
 )
 
 // This file is the facilitators' view of who comes: the list by
-// standing, the CSV export and the roll call.
-
-// Attendee form ids.
-const (
-	FormRollCall  = "rollcall"
-	fieldRollCall = "attended"
-)
+// standing and the CSV export (the roll call is in rollcall.go).
 
 // ActionAttendeesPage shows a page of an event's attendee list; its value
 // is "<event number>:<offset>".
@@ -40,8 +30,11 @@ func (s *Service) attendeesFeature() feature {
 				Run: s.rollCall,
 			},
 		},
-		actions: []*ActionHandler{{ID: ActionAttendeesPage, Allowed: (*Member).IsFacilitator, Refusal: "error.forbidden.facilitator", Run: s.attendeesPageAction}},
-		forms:   []*FormHandler{{ID: FormRollCall, Allowed: (*Member).IsFacilitator, Refusal: "error.forbidden.facilitator", Run: s.submitRollCall}},
+		actions: []*ActionHandler{
+			{ID: ActionAttendeesPage, Allowed: (*Member).IsFacilitator, Refusal: "error.forbidden.facilitator", Run: s.attendeesPageAction},
+			{ID: ActionRollCallPage, Allowed: (*Member).IsFacilitator, Refusal: "error.forbidden.facilitator", Run: s.rollCallPageAction},
+		},
+		forms: []*FormHandler{{ID: FormRollCall, Allowed: (*Member).IsFacilitator, Refusal: "error.forbidden.facilitator", Run: s.submitRollCall}},
 	}
 }
 
@@ -76,94 +69,6 @@ func (s *Service) attendees(ctx context.Context, c *Call) (*Response, error) {
 		return textResponse(p.T("attendees.csv.sent")), nil
 	}
 	return s.attendeesPage(ctx, p, ev, regs, 0)
-}
-
-// rollCall opens the attendance form of an event that has started.
-func (s *Service) rollCall(ctx context.Context, c *Call) (*Response, error) {
-	ev, err := s.eventArg(ctx, c)
-	if err != nil {
-		return nil, err
-	}
-	id := ev.ID
-	if err := decideRollCall(s.now(), ev); err != nil {
-		return nil, err
-	}
-	regs, err := s.store.FindRegistrations(ctx, RegistrationFilter{EventID: id,
-		Statuses: []RegistrationStatus{RegRegistered, RegAttended, RegNoShow}})
-	if err != nil {
-		return nil, err
-	}
-	if len(regs) == 0 {
-		return textResponse(c.P.T("rollcall.empty")), nil
-	}
-	// Slack shows at most 10 checkboxes in one group: one field per ten.
-	var fields []Field
-	for i := 0; i < len(regs); i += rollCallGroup {
-		group := regs[i:min(i+rollCallGroup, len(regs))]
-		field := Field{ID: fmt.Sprintf("%s_%d", fieldRollCall, i/rollCallGroup+1), Kind: FieldCheckboxes, Optional: true,
-			Label: c.P.T("rollcall.field", i+1, i+len(group))}
-		var checked []string
-		for _, r := range group {
-			label := r.MemberName
-			if r.Company != "" {
-				label += " (" + r.Company + ")"
-			}
-			field.Options = append(field.Options, Option{Value: string(r.UserID), Label: label})
-			if r.Status != RegNoShow {
-				checked = append(checked, string(r.UserID))
-			}
-		}
-		field.Value = strings.Join(checked, "\n")
-		fields = append(fields, field)
-	}
-	return &Response{Form: &Form{ID: FormRollCall, Title: c.P.T("rollcall.title"), Submit: c.P.T("rollcall.submit"),
-		State: strconv.FormatInt(id, 10), Fields: fields}}, nil
-}
-
-// rollCallGroup is the most checkboxes Slack takes in one group.
-const rollCallGroup = 10
-
-func (s *Service) submitRollCall(ctx context.Context, _ *Member, p *i18n.Printer, sub *Submission) (*Response, error) {
-	id, err := parseEventID(sub.State)
-	if err != nil {
-		return nil, err
-	}
-	checked := map[UserID]bool{}
-	for id, value := range sub.Values {
-		if !strings.HasPrefix(id, fieldRollCall+"_") {
-			continue
-		}
-		for _, v := range strings.Split(value, "\n") {
-			if v = strings.TrimSpace(v); v != "" {
-				checked[UserID(v)] = true
-			}
-		}
-	}
-	attended := 0
-	now := s.now()
-	err = s.store.ChangeEvent(ctx, id, func(tx EventTx) error {
-		if err := decideRollCall(now, tx.Event()); err != nil {
-			return err
-		}
-		regs, err := tx.Registrations(RegRegistered, RegAttended, RegNoShow)
-		if err != nil {
-			return err
-		}
-		for _, r := range regs {
-			to := attendance(checked[r.UserID])
-			if to == RegAttended {
-				attended++
-			}
-			if err := tx.Move(r, to, false, time.Time{}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return textResponse(p.Plural("rollcall.done", attended)), nil
 }
 
 // eventRegistrations returns an event and all its registrations, in line

@@ -123,3 +123,47 @@ func TestRollCallByName(t *testing.T) {
 		}
 	}
 }
+
+// TestRollCallPagesInTheConsole: 105 registrants make two pages. The
+// console asks page 1's ten groups, answers with the Page suivante
+// button, whose :clic asks page 2's one group.
+func TestRollCallPagesInTheConsole(t *testing.T) {
+	s := newSession(t)
+	ctx := context.Background()
+	start := s.clock.now().Add(48 * time.Hour)
+	ev := &commands.Event{Kind: commands.KindVisit, Title: "Visite de la Laiterie des Flandres", Place: "Hazebrouck",
+		Start: start, End: start.Add(2 * time.Hour), CancelCutoff: start.Add(-24 * time.Hour), Capacity: 105,
+		Status: commands.EventPublished, CreatedBy: "claire"}
+	if err := s.db.CreateEvent(ctx, ev); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 105 {
+		u := commands.User{ID: commands.UserID(fmt.Sprintf("p%03d", i)), Name: fmt.Sprintf("Personne%03d", i)}
+		s.service.Handle(ctx, &commands.Request{Kind: commands.KindSlash, Text: fmt.Sprintf("inscrire %d", ev.ID), User: u})
+	}
+	s.clock.set(start.Add(time.Hour))
+	lines := []string{":as claire", fmt.Sprintf("/cercle appel %d", ev.ID)}
+	for range 10 {
+		lines = append(lines, "-")
+	}
+	lines = append(lines, fmt.Sprintf(":clic %s %d:2", commands.ActionRollCallPage, ev.ID), "Personne101")
+	out := s.typeLines(lines...)
+	for _, want := range []string{
+		"Page 1 sur 2 enregistrée.",
+		fmt.Sprintf("[Page suivante] (:clic %s %d:2)", commands.ActionRollCallPage, ev.ID),
+		"Présents (101 à 105)",
+		"Appel enregistré\u00a0: 1 personne présente.",
+		"Page 2 sur 2 enregistrée.",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q\n%s", want, out)
+		}
+	}
+	regs, err := s.db.FindRegistrations(ctx, commands.RegistrationFilter{EventID: ev.ID, Statuses: []commands.RegistrationStatus{commands.RegAttended}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(regs) != 1 || regs[0].UserID != "p101" {
+		t.Errorf("present: %+v, want p101", regs)
+	}
+}
