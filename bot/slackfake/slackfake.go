@@ -48,6 +48,9 @@ type Reply struct {
 	// Block, when set, makes the handler wait until it is closed (or the
 	// client gives up), to simulate a hung Slack.
 	Block chan struct{}
+	// Lost carries the call out (a message is posted) but never answers
+	// it, as when the network drops Slack's answer.
+	Lost bool
 }
 
 // Server is a running fake Slack.
@@ -181,6 +184,10 @@ func (s *Server) handler(method string) http.HandlerFunc {
 		out, ok := s.answer(r, method, form)
 		if !ok {
 			return // the caller hung up
+		}
+		if reply != nil && reply.Lost {
+			<-r.Context().Done()
+			return
 		}
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(out)
