@@ -48,6 +48,12 @@ func (b *Bot) openForm(ctx context.Context, arrived time.Time, trigger string, v
 	if opened || err != nil && ctx.Err() != nil {
 		return
 	}
+	b.formNotShown(ctx, u, responseURL)
+}
+
+// formNotShown tells the member a form could not be shown and to ask
+// again: where the answer would have gone (the response_url), else by DM.
+func (b *Bot) formNotShown(ctx context.Context, u commands.User, responseURL string) {
 	p := b.service.Printer(ctx, u)
 	resp := &commands.Response{Sections: []commands.Section{commands.Paragraph(commands.Text(p.T("bot.form_not_opened")))}}
 	if responseURL != "" {
@@ -74,8 +80,7 @@ func (b *Bot) replaceForm(ctx context.Context, viewID string, view slack.ModalVi
 	if shown || err != nil && ctx.Err() != nil {
 		return
 	}
-	p := b.service.Printer(ctx, u)
-	b.notify(ctx, u.ID, &commands.Response{Sections: []commands.Section{commands.Paragraph(commands.Text(p.T("bot.form_not_opened")))}})
+	b.formNotShown(ctx, u, "")
 }
 
 func (b *Bot) publishHome(ctx context.Context, id commands.UserID, view slack.HomeTabViewRequest) {

@@ -3,7 +3,6 @@ package commands
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"cercle/i18n"
@@ -56,11 +55,7 @@ func attendeeLines(regs []*Registration, p *i18n.Printer) ([]attendeeLine, map[s
 // attendeesPageAction shows the page of an attendee list a button asks
 // for, in place of the message.
 func (s *Service) attendeesPageAction(ctx context.Context, _ *Member, p *i18n.Printer, a *Action) (*Response, error) {
-	v, err := parsePageValue(a.Value, 2)
-	if err != nil {
-		return nil, err
-	}
-	id, err := parseEventID(strconv.Itoa(v[0]))
+	id, offset, err := parseEventPage(a.Value)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +63,7 @@ func (s *Service) attendeesPageAction(ctx context.Context, _ *Member, p *i18n.Pr
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.attendeesPage(ctx, p, ev, regs, v[1])
+	r, err := s.attendeesPage(ctx, p, ev, regs, offset)
 	if err != nil {
 		return nil, err
 	}

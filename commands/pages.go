@@ -108,6 +108,19 @@ func parsePageValue(v string, n int) ([]int, error) {
 	return out, nil
 }
 
+// parseEventPage reads a button value "<event id>:<n>" (an attendee
+// list's offset, a roll call's page), checked like typed input.
+func parseEventPage(v string) (id int64, n int, err error) {
+	pv, err := parsePageValue(v, 2)
+	if err != nil {
+		return 0, 0, err
+	}
+	if id, err = parseEventID(strconv.Itoa(pv[0])); err != nil {
+		return 0, 0, err
+	}
+	return id, pv[1], nil
+}
+
 // joinInts writes numbers as parsePageValue reads them.
 func joinInts(xs ...int64) string {
 	parts := make([]string, len(xs))

@@ -146,15 +146,11 @@ func (s *Service) rollCall(ctx context.Context, c *Call) (*Response, error) {
 
 // rollCallPageAction opens the page a « Page suivante » button names.
 func (s *Service) rollCallPageAction(ctx context.Context, _ *Member, p *i18n.Printer, a *Action) (*Response, error) {
-	v, err := parsePageValue(a.Value, 2)
+	id, page, err := parseEventPage(a.Value)
 	if err != nil {
 		return nil, err
 	}
-	id, err := parseEventID(strconv.Itoa(v[0]))
-	if err != nil {
-		return nil, err
-	}
-	return s.rollCallForm(ctx, p, id, strconv.Itoa(v[1]))
+	return s.rollCallForm(ctx, p, id, strconv.Itoa(page))
 }
 
 // rollCallForm is one page of the roll call as a form: a checkbox group
