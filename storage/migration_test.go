@@ -16,6 +16,27 @@ import (
 	"cercle/storage"
 )
 
+// migratedTo returns a new database file with the migrations up to
+// version applied, open without Cercle's own checks, and the migrations'
+// provider to go on.
+func migratedTo(t *testing.T, version int64) (string, *sql.DB, *goose.Provider) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "cercle.db")
+	raw, err := sql.Open("sqlite3", "file:"+path+"?_foreign_keys=on")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	p, err := goose.NewProvider(goose.DialectSQLite3, raw, os.DirFS("migrations"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(context.Background(), version); err != nil {
+		t.Fatal(err)
+	}
+	return path, raw, p
+}
+
 // TestMigration00004 upgrades a database written before calendar UIDs,
 // seat times and e-mails: events already sent to calendars keep the UID
 // they were sent with, drafts get a random one; seats held before are
@@ -23,18 +44,7 @@ import (
 // when they were joined.
 func TestMigration00004(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "cercle.db")
-	raw, err := sql.Open("sqlite3", "file:"+path+"?_foreign_keys=on")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, raw, os.DirFS("migrations"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.UpTo(ctx, 3); err != nil {
-		t.Fatal(err)
-	}
+	path, raw, _ := migratedTo(t, 3)
 	const (
 		created = "2027-01-10T09:00:00.000Z"
 		joined  = "2027-01-12T10:30:00.000Z"
@@ -156,18 +166,7 @@ func TestSeatAndWaitTimes(t *testing.T) {
 // same rows, ids, times and indexes, and takes the new status.
 func TestMigration00005(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "cercle.db")
-	raw, err := sql.Open("sqlite3", "file:"+path+"?_foreign_keys=on")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, raw, os.DirFS("migrations"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.UpTo(ctx, 4); err != nil {
-		t.Fatal(err)
-	}
+	_, raw, p := migratedTo(t, 4)
 	statuses := []string{"registered", "waitlisted", "offered", "expired", "declined", "cancelled", "attended", "no_show"}
 	stmts := []string{`INSERT INTO events (id, kind, title, starts_at, ends_at, capacity, cancel_cutoff, status, created_by, created_at, updated_at, seats_taken, offered, waitlisted, uid)
 		VALUES (1, 'plenary', 'P', '2027-03-01T17:00:00.000Z', '2027-03-01T19:00:00.000Z', 10, '2027-02-27T17:00:00.000Z', 'published', 'U0', 'x', 'x', 3, 1, 1, 'u1')`}
