@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"cercle/bot"
-	"cercle/commands"
 )
 
 // TestAcksWhileTheDiskIsStuck holds the database's single writer and
@@ -21,26 +20,13 @@ import (
 func TestAcksWhileTheDiskIsStuck(t *testing.T) {
 	h := newHarness(t, withBot(func(c *bot.Config) { c.AckBudget = 50 * time.Millisecond }))
 	ctx := context.Background()
-	start := time.Now().Add(10 * 24 * time.Hour)
-	ev := &commands.Event{Kind: commands.KindPlenary, Title: "Plénière", Start: start, End: start.Add(time.Hour),
-		CancelCutoff: start, Capacity: 10, Status: commands.EventPublished, CreatedBy: "UFAC"}
-	if err := h.db.CreateEvent(ctx, ev); err != nil {
-		t.Fatal(err)
-	}
+	ev := h.publishedEvent(t, 10)
 	h.slash(t, "U1", "aide") // both members exist: only the writes wait
 	h.slash(t, "U2", "aide")
 
-	held, release := make(chan struct{}), make(chan struct{})
+	release := h.holdWriter(t, ev.ID)
 	var safetyFired atomic.Bool
-	safety := time.AfterFunc(10*time.Second, func() { safetyFired.Store(true); close(release) })
-	go func() {
-		_ = h.db.ChangeEvent(ctx, ev.ID, func(commands.EventTx) error {
-			close(held)
-			<-release
-			return nil
-		})
-	}()
-	<-held
+	safety := time.AfterFunc(10*time.Second, func() { safetyFired.Store(true); release() })
 
 	code, _ := h.interact(t, map[string]any{
 		"type": "view_submission", "team": map[string]any{"id": "T1"},
@@ -58,7 +44,7 @@ func TestAcksWhileTheDiskIsStuck(t *testing.T) {
 	if !safety.Stop() || safetyFired.Load() {
 		t.Fatal("an ack waited for the stuck writer")
 	}
-	close(release)
+	release()
 
 	// The work went on after the acks.
 	if calls := h.slack.WaitCalls("response_url", 1, 5*time.Second); len(calls) != 1 {

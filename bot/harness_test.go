@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -202,4 +203,35 @@ func (h *harness) memberCount(tb testing.TB) int {
 // Slack will once it decodes the JSON.
 func unescapeJSON(s string) string {
 	return strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&").Replace(s)
+}
+
+// publishedEvent creates a published plenary ten days ahead.
+func (h *harness) publishedEvent(tb testing.TB, capacity int) *commands.Event {
+	tb.Helper()
+	start := time.Now().Add(10 * 24 * time.Hour)
+	ev := &commands.Event{Kind: commands.KindPlenary, Title: "Plénière", Start: start, End: start.Add(time.Hour),
+		CancelCutoff: start, Capacity: capacity, Status: commands.EventPublished, CreatedBy: "UFAC"}
+	if err := h.db.CreateEvent(context.Background(), ev); err != nil {
+		tb.Fatal(err)
+	}
+	return ev
+}
+
+// holdWriter holds the database's single writer, as a stuck disk would,
+// until the returned function is called (once; later calls do nothing).
+func (h *harness) holdWriter(tb testing.TB, eventID int64) (release func()) {
+	tb.Helper()
+	held, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		_ = h.db.ChangeEvent(context.Background(), eventID, func(commands.EventTx) error {
+			close(held)
+			<-done
+			return nil
+		})
+	}()
+	<-held
+	var once sync.Once
+	release = func() { once.Do(func() { close(done) }) }
+	tb.Cleanup(release) // before the database closes, even if the test fails
+	return release
 }

@@ -382,25 +382,11 @@ func TestChatMessages(t *testing.T) {
 
 func TestSlowAnswerGoesThroughResponseURL(t *testing.T) {
 	h := newHarness(t, withBot(func(c *bot.Config) { c.AckBudget = 20 * time.Millisecond }))
-	ctx := context.Background()
-	start := time.Now().Add(10 * 24 * time.Hour)
-	ev := &commands.Event{Kind: commands.KindPlenary, Title: "Plénière", Start: start, End: start.Add(time.Hour),
-		CancelCutoff: start, Capacity: 10, Status: commands.EventPublished, CreatedBy: "UFAC"}
-	if err := h.db.CreateEvent(ctx, ev); err != nil {
-		t.Fatal(err)
-	}
+	ev := h.publishedEvent(t, 10)
 	h.slash(t, "U1", "aide") // the member exists: only the registration waits
 	// The disk is slow: the writer is held longer than the ack budget.
-	held, release := make(chan struct{}), make(chan struct{})
-	go func() {
-		_ = h.db.ChangeEvent(ctx, ev.ID, func(commands.EventTx) error {
-			close(held)
-			<-release
-			return nil
-		})
-	}()
-	<-held
-	time.AfterFunc(200*time.Millisecond, func() { close(release) })
+	release := h.holdWriter(t, ev.ID)
+	time.AfterFunc(200*time.Millisecond, release)
 	ack := h.slash(t, "U1", fmt.Sprintf("inscrire %d", ev.ID))
 	if !strings.Contains(ack.raw, "Je m'en occupe") {
 		t.Fatalf("ack = %s, want the working-on-it message", ack.raw)
