@@ -20,8 +20,19 @@ type socketSession struct {
 	acks map[string][]string // envelope id → ack payloads, in order
 }
 
-// openSocket runs the bot in Socket Mode until the test ends.
+// openSocket runs the bot in Socket Mode until the test ends, and reads
+// its acks in the background.
 func (h *harness) openSocket(t *testing.T) *socketSession {
+	t.Helper()
+	s := &socketSession{conn: h.connectSocket(t), acks: map[string][]string{}}
+	s.send(t, map[string]any{"type": "hello", "num_connections": 1, "connection_info": map[string]any{"app_id": "A1"}})
+	go s.read()
+	return s
+}
+
+// connectSocket runs the bot in Socket Mode until the test ends and
+// returns the fake Slack's side of its connection.
+func (h *harness) connectSocket(t *testing.T) *websocket.Conn {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -38,10 +49,7 @@ func (h *harness) openSocket(t *testing.T) *socketSession {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &socketSession{conn: conn, acks: map[string][]string{}}
-	s.send(t, map[string]any{"type": "hello", "num_connections": 1, "connection_info": map[string]any{"app_id": "A1"}})
-	go s.read()
-	return s
+	return conn
 }
 
 func (s *socketSession) send(t *testing.T, v any) {

@@ -1,7 +1,6 @@
 package bot_test
 
 import (
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -18,21 +17,7 @@ type socketAck struct {
 
 func TestSocketMode(t *testing.T) {
 	h := newHarness(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- h.bot.RunSocketMode(ctx) }()
-	defer func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			t.Error("RunSocketMode did not stop")
-		}
-	}()
-	conn, err := h.slack.NextSocket(5 * time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
+	conn := h.connectSocket(t)
 	send := func(v any) {
 		t.Helper()
 		if err := conn.WriteJSON(v); err != nil {
