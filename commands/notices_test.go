@@ -74,9 +74,7 @@ func TestChangeNoticeSaysWhatChanged(t *testing.T) {
 	start := paris("2027-03-18 18:30")
 	s, _, _, id := eventService(t, paris("2027-03-01 09:00"), commands.Event{Start: start, End: start.Add(2 * time.Hour), Capacity: 5, Place: "CCI Lille"})
 	ctx := context.Background()
-	if _, err := s.EnsureMember(ctx, commands.User{ID: "claire"}, commands.RoleFacilitator); err != nil {
-		t.Fatal(err)
-	}
+	facilitator(t, s)
 	slash(s, "marc", fmt.Sprintf("inscrire %d", id))
 	delivered(t, s)
 	later := paris("2027-03-18 19:00")
@@ -96,9 +94,7 @@ func TestChangeNoticeToWhoIsConcerned(t *testing.T) {
 	start := paris("2027-03-18 09:00")
 	s, _, _, id := eventService(t, paris("2027-03-01 09:00"), commands.Event{Start: start, End: paris("2027-03-18 17:00"), Capacity: 1, Place: "CCI Lille"})
 	ctx := context.Background()
-	if _, err := s.EnsureMember(ctx, commands.User{ID: "claire"}, commands.RoleFacilitator); err != nil {
-		t.Fatal(err)
-	}
+	facilitator(t, s)
 	slash(s, "marc", fmt.Sprintf("inscrire %d", id))
 	slash(s, "nadia", fmt.Sprintf("inscrire %d", id)) // waits
 	delivered(t, s)

@@ -88,9 +88,7 @@ func TestStaleNoticesAreNotSent(t *testing.T) {
 	if err := db.CreateEvent(ctx, &third); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.EnsureMember(ctx, commands.User{ID: "claire"}, commands.RoleFacilitator); err != nil {
-		t.Fatal(err)
-	}
+	facilitator(t, s)
 	sent = nil
 	slash(s, "julien", fmt.Sprintf("inscrire %d", third.ID))
 	slash(s, "julien", fmt.Sprintf("annuler %d", third.ID))

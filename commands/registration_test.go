@@ -58,6 +58,14 @@ func eventService(t testing.TB, now time.Time, ev commands.Event) (*commands.Ser
 	return s, db, clk, ev.ID
 }
 
+// facilitator makes claire a facilitator of the network.
+func facilitator(t testing.TB, s *commands.Service) {
+	t.Helper()
+	if _, err := s.EnsureMember(context.Background(), commands.User{ID: "claire"}, commands.RoleFacilitator); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func registrations(t testing.TB, db *storage.DB, id int64, st ...commands.RegistrationStatus) []*commands.Registration {
 	t.Helper()
 	regs, err := db.FindRegistrations(context.Background(), commands.RegistrationFilter{EventID: id, Statuses: st})
@@ -337,9 +345,7 @@ func TestNoAcceptingOnACancelledEvent(t *testing.T) {
 	start := paris("2027-03-18 18:30")
 	s, db, _, id := eventService(t, paris("2027-03-01 09:00"), commands.Event{Start: start, End: start.Add(time.Hour), Capacity: 1})
 	ctx := context.Background()
-	if _, err := s.EnsureMember(ctx, commands.User{ID: "claire"}, commands.RoleFacilitator); err != nil {
-		t.Fatal(err)
-	}
+	facilitator(t, s)
 	slash(s, "marc", fmt.Sprintf("inscrire %d", id))
 	slash(s, "nadia", fmt.Sprintf("inscrire %d", id))
 	slash(s, "marc", fmt.Sprintf("annuler %d", id))
@@ -364,9 +370,7 @@ func TestCapacityNeverBelowSeatsTaken(t *testing.T) {
 	start := paris("2027-03-18 18:30")
 	s, db, _, id := eventService(t, paris("2027-03-01 09:00"), commands.Event{Start: start, End: start.Add(time.Hour), Capacity: 2})
 	ctx := context.Background()
-	if _, err := s.EnsureMember(ctx, commands.User{ID: "claire"}, commands.RoleFacilitator); err != nil {
-		t.Fatal(err)
-	}
+	facilitator(t, s)
 	slash(s, "marc", fmt.Sprintf("inscrire %d", id))
 	slash(s, "nadia", fmt.Sprintf("inscrire %d", id))
 	before, _ := db.FindEventByID(ctx, id)
@@ -400,9 +404,7 @@ func TestRollCallInGroupsOfTen(t *testing.T) {
 	start := paris("2027-03-18 18:30")
 	s, db, clk, id := eventService(t, paris("2027-03-01 09:00"), commands.Event{Start: start, End: start.Add(time.Hour), Capacity: 30})
 	ctx := context.Background()
-	if _, err := s.EnsureMember(ctx, commands.User{ID: "claire"}, commands.RoleFacilitator); err != nil {
-		t.Fatal(err)
-	}
+	facilitator(t, s)
 	for i := range 23 {
 		slash(s, commands.UserID(fmt.Sprintf("U%02d", i)), fmt.Sprintf("inscrire %d", id))
 	}
@@ -428,9 +430,7 @@ func TestNoRollCallOnACancelledEvent(t *testing.T) {
 	start := paris("2027-03-18 18:30")
 	s, db, clk, id := eventService(t, paris("2027-03-01 09:00"), commands.Event{Start: start, End: start.Add(time.Hour), Capacity: 5})
 	ctx := context.Background()
-	if _, err := s.EnsureMember(ctx, commands.User{ID: "claire"}, commands.RoleFacilitator); err != nil {
-		t.Fatal(err)
-	}
+	facilitator(t, s)
 	slash(s, "marc", fmt.Sprintf("inscrire %d", id))
 	clk.Set(start.Add(time.Hour))
 	form := s.Handle(ctx, &commands.Request{Kind: commands.KindSlash, Text: fmt.Sprintf("appel %d", id), User: commands.User{ID: "claire"}})
@@ -487,9 +487,7 @@ func TestRollCallFormCheckedWhenSubmitted(t *testing.T) {
 	start := paris("2027-04-01 18:30")
 	s, db, _, id := eventService(t, paris("2027-03-01 09:00"), commands.Event{Start: start, End: start.Add(time.Hour), Capacity: 5})
 	ctx := context.Background()
-	if _, err := s.EnsureMember(ctx, commands.User{ID: "claire"}, commands.RoleFacilitator); err != nil {
-		t.Fatal(err)
-	}
+	facilitator(t, s)
 	slash(s, "marc", fmt.Sprintf("inscrire %d", id))
 	slash(s, "nadia", fmt.Sprintf("inscrire %d", id))
 	out := renderText(s.Submit(ctx, &commands.Submission{FormID: commands.FormRollCall, State: fmt.Sprint(id),

@@ -175,9 +175,7 @@ func TestRollCallPageKeepsItsPeople(t *testing.T) {
 	start := paris("2027-03-18 18:30")
 	s, db, clk, id := eventService(t, paris("2027-03-01 09:00"), commands.Event{Start: start, End: start.Add(time.Hour), Capacity: 205})
 	ctx := context.Background()
-	if _, err := s.EnsureMember(ctx, commands.User{ID: "claire"}, commands.RoleFacilitator); err != nil {
-		t.Fatal(err)
-	}
+	facilitator(t, s)
 	for i := range 205 {
 		slash(s, commands.UserID(fmt.Sprintf("U%04d", i)), fmt.Sprintf("inscrire %d", id))
 	}
