@@ -43,6 +43,9 @@ type Event struct {
 	// as late.
 	CancelCutoff time.Time
 	Status       EventStatus
+	// Group, when set, makes the event a meeting of that working group:
+	// seen by and open to its members only (and facilitators).
+	Group int64
 	// Sequence rises on every change people must hear about; it is the
 	// .ics SEQUENCE.
 	Sequence int

@@ -60,6 +60,14 @@ type Member struct {
 	// CompanyID is zero until the member fills in their profile.
 	CompanyID int64
 	Company   *Company
+	// Digest is how often the member gets the digest; empty means weekly.
+	Digest DigestFrequency
+	// SummariesOptOut keeps the member's messages out of group summaries:
+	// they are never stored.
+	SummariesOptOut bool
+	// Groups are the ids of the active working groups the member belongs
+	// to, filled by the store's reads, for the rules on group meetings.
+	Groups []int64
 	// SyncedAt is when the directory last confirmed name, zone and locale;
 	// zero for a member created while the directory was unreachable.
 	SyncedAt  time.Time
@@ -87,6 +95,8 @@ type MemberUpdate struct {
 	TimeZone         *string
 	Email            *string
 	SyncedAt         *time.Time
+	Digest           *DigestFrequency
+	SummariesOptOut  *bool
 }
 
 // Company is a member company of the network. Its fields are what the peer
