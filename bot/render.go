@@ -50,6 +50,12 @@ func mrkdwn(spans []commands.Span) string {
 			if id, ok := commands.ParseMention(s.Target); ok {
 				b.WriteString("<@" + string(id) + ">")
 			}
+		case commands.SpanChannel:
+			if channelID(s.Target) {
+				b.WriteString("<#" + s.Target + ">")
+			} else {
+				b.WriteString(escape("#" + s.Text))
+			}
 		case commands.SpanLink:
 			if safeURL(s.Target) {
 				b.WriteString("<" + s.Target + "|" + escape(strings.ReplaceAll(s.Text, "|", "/")) + ">")
@@ -61,6 +67,20 @@ func mrkdwn(spans []commands.Span) string {
 		}
 	}
 	return b.String()
+}
+
+// channelID reports whether s looks like a Slack channel id (C…, G…),
+// the only thing put inside a <#…> channel link.
+func channelID(s string) bool {
+	if len(s) < 2 || len(s) > 32 || (s[0] != 'C' && s[0] != 'G') {
+		return false
+	}
+	for _, r := range s {
+		if (r < 'A' || r > 'Z') && (r < '0' || r > '9') {
+			return false
+		}
+	}
+	return true
 }
 
 func safeURL(u string) bool {
@@ -300,6 +320,11 @@ func inputBlock(f commands.Field) *slack.InputBlock {
 			}
 		}
 		elem = cb
+	case commands.FieldChannel:
+		sel := slack.NewOptionsSelectBlockElement(slack.OptTypeConversations, nil, valueActionID)
+		sel.Filter = &slack.SelectBlockElementFilter{Include: []string{"public", "private"}, ExcludeBotUsers: true, ExcludeExternalSharedChannels: true}
+		sel.InitialConversation = f.Value
+		elem = sel
 	case commands.FieldSelect:
 		var opts []*slack.OptionBlockObject
 		var initial *slack.OptionBlockObject
@@ -373,6 +398,8 @@ func formValues(state *slack.ViewState) map[string]string {
 			v = a.SelectedOption.Value
 		case a.SelectedDateTime != 0:
 			v = strconv.FormatInt(a.SelectedDateTime, 10)
+		case a.SelectedConversation != "":
+			v = a.SelectedConversation
 		case a.Type == slack.ActionType(slack.METCheckboxGroups):
 			var chosen []string
 			for _, o := range a.SelectedOptions {

@@ -106,6 +106,9 @@ const (
 	SpanCode
 	// SpanLink is a link whose Target is the URL and Text the label.
 	SpanLink
+	// SpanChannel names a channel (Target its ChannelID, Text its name);
+	// Slack shows it as a live #channel link.
+	SpanChannel
 )
 
 // Span is a run of text inside a section.
@@ -129,6 +132,11 @@ func Mention(id UserID) Span { return Span{Kind: SpanMention, Target: string(id)
 
 // Link returns a link span.
 func Link(url, label string) Span { return Span{Kind: SpanLink, Target: url, Text: label} }
+
+// ChannelLink returns a span naming a channel.
+func ChannelLink(id ChannelID, name string) Span {
+	return Span{Kind: SpanChannel, Target: string(id), Text: name}
+}
 
 // Paragraph is a section holding one paragraph.
 func Paragraph(spans ...Span) Section { return Section{Body: spans} }
@@ -169,6 +177,7 @@ const (
 	FieldSelect
 	FieldDateTime   // a date and time: Slack's picker, typed text in the console
 	FieldCheckboxes // several choices; the value is the chosen option values, one per line
+	FieldChannel    // a channel of the workspace: Slack's picker gives its id, the console takes typed text
 )
 
 // Form is a set of fields to fill in: a Slack modal, or questions asked one

@@ -68,6 +68,8 @@ func spans(ss []commands.Span) string {
 			b.WriteString(s.Text)
 		case commands.SpanLink:
 			b.WriteString(s.Text + " <" + s.Target + ">")
+		case commands.SpanChannel:
+			b.WriteString("#" + s.Text)
 		default:
 			b.WriteString(s.Text)
 		}
