@@ -186,9 +186,11 @@ type GroupSummary struct {
 // SummaryBullet is one point of a summary and the messages it cites, by
 // their TS in the group's channel.
 type SummaryBullet struct {
-	Kind  BulletKind `json:"kind"`
-	Text  string     `json:"text"`
-	Cites []string   `json:"cites"`
+	Kind BulletKind `json:"kind"`
+	Text string     `json:"text"`
+	// Author is who wrote the message an extractive point quotes.
+	Author string   `json:"author,omitempty"`
+	Cites  []string `json:"cites"`
 }
 
 // BulletKind is what a summary point is about.

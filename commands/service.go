@@ -22,6 +22,8 @@ type Service struct {
 	directory Directory
 	notifier  Notifier
 	calendar  Calendar
+	channels  Channels
+	summaries *summaryCache
 	metrics   Metrics
 	logger    *slog.Logger
 	now       func() time.Time
@@ -34,6 +36,8 @@ type Service struct {
 	publicURL       string
 	appURL          string
 	resyncAfter     time.Duration
+	retention       time.Duration
+	digestAhead     time.Duration
 
 	outbox   *Outbox
 	profiles *profileSync
@@ -57,7 +61,13 @@ type Config struct {
 	// leaves messages queued.
 	Notifier Notifier
 	Calendar Calendar // nil: no .ics files
-	Metrics  Metrics  // nil: nothing is measured
+	// Channels creates working groups' channels and adds and removes
+	// their members; nil keeps groups without a channel.
+	Channels Channels
+	// Summarizer writes the digest's group summaries with a language
+	// model; nil (no API key) makes extractive summaries, labelled so.
+	Summarizer Summarizer
+	Metrics    Metrics // nil: nothing is measured
 	Logger   *slog.Logger
 	Now      func() time.Time
 
@@ -85,6 +95,12 @@ type Config struct {
 	ResyncAfter time.Duration
 	// OutboxRate is the most messages per second the outbox sends.
 	OutboxRate float64
+	// MessageRetention is how long group channels' messages are kept to
+	// be summarised (35 days by default).
+	MessageRetention time.Duration
+	// DigestAhead is how far ahead the digest lists events (30 days by
+	// default).
+	DigestAhead time.Duration
 }
 
 // NewService returns a service with every feature registered.
@@ -110,13 +126,21 @@ func NewService(cfg Config) *Service {
 	if cfg.ResyncAfter <= 0 {
 		cfg.ResyncAfter = 7 * 24 * time.Hour
 	}
+	if cfg.MessageRetention <= 0 {
+		cfg.MessageRetention = 35 * 24 * time.Hour
+	}
+	if cfg.DigestAhead <= 0 {
+		cfg.DigestAhead = 30 * 24 * time.Hour
+	}
 	s := &Service{
 		store: cfg.Store, directory: cfg.Directory, notifier: cfg.Notifier, calendar: cfg.Calendar,
 		metrics: cfg.Metrics, logger: cfg.Logger, now: cfg.Now,
 		defaultLang: cfg.DefaultLang, zone: cfg.Zone, announceChannel: cfg.AnnounceChannel,
 		offerPolicy: DefaultOfferPolicy(cfg.OfferWindow), reminderOffsets: cfg.ReminderOffsets,
 		publicURL: cfg.PublicURL, appURL: cfg.AppURL, resyncAfter: cfg.ResyncAfter,
+		channels: cfg.Channels, retention: cfg.MessageRetention, digestAhead: cfg.DigestAhead,
 	}
+	s.summaries = newSummaryCache(cfg.Store, cfg.Summarizer, cfg.Logger.With("component", "summaries"), cfg.Now)
 	s.outbox = newOutbox(cfg.Store, cfg.Notifier, s.renderNotice, cfg.Logger.With("component", "outbox"), cfg.Now)
 	if cfg.OutboxRate > 0 {
 		s.outbox.Rate = cfg.OutboxRate

@@ -11,6 +11,7 @@ type Store interface {
 	MemberStore
 	EventStore
 	OutboxStore
+	GroupStore
 	// MarkEventProcessed records a delivery id (Slack's event_id) and
 	// reports whether this is its first delivery, so retried events are
 	// handled once.
