@@ -68,8 +68,8 @@ type Config struct {
 	// model; nil (no API key) makes extractive summaries, labelled so.
 	Summarizer Summarizer
 	Metrics    Metrics // nil: nothing is measured
-	Logger   *slog.Logger
-	Now      func() time.Time
+	Logger     *slog.Logger
+	Now        func() time.Time
 
 	// DefaultLang is the language of a member whose locale is unknown.
 	DefaultLang i18n.Lang
