@@ -67,22 +67,62 @@ func periodFor(m *Member, now time.Time, zone *time.Location) (digestPeriod, boo
 	return weekBefore(now, zone), true
 }
 
-// SendDigests queues the digest of every member who wants one and has not
-// had this period's: the weekly digest of last week, the monthly digest
-// of last month. Run on Monday morning, it sends the week's digests; run
-// again later that week (a missed Monday, a restart), it sends only those
-// not queued yet.
+// SendDigests queues the digests that are due and not queued yet: last
+// week's from Monday at the digest time, last month's from the first of
+// the month. Run every hour, it sends on Monday morning; after a missed
+// Monday, its first run that week sends what was missed, never twice.
+// Members who joined after a period ended get no digest of it.
 func (s *Service) SendDigests(ctx context.Context) error {
 	members, err := s.store.ListMembers(ctx)
 	if err != nil {
 		return err
 	}
+	now := s.now()
+	due := map[string][]*Member{}
+	periods := map[string]digestPeriod{}
+	for _, m := range members {
+		period, ok := periodFor(m, now, s.zone)
+		if !ok || now.Before(period.To.Add(s.digestTime)) || !m.CreatedAt.Before(period.To) {
+			continue
+		}
+		due[period.Key] = append(due[period.Key], m)
+		periods[period.Key] = period
+	}
+	for key, list := range due {
+		// A period whose digests are all queued costs one count.
+		_, queued, err := s.store.CountMessages(ctx, digestPrefix(key))
+		if err != nil {
+			return err
+		}
+		if queued >= len(list) {
+			delete(due, key)
+		}
+	}
+	if len(due) == 0 {
+		return nil
+	}
 	b, err := s.newDigestBuilder(ctx, members)
 	if err != nil {
 		return err
 	}
+	for key, list := range due {
+		if err := s.queueDigests(ctx, b, periods[key], list); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// digestPrefix starts the dedupe key of each member's first digest
+// message of a period; further parts have keys of their own, so counting
+// this prefix counts members.
+func digestPrefix(period string) string { return "digest:" + period + ":" }
+
+// queueDigests builds and queues a period's digests, in batches, logging
+// progress.
+func (s *Service) queueDigests(ctx context.Context, b *digestBuilder, period digestPeriod, members []*Member) error {
 	var batch []*OutboxMessage
-	queued, built := 0, 0
+	queued := 0
 	flush := func() error {
 		n, err := s.store.EnqueueMessages(ctx, batch)
 		queued += n
@@ -90,19 +130,14 @@ func (s *Service) SendDigests(ctx context.Context) error {
 		return err
 	}
 	for i, m := range members {
-		period, ok := periodFor(m, b.now, s.zone)
-		if !ok {
-			continue
-		}
 		parts, err := b.digest(ctx, m, period)
 		if err != nil {
 			return err
 		}
-		built++
 		for j, part := range parts {
-			key := fmt.Sprintf("digest:%s:%s", period.Key, m.UserID)
+			key := digestPrefix(period.Key) + string(m.UserID)
 			if j > 0 {
-				key = fmt.Sprintf("%s:%d", key, j+1)
+				key = fmt.Sprintf("digest-part:%s:%s:%d", period.Key, m.UserID, j+1)
 			}
 			batch = append(batch, &OutboxMessage{DedupeKey: key, To: Recipient{User: m.UserID}, Message: *part})
 		}
@@ -112,13 +147,13 @@ func (s *Service) SendDigests(ctx context.Context) error {
 			}
 		}
 		if (i+1)%1000 == 0 {
-			s.logger.InfoContext(ctx, "digest: progress", "members", i+1, "of", len(members))
+			s.logger.InfoContext(ctx, "digest: progress", "period", period.Key, "built", i+1, "of", len(members))
 		}
 	}
 	if err := flush(); err != nil {
 		return err
 	}
-	s.logger.InfoContext(ctx, "digest: done", "members", len(members), "built", built, "queued", queued)
+	s.logger.InfoContext(ctx, "digest: queued", "period", period.Key, "members", len(members), "new_messages", queued)
 	if queued > 0 {
 		s.wake()
 	}
