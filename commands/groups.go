@@ -247,3 +247,16 @@ func fold(s string) string {
 	}
 	return b.String()
 }
+
+// GroupChannel returns the channel of the group a person named, for the
+// console, which posts into it as if in Slack.
+func (s *Service) GroupChannel(ctx context.Context, name string) (ChannelID, error) {
+	g, err := s.findGroup(ctx, name)
+	if err != nil {
+		return "", err
+	}
+	if g.Channel == "" {
+		return "", Errorf(ECONFLICT, "group.error.no_channel", g.Name)
+	}
+	return g.Channel, nil
+}
