@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"cercle/assistant"
 	"cercle/bot"
 	"cercle/calendar"
 	"cercle/commands"
@@ -45,24 +46,37 @@ func (m *Main) build(ctx context.Context, out io.Writer) (*app, error) {
 	}
 	a := &app{mode: m.Config.Mode(), logger: m.logger, metrics: metrics.New(), db: db}
 	cfg := commands.Config{
-		Store:           db,
-		Calendar:        calendar.New(m.Config.Zone),
-		Metrics:         a.metrics,
-		Logger:          m.logger.With("component", "commands"),
-		DefaultLang:     m.Config.Lang,
-		Zone:            m.Config.Zone,
-		AnnounceChannel: commands.ChannelID(m.Config.AnnounceChannel),
-		OfferWindow:     m.Config.OfferWindow,
-		ReminderOffsets: m.Config.Reminders,
-		PublicURL:       m.Config.PublicURL,
-		AppURL:          m.Config.AppURL(),
-		OutboxRate:      m.Config.OutboxRate,
+		Store:            db,
+		Calendar:         calendar.New(m.Config.Zone),
+		Metrics:          a.metrics,
+		Logger:           m.logger.With("component", "commands"),
+		DefaultLang:      m.Config.Lang,
+		Zone:             m.Config.Zone,
+		AnnounceChannel:  commands.ChannelID(m.Config.AnnounceChannel),
+		OfferWindow:      m.Config.OfferWindow,
+		ReminderOffsets:  m.Config.Reminders,
+		PublicURL:        m.Config.PublicURL,
+		AppURL:           m.Config.AppURL(),
+		OutboxRate:       m.Config.OutboxRate,
+		MessageRetention: m.Config.Digest.Retention,
+		DigestTime:       m.Config.Digest.Time,
+	}
+	if m.Config.Digest.UsesModel() {
+		sum, err := assistant.NewSummarizer(assistant.Config{
+			APIKey: m.Config.Digest.OpenAIKey, BaseURL: m.Config.Digest.OpenAIBaseURL, Model: m.Config.Digest.OpenAIModel,
+			Timeout: m.Config.Digest.OpenAITimeout, Logger: m.logger.With("component", "assistant"), Metrics: a.metrics,
+		})
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		cfg.Summarizer = sum
 	}
 	// The transport and the core need each other's parts: build the Slack
 	// clients first, then the core over them, then the transport.
 	if a.mode == ModeConsole {
 		out = console.SyncWriter(out)
-		cfg.Notifier = console.Notifier{Out: out}
+		cfg.Notifier, cfg.Channels = console.Notifier{Out: out}, console.Channels{}
 		a.service = commands.NewService(cfg)
 		a.console = console.New(a.service, m.Stdin, out, consoleUser)
 		a.console.Prompt = m.Interactive
@@ -104,6 +118,12 @@ func (a *app) schedule(zone *time.Location) (*jobs.Scheduler, error) {
 		{Name: "announcements", Spec: "* * * * *", Timeout: time.Minute, Run: a.service.RefreshPostedMessages},
 		// Members who never wrote to the bot still get announcements.
 		{Name: jobMembers, Spec: "17 */6 * * *", Timeout: 10 * time.Minute, Run: a.service.SyncMembers},
+		// Every hour, a few minutes past: the digests due since Monday at
+		// the digest time (a missed Monday is caught up by the next run),
+		// at the cost of one count once they are queued.
+		{Name: "digest", Spec: "7 * * * *", Timeout: 30 * time.Minute, Run: a.service.SendDigests},
+		// Every night: group messages older than the retention period go.
+		{Name: "purge", Spec: "40 4 * * *", Timeout: 10 * time.Minute, Run: a.service.PurgeMessages},
 		// The outbox worker delivers at once; this catches what it missed.
 		{Name: "outbox", Spec: "@every 5m", Timeout: 5 * time.Minute, Run: func(ctx context.Context) error {
 			_, err := a.service.Outbox().Flush(ctx)

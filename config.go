@@ -69,6 +69,9 @@ type Config struct {
 	CoreConcurrency  int
 	SlackConcurrency int
 
+	// Digest holds the weekly digest's and the AI summaries' settings.
+	Digest DigestConfig
+
 	// LogFile is where the console mode logs; empty means cercle.log
 	// beside the database (LogPath).
 	LogFile string
@@ -126,7 +129,8 @@ Usage :
   cercle run-job TÂCHE             lance une fois une tâche et envoie ce qu'elle a mis en file :
                                    offers (places proposées échues), reminders (rappels),
                                    announcements (annonces à jour), members (membres de l'espace Slack),
-                                   outbox (messages en attente)
+                                   outbox (messages en attente), digest (résumés dus de la semaine),
+                                   purge (messages de groupe trop anciens)
   cercle outbox                    état de la file d'envoi ; liste les messages abandonnés
   cercle outbox retry ID|all       remet en file un message abandonné, ou tous
   cercle healthcheck               interroge /healthz (pour Docker)
@@ -151,6 +155,13 @@ Variables d'environnement :
   CERCLE_OFFER_HOURS     durée en heures d'une place proposée à la liste d'attente (défaut 24, moins quand l'événement approche)
   CERCLE_CORE_CONCURRENCY requêtes Slack traitées à la fois ; les autres attendent leur tour, sans refus (défaut 128)
   CERCLE_SLACK_CONCURRENCY appels à l'API Web de Slack en cours à la fois (défaut 32)
+  CERCLE_DIGEST_TIME     heure d'envoi du résumé, le lundi (mensuel : le 1er du mois), heure de Paris (défaut 08:30)
+  CERCLE_MESSAGE_RETENTION durée de conservation des messages des canaux de groupe, en jours (défaut 35)
+  OPENAI_API_KEY         clé d'un serveur compatible OpenAI : résumés des groupes par un modèle ; absente,
+                         aucun message n'est envoyé à un modèle et le résumé reprend les messages les plus suivis
+  OPENAI_BASE_URL        adresse du serveur, avec /v1 (défaut https://api.openai.com/v1 ; Mistral, Ollama, vLLM…)
+  OPENAI_MODEL           modèle (défaut gpt-4o-mini)
+  OPENAI_TIMEOUT         délai d'un appel au modèle (défaut 60s)
   LOG_LEVEL              debug, info (défaut), warn ou error
   CERCLE_LOG_FILE        journal du mode console (défaut cercle.log à côté de la base ; avertissements
                          et erreurs aussi à l'écran, entre deux invites) ; hors console, journal JSON sur stderr
@@ -178,6 +189,7 @@ func (c *Config) Parse(args []string, getenv func(string) string, stderr io.Writ
 	c.applyPlace(s)
 	c.applyAdmins(s.admins)
 	c.applyNumbers(s)
+	c.applyDigest(getenv)
 	return fs.Args(), nil
 }
 
@@ -409,6 +421,7 @@ func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("mode", c.Mode().String()),
 		slog.Bool("slack_bot_token_set", set(c.SlackBotToken)),
+		slog.Bool("openai_api_key_set", set(c.Digest.OpenAIKey)),
 		slog.Bool("slack_app_token_set", set(c.SlackAppToken)),
 		slog.Bool("slack_signing_secret_set", set(c.SlackSigningSecret)),
 		slog.String("db", c.DB),

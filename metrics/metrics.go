@@ -25,6 +25,8 @@ type Metrics struct {
 	queueDepth *prometheus.GaugeVec
 	queueWait  *prometheus.HistogramVec
 	deferred   *prometheus.CounterVec
+	modelCalls *prometheus.HistogramVec
+	tokens     *prometheus.CounterVec
 }
 
 // New returns a registry with Cercle's series and the Go runtime's.
@@ -63,10 +65,19 @@ func New() *Metrics {
 		Name: "cercle_admission_deferred_total",
 		Help: "Answers not ready within the ack budget, sent after the ack (response_url or DM), by kind.",
 	}, []string{"kind"})
+	m.modelCalls = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "cercle_model_call_duration_seconds",
+		Help:    "Calls to the language model, by model and outcome (ok, rate_limited, timeout, bad_answer…).",
+		Buckets: []float64{.25, .5, 1, 2.5, 5, 10, 20, 40, 60, 120},
+	}, []string{"model", "outcome"})
+	m.tokens = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "cercle_model_tokens_total",
+		Help: "Tokens the language model counted, by model and kind (prompt or completion).",
+	}, []string{"model", "kind"})
 	for _, class := range []string{"db", "slack"} {
 		m.queueDepth.WithLabelValues(class) // shown at 0 before any wait
 	}
-	m.registry.MustRegister(m.commands, m.duration, m.ackLatency, m.slackCalls, m.queueDepth, m.queueWait, m.deferred,
+	m.registry.MustRegister(m.commands, m.duration, m.ackLatency, m.slackCalls, m.queueDepth, m.queueWait, m.deferred, m.modelCalls, m.tokens,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -149,3 +160,14 @@ func (m *Metrics) Handler() http.Handler {
 
 // Registry returns the underlying registry, for tests.
 func (m *Metrics) Registry() *prometheus.Registry { return m.registry }
+
+// ModelCall records a call to the language model: its duration and the
+// tokens it used. It implements assistant.Metrics.
+func (m *Metrics) ModelCall(model, outcome string, promptTokens, completionTokens int, d time.Duration) {
+	if m == nil {
+		return
+	}
+	m.modelCalls.WithLabelValues(model, outcome).Observe(d.Seconds())
+	m.tokens.WithLabelValues(model, "prompt").Add(float64(promptTokens))
+	m.tokens.WithLabelValues(model, "completion").Add(float64(completionTokens))
+}

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DigestConfig is the weekly digest's schedule, how long group messages
+// are kept for it, and the OpenAI-compatible server that summarises them.
+type DigestConfig struct {
+	// Time is when digests are due after midnight on Monday (8h30).
+	Time time.Duration
+	// Retention is how long group channels' messages are kept (35 days).
+	Retention time.Duration
+	// OpenAIKey enables the model; empty (and no BaseURL) keeps every
+	// message away from any model: summaries are extractive.
+	OpenAIKey     string
+	OpenAIBaseURL string
+	OpenAIModel   string
+	OpenAITimeout time.Duration
+}
+
+// UsesModel reports whether summaries are asked of a model: with a key,
+// or a server of one's own (a local Ollama needs no key).
+func (d DigestConfig) UsesModel() bool { return d.OpenAIKey != "" || d.OpenAIBaseURL != "" }
+
+// applyDigest reads the digest's and the model's settings.
+func (c *Config) applyDigest(getenv func(string) string) {
+	d := &c.Digest
+	d.Time, d.Retention = 8*time.Hour+30*time.Minute, 35*24*time.Hour
+	d.OpenAIKey = strings.TrimSpace(getenv("OPENAI_API_KEY"))
+	d.OpenAIBaseURL = strings.TrimSpace(getenv("OPENAI_BASE_URL"))
+	d.OpenAIModel = strings.TrimSpace(getenv("OPENAI_MODEL"))
+	if v := strings.TrimSpace(getenv("CERCLE_DIGEST_TIME")); v != "" {
+		h, m, ok := clock(v)
+		if !ok {
+			c.problem("CERCLE_DIGEST_TIME=%q : une heure comme 08:30", v)
+		} else {
+			d.Time = time.Duration(h)*time.Hour + time.Duration(m)*time.Minute
+		}
+	}
+	if v := strings.TrimSpace(getenv("CERCLE_MESSAGE_RETENTION")); v != "" {
+		days, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSuffix(v, "j"), "d"))
+		if err != nil || days < 1 || days > 365 {
+			c.problem("CERCLE_MESSAGE_RETENTION=%q : un nombre de jours entre 1 et 365", v)
+		} else {
+			d.Retention = time.Duration(days) * 24 * time.Hour
+		}
+	}
+	if v := strings.TrimSpace(getenv("OPENAI_TIMEOUT")); v != "" {
+		t, err := time.ParseDuration(v)
+		if err != nil || t < time.Second || t > 10*time.Minute {
+			c.problem("OPENAI_TIMEOUT=%q : une durée entre 1s et 10m (ex. 60s)", v)
+		} else {
+			d.OpenAITimeout = t
+		}
+	}
+	if d.OpenAIBaseURL != "" && !strings.HasPrefix(d.OpenAIBaseURL, "http://") && !strings.HasPrefix(d.OpenAIBaseURL, "https://") {
+		c.problem("OPENAI_BASE_URL=%q : une adresse http(s)://…/v1", d.OpenAIBaseURL)
+	}
+}
+
+// clock reads "08:30", "8h30" or "8h".
+func clock(s string) (hour, minute int, ok bool) {
+	s = strings.ReplaceAll(strings.ToLower(s), "h", ":")
+	hs, ms, _ := strings.Cut(s, ":")
+	hour, err := strconv.Atoi(hs)
+	if err != nil || hour < 0 || hour > 23 {
+		return 0, 0, false
+	}
+	if ms != "" {
+		if minute, err = strconv.Atoi(ms); err != nil || minute < 0 || minute > 59 {
+			return 0, 0, false
+		}
+	}
+	return hour, minute, true
+}
