@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"slices"
 	"sync"
 	"time"
 
@@ -8,8 +9,9 @@ import (
 )
 
 // Every command, button and form starts by looking up the member behind
-// it, so members are cached in memory. All writes to members go through
-// this package, which invalidates the cache after each; the TTL bounds how
+// it, so members are cached in memory. All writes to members, and to the
+// groups they are in, go through this package, which invalidates the
+// cache after each; the TTL bounds how
 // long a change made outside Cercle (the sqlite3 shell) stays unseen. A
 // deployment with several processes on one database would drop the cache.
 const (
@@ -52,6 +54,7 @@ func (c *memberCache) get(id commands.UserID) (*commands.Member, uint64, bool) {
 		company := e.company
 		m.Company = &company
 	}
+	m.Groups = slices.Clone(m.Groups)
 	return &m, c.version, true
 }
 
@@ -71,6 +74,8 @@ func (c *memberCache) put(m *commands.Member, version uint64) {
 	if m.Company != nil {
 		e.company = *m.Company
 	}
+	// The caller keeps m: its slice must not be the cache's.
+	e.member.Groups = slices.Clone(m.Groups)
 	c.entries[m.UserID] = e
 }
 

@@ -15,21 +15,23 @@ import (
 // eventColumns reads an event with its counts: seats taken, offers and line.
 const eventColumns = `e.id, e.kind, e.title, e.description, e.place, e.starts_at, e.ends_at, e.capacity,
 	e.deadline, e.cancel_cutoff, e.status, e.sequence, e.uid, e.created_by, e.created_at, e.updated_at,
-	e.seats_taken, e.offered, e.waitlisted`
+	e.seats_taken, e.offered, e.waitlisted, e.group_id`
 
 func scanEvent(s scanner) (*commands.Event, error) {
 	var (
 		e                                  commands.Event
 		kind, status, createdBy            string
 		start, end, deadline, cutoff, c, u string
+		group                              sql.NullInt64
 	)
 	err := s.Scan(&e.ID, &kind, &e.Title, &e.Description, &e.Place, &start, &end, &e.Capacity,
 		&deadline, &cutoff, &status, &e.Sequence, &e.UID, &createdBy, &c, &u,
-		&e.Registered, &e.Offered, &e.Waitlisted)
+		&e.Registered, &e.Offered, &e.Waitlisted, &group)
 	if err != nil {
 		return nil, err
 	}
 	e.Kind, e.Status, e.CreatedBy = commands.EventKind(kind), commands.EventStatus(status), commands.UserID(createdBy)
+	e.Group = group.Int64
 	for _, f := range []struct {
 		dst *time.Time
 		src string
@@ -54,11 +56,11 @@ func (db *DB) CreateEvent(ctx context.Context, e *commands.Event) error {
 		}
 		e.CreatedAt, e.UpdatedAt = tx.now, tx.now
 		res, err := tx.ExecContext(ctx, `INSERT INTO events (kind, title, description, place, starts_at, ends_at, capacity,
-			deadline, cancel_cutoff, status, sequence, uid, created_by, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			deadline, cancel_cutoff, status, sequence, uid, created_by, created_at, updated_at, group_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			string(e.Kind), e.Title, e.Description, e.Place, formatTime(e.Start), formatTime(e.End), e.Capacity,
 			formatTime(e.Deadline), formatTime(e.CancelCutoff), string(e.Status), e.Sequence, e.UID, string(e.CreatedBy),
-			formatTime(e.CreatedAt), formatTime(e.UpdatedAt))
+			formatTime(e.CreatedAt), formatTime(e.UpdatedAt), sql.NullInt64{Int64: e.Group, Valid: e.Group != 0})
 		if err != nil {
 			return fmt.Errorf("create event: %w", err)
 		}

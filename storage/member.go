@@ -14,7 +14,7 @@ import (
 )
 
 const memberColumns = `m.id, m.user_id, m.name, m.role, m.lang, m.lang_chosen, m.time_zone, m.email, m.synced_at, m.created_at,
-	c.id, c.name, c.sector, c.headcount, c.city, c.founded_year, c.updated_at`
+	m.digest, m.summaries_opt_out, c.id, c.name, c.sector, c.headcount, c.city, c.founded_year, c.updated_at`
 
 const memberFrom = ` FROM members m LEFT JOIN companies c ON c.id = m.company_id `
 
@@ -39,23 +39,24 @@ func (db *DB) FindMemberByUserID(ctx context.Context, id commands.UserID) (*comm
 	return m, nil
 }
 
-// findMember reads a member, then their company: two plain reads cost a
-// third of one join filtered on a bound value, which SQLite compiles anew
-// at each use (see txRegistrationColumns).
+// findMember reads a member, then their company and groups: plain reads
+// cost a third of one join filtered on a bound value, which SQLite
+// compiles anew at each use (see txRegistrationColumns).
 func findMember(ctx context.Context, q queryer, id commands.UserID) (*commands.Member, error) {
 	var (
-		m               storedMember
-		role, lang      string
-		synced, created string
-		companyID       sql.NullInt64
+		m                  storedMember
+		role, lang, digest string
+		synced, created    string
+		companyID          sql.NullInt64
 	)
-	err := q.QueryRowContext(ctx, `SELECT id, user_id, name, role, lang, lang_chosen, time_zone, email, synced_at, created_at, company_id
+	err := q.QueryRowContext(ctx, `SELECT id, user_id, name, role, lang, lang_chosen, time_zone, email, synced_at, created_at,
+		digest, summaries_opt_out, company_id
 		FROM members WHERE user_id = ?`, string(id)).Scan(&m.ID, &m.UserID, &m.Name, &role, &lang, &m.LangChosen, &m.TimeZone,
-		&m.Email, &synced, &created, &companyID)
+		&m.Email, &synced, &created, &digest, &m.SummariesOptOut, &companyID)
 	if err != nil {
 		return nil, formatError(err)
 	}
-	if err := m.setStored(role, lang, synced, created); err != nil {
+	if err := m.setStored(role, lang, digest, synced, created); err != nil {
 		return nil, err
 	}
 	if companyID.Valid {
@@ -64,15 +65,61 @@ func findMember(ctx context.Context, q queryer, id commands.UserID) (*commands.M
 		}
 		m.CompanyID = companyID.Int64
 	}
+	if m.Groups, err = memberGroups(ctx, q, m.ID); err != nil {
+		return nil, err
+	}
 	return (*commands.Member)(&m), nil
+}
+
+// memberGroups returns the ids of the active groups a member is in. The
+// archived test is a subquery on each row, not a join: a join filtered on
+// the member's id would be compiled anew at every member lookup
+// (measured: 7 µs against 2.7).
+func memberGroups(ctx context.Context, q queryer, memberID int64) ([]int64, error) {
+	ids, err := queryAll(ctx, q, scanValue[int64], `SELECT group_id FROM group_members gm
+		WHERE member_id = ? AND (SELECT archived_at FROM groups g WHERE g.id = gm.group_id) = '' ORDER BY group_id`, memberID)
+	if err != nil {
+		return nil, fmt.Errorf("groups of member %d: %w", memberID, err)
+	}
+	return ids, nil
+}
+
+// fillMemberGroups sets the Groups of many members with one read of every
+// active group's members.
+func fillMemberGroups(ctx context.Context, q queryer, ms []*commands.Member) error {
+	scan := func(s scanner) ([2]int64, error) {
+		var pair [2]int64
+		err := s.Scan(&pair[0], &pair[1])
+		return pair, err
+	}
+	pairs, err := queryAll(ctx, q, scan, `SELECT gm.member_id, gm.group_id FROM group_members gm
+		JOIN groups g ON g.id = gm.group_id WHERE g.archived_at = '' ORDER BY gm.member_id, gm.group_id`)
+	if err != nil {
+		return fmt.Errorf("groups of members: %w", err)
+	}
+	byMember := map[int64][]int64{}
+	for _, p := range pairs {
+		byMember[p[0]] = append(byMember[p[0]], p[1])
+	}
+	for _, m := range ms {
+		m.Groups = byMember[m.ID]
+	}
+	return nil
+}
+
+// scanValue scans a one-column row.
+func scanValue[T any](s scanner) (T, error) {
+	var v T
+	err := s.Scan(&v)
+	return v, err
 }
 
 // storedMember is a member as read from its row.
 type storedMember commands.Member
 
 // setStored sets the fields stored as text.
-func (m *storedMember) setStored(role, lang, synced, created string) error {
-	m.Role, m.Lang = commands.Role(role), i18n.Lang(lang)
+func (m *storedMember) setStored(role, lang, digest, synced, created string) error {
+	m.Role, m.Lang, m.Digest = commands.Role(role), i18n.Lang(lang), commands.DigestFrequency(digest)
 	var err error
 	if m.SyncedAt, err = parseTime(synced); err != nil {
 		return err
@@ -104,6 +151,11 @@ func (db *DB) FindMembersByName(ctx context.Context, name string) ([]*commands.M
 	if err != nil {
 		return nil, fmt.Errorf("find members by name: %w", err)
 	}
+	for _, m := range out {
+		if m.Groups, err = memberGroups(ctx, db.read, m.ID); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
 }
 
@@ -111,19 +163,19 @@ type scanner interface{ Scan(dest ...any) error }
 
 func scanMember(s scanner) (*commands.Member, error) {
 	var (
-		m                 commands.Member
-		role, lang        string
-		synced, created   string
-		cID, cHead, cYear sql.NullInt64
-		cName, cSector    sql.NullString
-		cCity, cUpdated   sql.NullString
+		m                  commands.Member
+		role, lang, digest string
+		synced, created    string
+		cID, cHead, cYear  sql.NullInt64
+		cName, cSector     sql.NullString
+		cCity, cUpdated    sql.NullString
 	)
 	err := s.Scan(&m.ID, &m.UserID, &m.Name, &role, &lang, &m.LangChosen, &m.TimeZone, &m.Email, &synced, &created,
-		&cID, &cName, &cSector, &cHead, &cCity, &cYear, &cUpdated)
+		&digest, &m.SummariesOptOut, &cID, &cName, &cSector, &cHead, &cCity, &cYear, &cUpdated)
 	if err != nil {
 		return nil, err
 	}
-	if err := (*storedMember)(&m).setStored(role, lang, synced, created); err != nil {
+	if err := (*storedMember)(&m).setStored(role, lang, digest, synced, created); err != nil {
 		return nil, err
 	}
 	if cID.Valid {
@@ -152,10 +204,13 @@ func createMember(ctx context.Context, tx *Tx, m *commands.Member) error {
 	if m.Lang == "" {
 		m.Lang = i18n.French
 	}
+	m.Digest = digestOrWeekly(m.Digest)
 	m.CreatedAt = tx.now
 	res, err := tx.ExecContext(ctx,
-		`INSERT INTO members (user_id, name, role, lang, time_zone, email, synced_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		string(m.UserID), m.Name, string(m.Role), string(m.Lang), m.TimeZone, m.Email, formatTime(m.SyncedAt), formatTime(m.CreatedAt))
+		`INSERT INTO members (user_id, name, role, lang, time_zone, email, synced_at, created_at, digest, summaries_opt_out)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		string(m.UserID), m.Name, string(m.Role), string(m.Lang), m.TimeZone, m.Email, formatTime(m.SyncedAt), formatTime(m.CreatedAt),
+		string(m.Digest), m.SummariesOptOut)
 	if err != nil {
 		return formatError(err)
 	}
@@ -188,6 +243,12 @@ func (db *DB) UpdateMember(ctx context.Context, id commands.UserID, upd commands
 		if upd.SyncedAt != nil {
 			sets, args = append(sets, "synced_at = ?"), append(args, formatTime(*upd.SyncedAt))
 		}
+		if upd.Digest != nil {
+			sets, args = append(sets, "digest = ?"), append(args, string(digestOrWeekly(*upd.Digest)))
+		}
+		if upd.SummariesOptOut != nil {
+			sets, args = append(sets, "summaries_opt_out = ?"), append(args, *upd.SummariesOptOut)
+		}
 		if len(sets) > 0 {
 			res, err := tx.ExecContext(ctx, `UPDATE members SET `+strings.Join(sets, ", ")+` WHERE user_id = ?`,
 				append(args, string(id))...)
@@ -203,6 +264,14 @@ func (db *DB) UpdateMember(ctx context.Context, id commands.UserID, upd commands
 		return err
 	})
 	return m, err
+}
+
+// digestOrWeekly stores the core's empty frequency as what it means.
+func digestOrWeekly(f commands.DigestFrequency) commands.DigestFrequency {
+	if f == "" {
+		return commands.DigestWeekly
+	}
+	return f
 }
 
 // SetRole gives a member a role and writes the audit log in the same
@@ -303,7 +372,7 @@ func (db *DB) ListMembers(ctx context.Context) ([]*commands.Member, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list members: %w", err)
 	}
-	return out, nil
+	return out, fillMemberGroups(ctx, db.read, out)
 }
 
 // CalendarToken returns the member's feed token, creating or replacing it.
@@ -343,6 +412,9 @@ func (db *DB) FindMemberByCalendarToken(ctx context.Context, token string) (*com
 	m, err := scanMember(row)
 	if err != nil {
 		return nil, formatError(err)
+	}
+	if m.Groups, err = memberGroups(ctx, db.read, m.ID); err != nil {
+		return nil, err
 	}
 	return m, nil
 }

@@ -21,7 +21,7 @@ const registrationColumns = `r.id, r.event_id, m.user_id, m.name, m.role, m.emai
 	r.offer_expires_at, r.queue_seq,
 	(SELECT COUNT(*) FROM registrations n WHERE n.member_id = r.member_id AND n.status = 'no_show'),
 	r.seat_at, r.waited_at, r.created_at, r.updated_at,
-	e.kind, e.title, e.description, e.place, e.starts_at, e.ends_at, e.status, e.sequence, e.cancel_cutoff, e.uid, e.created_by`
+	e.kind, e.title, e.description, e.place, e.starts_at, e.ends_at, e.status, e.sequence, e.cancel_cutoff, e.uid, e.created_by, e.group_id`
 
 const registrationFrom = ` FROM registrations r
 	JOIN members m ON m.id = r.member_id
@@ -35,13 +35,15 @@ func scanRegistration(s scanner) (*commands.Registration, error) {
 		status, expires, created, updated, role string
 		seat, waited, createdBy                 string
 		kind, start, end, evStatus, cutoff      string
+		group                                   sql.NullInt64
 	)
 	err := s.Scan(&r.ID, &r.EventID, &r.UserID, &r.MemberName, &role, &r.MemberEmail, &r.Company, &status, &r.Late, &r.Position,
 		&expires, &r.Turn, &r.NoShows, &seat, &waited, &created, &updated,
-		&kind, &e.Title, &e.Description, &e.Place, &start, &end, &evStatus, &e.Sequence, &cutoff, &e.UID, &createdBy)
+		&kind, &e.Title, &e.Description, &e.Place, &start, &end, &evStatus, &e.Sequence, &cutoff, &e.UID, &createdBy, &group)
 	if err != nil {
 		return nil, err
 	}
+	e.Group = group.Int64
 	r.Status, r.MemberRole = commands.RegistrationStatus(status), commands.Role(role)
 	e.ID, e.Kind, e.Status, e.CreatedBy = r.EventID, commands.EventKind(kind), commands.EventStatus(evStatus), commands.UserID(createdBy)
 	for _, f := range []struct {
