@@ -78,6 +78,18 @@ func (s *Service) announce(ctx context.Context, c *Call) (*Response, error) {
 	if !ev.Start.After(s.now()) {
 		return nil, Errorf(ECONFLICT, "event.error.started")
 	}
+	if ev.Group != 0 {
+		// A group's meeting is for its members only, never a channel.
+		g, err := s.groupByID(ctx, ev.Group)
+		if err != nil {
+			return nil, err
+		}
+		told, err := s.announceToGroup(ctx, ev, g, "")
+		if err != nil {
+			return nil, err
+		}
+		return textResponse(c.P.Plural("group.meeting.told", told)), nil
+	}
 	if s.announceChannel != "" {
 		p := s.printer(nil)
 		err := s.enqueue(ctx, &OutboxMessage{

@@ -16,6 +16,7 @@ const (
 	KindPlenary  EventKind = "plenary"  // plénière: the whole network, with testimonies
 	KindTraining EventKind = "training" // journée de formation
 	KindVisit    EventKind = "visit"    // visite d'entreprise
+	KindMeeting  EventKind = "meeting"  // réunion d'un groupe de travail (Event.Group)
 )
 
 // EventStatus is where an event is in its life.
@@ -116,7 +117,7 @@ func ParseEvent(values map[string]string, now time.Time, loc *time.Location, p *
 		errs[fieldEventPlace] = p.T("event.error.too_long", maxEventPlace)
 	}
 	switch e.Kind {
-	case KindPlenary, KindTraining, KindVisit:
+	case KindPlenary, KindTraining, KindVisit, KindMeeting:
 	case "":
 		e.Kind = KindPlenary
 	default:

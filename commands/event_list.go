@@ -134,7 +134,7 @@ func (s *Service) eventsToCome(ctx context.Context, m *Member) (published, draft
 	}
 	for _, ev := range evs {
 		switch {
-		case ev.Status == EventPublished:
+		case ev.Status == EventPublished && CanSeeEvent(m, ev):
 			published = append(published, ev)
 		case ev.Status == EventDraft && ev.Start.After(now) && CanSeeEvent(m, ev):
 			drafts = append(drafts, ev)

@@ -133,3 +133,13 @@ func storedText(text string) string {
 	}
 	return string([]rune(text)[:maxStoredMessage]) + "…"
 }
+
+// PurgeMessages forgets the group messages older than the retention
+// period: the job behind the promise the install guide makes.
+func (s *Service) PurgeMessages(ctx context.Context) error {
+	n, err := s.store.PurgeGroupMessages(ctx, s.now().Add(-s.retention))
+	if err == nil && n > 0 {
+		s.logger.InfoContext(ctx, "group messages purged", "count", n, "retention", s.retention)
+	}
+	return err
+}

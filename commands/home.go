@@ -36,6 +36,13 @@ func (s *Service) Home(ctx context.Context, u User) *Response {
 		return s.errorResponse(ctx, p, err, nil)
 	}
 	r.Sections = append(r.Sections, events...)
+	groups, err := s.homeGroups(ctx, m, p)
+	if err != nil {
+		return s.errorResponse(ctx, p, err, nil)
+	}
+	r.Sections = append(r.Sections, groups...)
+	r.Sections = append(r.Sections, Section{Heading: p.T("home.digest")})
+	r.Sections = append(r.Sections, digestSettingsSections(m, p)...)
 	drafts, err := s.homeDrafts(ctx, m, p)
 	if err != nil {
 		return s.errorResponse(ctx, p, err, nil)
@@ -66,5 +73,37 @@ func (s *Service) homeDrafts(ctx context.Context, m *Member, p *i18n.Printer) ([
 	if len(drafts) > homeListSize {
 		out = append(out, Section{Buttons: []Button{{ActionID: ActionEventsPage, Value: "0:0", Label: p.T("list.all")}}})
 	}
+	return out, nil
+}
+
+// homeGroups is « Mes groupes »: the member's working groups with their
+// channel and next meeting, and the way to the others.
+func (s *Service) homeGroups(ctx context.Context, m *Member, p *i18n.Printer) ([]Section, error) {
+	out := []Section{{Heading: p.T("home.groups")}}
+	if len(m.Groups) == 0 {
+		out[0].Body = []Span{Text(p.T("home.no_groups") + " "), Code(p.T("groups.command"))}
+		return out, nil
+	}
+	groups, err := s.store.FindGroups(ctx, GroupFilter{Member: m.UserID})
+	if err != nil {
+		return nil, err
+	}
+	next, err := s.nextMeetings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var body []Span
+	for _, g := range groups {
+		body = append(body, Text("• "), Bold(g.Name))
+		if g.Channel != "" {
+			body = append(body, Text(" · "), ChannelLink(g.Channel, g.Slug))
+		}
+		if ev := next[g.ID]; ev != nil {
+			body = append(body, Text(" · "+p.T("digest.group.next", p.DateTime(ev.Start))))
+		}
+		body = append(body, Text("\n"))
+	}
+	out[0].Body = body
+	out = append(out, Section{Note: true, Body: []Span{Text(p.T("home.groups.all") + " "), Code(p.T("groups.command"))}})
 	return out, nil
 }

@@ -34,6 +34,9 @@ func (s *Service) register(ctx context.Context, m *Member, p *i18n.Printer, even
 	now := s.now()
 	var reg *Registration
 	err := s.changeOwn(ctx, eventID, m, func(tx EventTx, cur *Registration) error {
+		if !CanSeeEvent(m, tx.Event()) {
+			return Errorf(ENOTFOUND, "event.error.not_found", eventID)
+		}
 		status, err := decideRegistration(now, tx.Event(), cur)
 		if err != nil {
 			return err

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"slices"
 	"time"
 )
 
@@ -160,9 +161,12 @@ func canRegister(now time.Time, ev *Event) bool {
 }
 
 // CanSeeEvent reports whether m may see ev at all: drafts are for
-// facilitators.
+// facilitators, a group's meetings for its members (and facilitators).
 func CanSeeEvent(m *Member, ev *Event) bool {
-	return ev.Status != EventDraft || m.IsFacilitator()
+	if m.IsFacilitator() {
+		return true
+	}
+	return ev.Status != EventDraft && (ev.Group == 0 || slices.Contains(m.Groups, ev.Group))
 }
 
 // eventOpen refuses events that take no registration or cancellation.

@@ -80,6 +80,8 @@ func (s *Service) features() []feature {
 		s.eventAdminFeature(),
 		s.announceFeature(),
 		s.attendeesFeature(),
+		s.groupsFeature(),
+		s.digestFeature(),
 		s.rolesFeature(),
 	}
 }

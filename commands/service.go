@@ -38,6 +38,7 @@ type Service struct {
 	resyncAfter     time.Duration
 	retention       time.Duration
 	digestAhead     time.Duration
+	digestTime      time.Duration
 
 	outbox   *Outbox
 	profiles *profileSync
@@ -101,6 +102,9 @@ type Config struct {
 	// DigestAhead is how far ahead the digest lists events (30 days by
 	// default).
 	DigestAhead time.Duration
+	// DigestTime is when, after midnight on Monday (on the first, for a
+	// monthly digest), digests are due: 8h30 by default.
+	DigestTime time.Duration
 }
 
 // NewService returns a service with every feature registered.
@@ -129,6 +133,9 @@ func NewService(cfg Config) *Service {
 	if cfg.MessageRetention <= 0 {
 		cfg.MessageRetention = 35 * 24 * time.Hour
 	}
+	if cfg.DigestTime <= 0 {
+		cfg.DigestTime = 8*time.Hour + 30*time.Minute
+	}
 	if cfg.DigestAhead <= 0 {
 		cfg.DigestAhead = 30 * 24 * time.Hour
 	}
@@ -138,7 +145,7 @@ func NewService(cfg Config) *Service {
 		defaultLang: cfg.DefaultLang, zone: cfg.Zone, announceChannel: cfg.AnnounceChannel,
 		offerPolicy: DefaultOfferPolicy(cfg.OfferWindow), reminderOffsets: cfg.ReminderOffsets,
 		publicURL: cfg.PublicURL, appURL: cfg.AppURL, resyncAfter: cfg.ResyncAfter,
-		channels: cfg.Channels, retention: cfg.MessageRetention, digestAhead: cfg.DigestAhead,
+		channels: cfg.Channels, retention: cfg.MessageRetention, digestAhead: cfg.DigestAhead, digestTime: cfg.DigestTime,
 	}
 	s.summaries = newSummaryCache(cfg.Store, cfg.Summarizer, cfg.Logger.With("component", "summaries"), cfg.Now)
 	s.outbox = newOutbox(cfg.Store, cfg.Notifier, s.renderNotice, cfg.Logger.With("component", "outbox"), cfg.Now)

@@ -142,6 +142,8 @@ func (c *Console) consoleCommand(ctx context.Context, line string) (bool, error)
 			a.Value = strings.Join(fields[2:], " ")
 		}
 		c.show(ctx, c.service.Act(ctx, a))
+	case ":canal", ":channel":
+		return false, c.postInChannel(ctx, strings.Fields(line)[1:])
 	case ":aide", ":help":
 		c.printf("%s", consoleHelp)
 	default:
@@ -158,6 +160,7 @@ const consoleHelp = `Console Cercle
                          avec un rôle (membre, animateur, expert, admin), le lui donner,
                          et créer le membre s'il n'existe pas
   :accueil               afficher l'onglet Accueil
+  :canal <groupe> <txt>  écrire dans le canal d'un groupe de travail, comme le membre courant
   :clic <action> [val]   appuyer sur un bouton affiché [entre crochets]
   :quitter               sortir
 `
