@@ -11,9 +11,9 @@ import (
 // Every command, button and form starts by looking up the member behind
 // it, so members are cached in memory. All writes to members, and to the
 // groups they are in, go through this package, which invalidates the
-// cache after each; the TTL bounds how
-// long a change made outside Cercle (the sqlite3 shell) stays unseen. A
-// deployment with several processes on one database would drop the cache.
+// cache after each; the TTL bounds how long a change made outside Cercle
+// (the sqlite3 shell) stays unseen. A deployment with several processes
+// on one database would drop the cache.
 const (
 	memberCacheSize = 10_000
 	memberCacheTTL  = 5 * time.Minute

@@ -210,3 +210,61 @@ func TestMigration00005(t *testing.T) {
 	}
 	raw.Close()
 }
+
+// TestMigration00007 upgrades a database with members, an event and a
+// registration to working groups: members get the weekly digest, keep
+// their messages in summaries and belong to no group; the event belongs
+// to the whole network. Going down to 00006 and up again keeps the rows.
+func TestMigration00007(t *testing.T) {
+	ctx := context.Background()
+	path, raw, p := migratedTo(t, 6)
+	const created = "2027-01-10T09:00:00.000Z"
+	for _, q := range []string{
+		`INSERT INTO companies (id, name, updated_at) VALUES (1, 'Métallerie', '` + created + `')`,
+		`INSERT INTO members (id, user_id, name, email, company_id, created_at) VALUES (1, 'U1', 'Ana', 'ana@example.fr', 1, '` + created + `'),
+			(2, 'U2', 'Bo', '', NULL, '` + created + `')`,
+		`INSERT INTO events (id, kind, title, starts_at, ends_at, capacity, cancel_cutoff, status, created_by, created_at, updated_at, seats_taken, uid, last_queue_seq)
+			VALUES (1, 'plenary', 'Plénière', '2027-03-01T17:00:00.000Z', '2027-03-01T19:00:00.000Z', 10, '2027-02-27T17:00:00.000Z', 'published', 'U1', '` + created + `', '` + created + `', 1, 'event-1@cercle', 1)`,
+		`INSERT INTO registrations (event_id, member_id, status, queue_seq, created_at, updated_at, seat_at) VALUES (1, 1, 'registered', 1, '` + created + `', '` + created + `', '` + created + `')`,
+	} {
+		if _, err := raw.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if _, err := p.Up(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Down(ctx); err != nil {
+		t.Fatalf("down to 00006: %v", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		t.Fatalf("up again: %v", err)
+	}
+	raw.Close()
+
+	db, err := storage.Open(ctx, path, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, u := range []commands.UserID{"U1", "U2"} {
+		m, err := db.FindMemberByUserID(ctx, u)
+		if err != nil || m.Digest != commands.DigestWeekly || m.SummariesOptOut || len(m.Groups) != 0 {
+			t.Errorf("member %s = %+v, %v; want the weekly digest, summaries kept, no group", u, m, err)
+		}
+	}
+	if m, _ := db.FindMemberByUserID(ctx, "U1"); m.Company == nil || m.Company.Name != "Métallerie" || m.Email != "ana@example.fr" {
+		t.Errorf("U1 lost their company or e-mail: %+v", m)
+	}
+	ev, err := db.FindEventByID(ctx, 1)
+	if err != nil || ev.Group != 0 || ev.Registered != 1 || ev.UID != "event-1@cercle" {
+		t.Errorf("event = %+v, %v; want a network event with its seat taken", ev, err)
+	}
+	g := &commands.Group{Slug: "achats", Name: "Achats", CreatedBy: "U1"}
+	if err := db.CreateGroup(ctx, g, []commands.UserID{"U2"}); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := db.FindMemberByUserID(ctx, "U2"); len(m.Groups) != 1 || m.Groups[0] != g.ID {
+		t.Errorf("U2's groups = %v, want [%d]", m.Groups, g.ID)
+	}
+}
