@@ -132,7 +132,7 @@ func (b *Bot) channelEvent(ctx context.Context, data any, me self) {
 		what, ch, err = "reaction", e.Item.Channel, b.reaction(ctx, e.Item, false)
 	}
 	if err != nil {
-		b.logger.Error("channel event not recorded", "event", what, "channel", ch, "err", err)
+		b.logger.Error("channel event not recorded", "event", what, "slack_channel", ch, "err", err)
 	}
 }
 
