@@ -319,7 +319,7 @@ func TestEventGroup(t *testing.T) {
 	MustCreateMembers(t, db, "U1", "Nadia")
 	g := MustCreateGroup(t, db, "achats", "Achats", "C1", "U1")
 	start := time.Now().Add(30 * 24 * time.Hour).UTC().Truncate(time.Millisecond)
-	meeting := &commands.Event{Kind: commands.KindPlenary, Title: "Réunion achats", Start: start, End: start.Add(time.Hour),
+	meeting := &commands.Event{Kind: commands.KindMeeting, Title: "Réunion achats", Start: start, End: start.Add(time.Hour),
 		CancelCutoff: start, Capacity: 10, Status: commands.EventPublished, CreatedBy: "U1", Group: g.ID}
 	network := &commands.Event{Kind: commands.KindPlenary, Title: "Plénière", Start: start, End: start.Add(time.Hour),
 		CancelCutoff: start, Capacity: 10, Status: commands.EventPublished, CreatedBy: "U1"}

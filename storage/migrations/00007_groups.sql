@@ -1,4 +1,10 @@
+-- +goose NO TRANSACTION
 -- +goose Up
+-- Run outside goose's transaction, in one of its own: rebuilding events
+-- (below) needs foreign keys off, which SQLite ignores inside a
+-- transaction; the single writer connection keeps the pragma for it.
+PRAGMA foreign_keys = OFF;
+BEGIN IMMEDIATE;
 -- Working groups: members who work on one theme (achats groupés,
 -- recrutement …) and the channel where they talk. A group is archived,
 -- never deleted: its meetings and its members' history keep pointing at it.
@@ -88,12 +94,57 @@ CREATE TABLE group_summaries (
 ALTER TABLE members ADD COLUMN digest TEXT NOT NULL DEFAULT 'weekly';
 ALTER TABLE members ADD COLUMN summaries_opt_out INTEGER NOT NULL DEFAULT 0;
 
--- The working group whose meeting an event is; NULL for an event of the
--- whole network.
-ALTER TABLE events ADD COLUMN group_id INTEGER REFERENCES groups (id);
+-- The working group whose meeting an event is (kind 'meeting'); NULL for
+-- an event of the whole network. SQLite cannot change a CHECK in place,
+-- so the table is rebuilt with the same rows and indexes, foreign keys
+-- off so that dropping the old table leaves registrations untouched.
+CREATE TABLE events_next (
+    id            INTEGER PRIMARY KEY,
+    kind          TEXT    NOT NULL CHECK (kind IN ('plenary', 'training', 'visit', 'meeting')),
+    title         TEXT    NOT NULL,
+    description   TEXT    NOT NULL DEFAULT '',
+    place         TEXT    NOT NULL DEFAULT '',
+    starts_at     TEXT    NOT NULL,
+    ends_at       TEXT    NOT NULL,
+    capacity      INTEGER NOT NULL CHECK (capacity > 0),
+    deadline      TEXT    NOT NULL DEFAULT '',
+    cancel_cutoff TEXT    NOT NULL,
+    status        TEXT    NOT NULL DEFAULT 'draft'
+                  CHECK (status IN ('draft', 'published', 'cancelled')),
+    sequence      INTEGER NOT NULL DEFAULT 0,
+    created_by    TEXT    NOT NULL,
+    created_at    TEXT    NOT NULL,
+    updated_at    TEXT    NOT NULL,
+    seats_taken   INTEGER NOT NULL DEFAULT 0, -- registered, attended, no_show
+    offered       INTEGER NOT NULL DEFAULT 0,
+    waitlisted    INTEGER NOT NULL DEFAULT 0,
+    last_queue_seq INTEGER NOT NULL DEFAULT 0,
+    uid           TEXT    NOT NULL DEFAULT '',
+    group_id      INTEGER REFERENCES groups (id),
+    CHECK (ends_at > starts_at),
+    -- The last guard against overbooking, whatever the code does.
+    CHECK (seats_taken + offered <= capacity),
+    CHECK ((kind = 'meeting') = (group_id IS NOT NULL))
+);
+INSERT INTO events_next (id, kind, title, description, place, starts_at, ends_at, capacity, deadline, cancel_cutoff,
+        status, sequence, created_by, created_at, updated_at, seats_taken, offered, waitlisted, last_queue_seq, uid)
+    SELECT id, kind, title, description, place, starts_at, ends_at, capacity, deadline, cancel_cutoff,
+        status, sequence, created_by, created_at, updated_at, seats_taken, offered, waitlisted, last_queue_seq, uid FROM events;
+DROP TABLE events;
+ALTER TABLE events_next RENAME TO events;
+CREATE INDEX events_upcoming ON events (status, ends_at);
+CREATE UNIQUE INDEX events_uid ON events (uid);
+COMMIT;
+PRAGMA foreign_keys = ON;
 
 -- +goose Down
-ALTER TABLE events DROP COLUMN group_id;
+PRAGMA foreign_keys = OFF;
+BEGIN IMMEDIATE;
+-- Group meetings cannot outlive their groups: they go, with their
+-- registrations, and the table keeps its wider CHECK.
+DELETE FROM registrations WHERE event_id IN (SELECT id FROM events WHERE group_id IS NOT NULL);
+DELETE FROM events WHERE group_id IS NOT NULL;
+UPDATE events SET group_id = NULL;
 ALTER TABLE members DROP COLUMN summaries_opt_out;
 ALTER TABLE members DROP COLUMN digest;
 DROP TABLE group_summaries;
@@ -101,3 +152,5 @@ DROP TABLE group_off_record;
 DROP TABLE group_messages;
 DROP TABLE group_members;
 DROP TABLE groups;
+COMMIT;
+PRAGMA foreign_keys = ON;
