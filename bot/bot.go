@@ -7,7 +7,9 @@
 // Work is admitted by class and queued, never refused (see admission.go).
 //
 // It also implements the core's Notifier (conversations.open +
-// chat.postMessage) and Directory (users.info) over the Web API.
+// chat.postMessage), Directory (users.info) and Channels (the working
+// groups' channels: conversations.create, .invite …) over the Web API, and
+// hands the core what happens in those channels (channel_event.go).
 //
 // It imports commands, never another adapter: what it records, it records
 // through its own Metrics interface.
@@ -132,6 +134,7 @@ type Bot struct {
 	adm      *admission
 	body     *bodyBudget
 	notifier *Notifier
+	identity identity // who the bot is, from auth.test
 	// hooks is the client for response_url posts, which are not Web API
 	// calls: no token, a shorter timeout.
 	hooks *http.Client

@@ -19,10 +19,17 @@ func (b *Bot) event(ctx context.Context, ev slackevents.EventsAPIEvent, ack func
 	if !ok {
 		return
 	}
+	// Who the bot is, when the event needs it, is asked before the
+	// database turn: auth.test is a Slack call, and a turn is never taken
+	// inside another.
+	var me self
+	if needed, url := needsSelf(ev.InnerEvent.Data); needed {
+		me = b.whoAmI(ctx, cb, url)
+	}
 	var deliver func(ctx context.Context)
 	err := b.step(ctx, classDB, func(ctx context.Context) {
 		err := b.service.HandleEventOnce(ctx, cb.EventID, func() {
-			deliver = b.eventWork(ctx, ev.InnerEvent.Data)
+			deliver = b.eventWork(ctx, ev.InnerEvent.Data, me)
 		})
 		if err != nil {
 			b.logger.Error("event not recorded", "event_id", cb.EventID, "err", err)
@@ -34,8 +41,9 @@ func (b *Bot) event(ctx context.Context, ev slackevents.EventsAPIEvent, ack func
 }
 
 // eventWork runs the core's part of an event and returns what to send
-// Slack, or nil when there is nothing to send.
-func (b *Bot) eventWork(ctx context.Context, data any) func(ctx context.Context) {
+// Slack, or nil when there is nothing to send. me is the bot's self, for
+// the events that need it (see needsSelf).
+func (b *Bot) eventWork(ctx context.Context, data any, me self) func(ctx context.Context) {
 	switch e := data.(type) {
 	case *slackevents.AppHomeOpenedEvent:
 		if e.Tab != "" && e.Tab != "home" {
@@ -51,6 +59,10 @@ func (b *Bot) eventWork(ctx context.Context, data any) func(ctx context.Context)
 		return b.chatAnswer(ctx, &commands.Request{Kind: commands.KindMention, Text: stripMentions(e.Text),
 			User: commands.User{ID: commands.UserID(e.User)}, ChannelID: commands.ChannelID(e.Channel)})
 	case *slackevents.MessageEvent:
+		if inChannel(e) {
+			b.channelEvent(ctx, e, me)
+			return nil
+		}
 		// Only people writing to the bot in its DM; edits, joins and
 		// bots' messages (including ours) carry a subtype or bot id.
 		if e.ChannelType != "im" || e.SubType != "" || e.BotID != "" || e.User == "" {
@@ -58,6 +70,9 @@ func (b *Bot) eventWork(ctx context.Context, data any) func(ctx context.Context)
 		}
 		return b.chatAnswer(ctx, &commands.Request{Kind: commands.KindDirectMessage, Text: stripMentions(e.Text),
 			User: commands.User{ID: commands.UserID(e.User)}, ChannelID: commands.ChannelID(e.Channel)})
+	case *slackevents.MemberJoinedChannelEvent, *slackevents.MemberLeftChannelEvent,
+		*slackevents.ReactionAddedEvent, *slackevents.ReactionRemovedEvent:
+		b.channelEvent(ctx, e, me)
 	}
 	return nil
 }

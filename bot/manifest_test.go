@@ -9,32 +9,57 @@ import (
 	"testing"
 )
 
-// webAPIScopes is the scope each slack-go method the bot calls needs
-// ("" for none). A method missing here fails the test: say which scope it
-// needs, and the manifest must ask for it.
-var webAPIScopes = map[string]string{
-	"PostMessageContext":      "chat:write",
-	"PostEphemeralContext":    "chat:write",
-	"UpdateMessageContext":    "chat:write",
-	"OpenConversationContext": "im:write",
-	"GetUserInfoContext":      "users:read",
-	"GetUsersContext":         "users:read",
-	"UploadFileContext":       "files:write",
+// webAPIScopes is the scopes each slack-go method the bot calls needs
+// (none for some). A method missing here fails the test: say which scopes
+// it needs, and the manifest must ask for them.
+var webAPIScopes = map[string][]string{
+	"PostMessageContext":      {"chat:write"},
+	"PostEphemeralContext":    {"chat:write"},
+	"UpdateMessageContext":    {"chat:write"},
+	"OpenConversationContext": {"im:write"},
+	"GetUserInfoContext":      {"users:read"},
+	"GetUsersContext":         {"users:read"},
+	"UploadFileContext":       {"files:write"},
 	// The outbox looks for a message a crash may have left posted; in a
-	// channel this needs channels:history, which is not asked for: there
-	// the lookup fails as missing_scope and the message is sent again.
-	"GetConversationHistoryContext": "im:history",
-	"OpenViewContext":               "",
-	"PublishViewContext":            "",
-	"UpdateViewContext":             "",
+	// channel this needs channels:history, which is asked for the
+	// working groups' message events (below): such a lookup then works
+	// in the channels the bot is in.
+	"GetConversationHistoryContext": {"im:history"},
+	"OpenViewContext":               nil,
+	"PublishViewContext":            nil,
+	"UpdateViewContext":             nil,
+	// Working groups' channels: public ones need channels:manage, private
+	// ones groups:write.
+	"CreateConversationContext":        {"channels:manage", "groups:write"},
+	"InviteUsersToConversationContext": {"channels:manage", "groups:write"},
+	"KickUserFromConversationContext":  {"channels:manage", "groups:write"},
+	"ArchiveConversationContext":       {"channels:manage", "groups:write"},
+	"JoinConversationContext":          {"channels:join"}, // public channels only
+	"AuthTestContext":                  nil,
 }
 
-// eventSubscriptions is the subscription and scope behind each event the
-// bot handles.
-var eventSubscriptions = map[string][2]string{
-	"AppHomeOpenedEvent": {"app_home_opened", ""},
-	"AppMentionEvent":    {"app_mention", "app_mentions:read"},
-	"MessageEvent":       {"message.im", "im:history"}, // only ChannelType "im" is handled
+// subscription is an event subscription and the scopes Slack requires for
+// it (none for some).
+type subscription struct {
+	event  string
+	scopes []string
+}
+
+// eventSubscriptions is the subscriptions behind each event type the bot
+// handles: a handled type needs all of them, and each needs its scopes.
+var eventSubscriptions = map[string][]subscription{
+	"AppHomeOpenedEvent": {{"app_home_opened", nil}},
+	"AppMentionEvent":    {{"app_mention", []string{"app_mentions:read"}}},
+	"MessageEvent": {
+		{"message.im", []string{"im:history"}},             // DMs to the bot
+		{"message.channels", []string{"channels:history"}}, // working groups' public channels
+		{"message.groups", []string{"groups:history"}},     // and private ones
+	},
+	// Public channels with channels:read, private ones with groups:read.
+	"MemberJoinedChannelEvent": {{"member_joined_channel", []string{"channels:read", "groups:read"}}},
+	"MemberLeftChannelEvent":   {{"member_left_channel", []string{"channels:read", "groups:read"}}},
+	"ReactionAddedEvent":       {{"reaction_added", []string{"reactions:read"}}},
+	"ReactionRemovedEvent":     {{"reaction_removed", []string{"reactions:read"}}},
 }
 
 // featureScopes are scopes no method call shows.
@@ -53,7 +78,8 @@ func TestManifestAsksForWhatTheBotUses(t *testing.T) {
 	}
 	files, _ := filepath.Glob("*.go")
 	call := regexp.MustCompile(`\.api\.(\w+)\(`)
-	handled := regexp.MustCompile(`case \*slackevents\.(\w+):`)
+	handled := regexp.MustCompile(`case ((?:\*slackevents\.\w+(?:,\s*)?)+):`)
+	eventType := regexp.MustCompile(`\*slackevents\.(\w+)`)
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {
 			continue
@@ -63,23 +89,27 @@ func TestManifestAsksForWhatTheBotUses(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, m := range call.FindAllStringSubmatch(string(src), -1) {
-			scope, ok := webAPIScopes[m[1]]
+			needed, ok := webAPIScopes[m[1]]
 			if !ok {
-				t.Errorf("%s calls %s: add its scope to webAPIScopes and the manifest", f, m[1])
+				t.Errorf("%s calls %s: add its scopes to webAPIScopes and the manifest", f, m[1])
 			}
-			if scope != "" {
-				scopes[scope] = true
+			for _, s := range needed {
+				scopes[s] = true
 			}
 		}
-		for _, m := range handled.FindAllStringSubmatch(string(src), -1) {
-			sub, ok := eventSubscriptions[m[1]]
-			if !ok {
-				t.Errorf("%s handles %s: add its subscription to eventSubscriptions and the manifest", f, m[1])
-				continue
-			}
-			events[sub[0]] = true
-			if sub[1] != "" {
-				scopes[sub[1]] = true
+		for _, c := range handled.FindAllStringSubmatch(string(src), -1) {
+			for _, m := range eventType.FindAllStringSubmatch(c[1], -1) {
+				subs, ok := eventSubscriptions[m[1]]
+				if !ok {
+					t.Errorf("%s handles %s: add its subscriptions to eventSubscriptions and the manifest", f, m[1])
+					continue
+				}
+				for _, sub := range subs {
+					events[sub.event] = true
+					for _, s := range sub.scopes {
+						scopes[s] = true
+					}
+				}
 			}
 		}
 	}
@@ -94,6 +124,16 @@ func TestManifestAsksForWhatTheBotUses(t *testing.T) {
 	}
 	if want := keys(events); !slices.Equal(gotEvents, want) {
 		t.Errorf("manifest events = %v, want %v", gotEvents, want)
+	}
+	// Slack delivers an event only with its scopes granted.
+	for _, subs := range eventSubscriptions {
+		for _, sub := range subs {
+			for _, s := range sub.scopes {
+				if slices.Contains(gotEvents, sub.event) && !slices.Contains(gotScopes, s) {
+					t.Errorf("manifest subscribes to %s without its scope %s", sub.event, s)
+				}
+			}
+		}
 	}
 }
 

@@ -62,6 +62,7 @@ type Server struct {
 	userInfo func(id string) (map[string]any, time.Duration)
 	members  []map[string]any // users.list
 	posted   []postedMessage  // chat.postMessage, answered: what conversations.history shows
+	channels map[string]*Channel
 	sockets  chan *websocket.Conn
 	stopped  chan struct{}
 	stopOnce sync.Once
@@ -69,11 +70,13 @@ type Server struct {
 
 // Start starts a fake Slack; call Stop when done.
 func Start() *Server {
-	s := &Server{scripts: map[string][]Reply{}, sockets: make(chan *websocket.Conn, 4), stopped: make(chan struct{})}
+	s := &Server{scripts: map[string][]Reply{}, channels: map[string]*Channel{},
+		sockets: make(chan *websocket.Conn, 4), stopped: make(chan struct{})}
 	s.userInfo = defaultUser
 	methods := []string{"chat.postMessage", "chat.postEphemeral", "chat.update", "conversations.open",
 		"views.open", "views.publish", "views.update", "users.info", "auth.test",
-		"files.getUploadURLExternal", "files.completeUploadExternal", "users.list", "conversations.history"}
+		"files.getUploadURLExternal", "files.completeUploadExternal", "users.list", "conversations.history",
+		"conversations.create", "conversations.join", "conversations.invite", "conversations.kick", "conversations.archive"}
 	s.Server = slacktest.NewTestServer(func(c slacktest.Customize) {
 		for _, m := range methods {
 			c.Handle("/"+m, s.handler(m))
@@ -251,7 +254,10 @@ func (s *Server) answer(r *http.Request, method string, form url.Values) (out an
 		s.mu.Unlock()
 		return map[string]any{"ok": true, "members": members, "response_metadata": map[string]any{"next_cursor": ""}}, true
 	case "auth.test":
-		return map[string]any{"ok": true, "user_id": "UBOT", "team_id": "T1"}, true
+		return map[string]any{"ok": true, "url": WorkspaceURL, "team": "Cercle Test", "user": "cercle",
+			"team_id": "T1", "user_id": BotUser, "bot_id": "B1"}, true
+	case "conversations.create", "conversations.join", "conversations.invite", "conversations.kick", "conversations.archive":
+		return s.conversations(method, form), true
 	}
 	return map[string]any{"ok": true}, true
 }
