@@ -84,7 +84,7 @@ func (m *Main) build(ctx context.Context, out io.Writer) (*app, error) {
 	} else {
 		api := bot.NewClient(m.slackConfig(), m.logger, a.metrics)
 		notifier := bot.NewNotifier(api)
-		cfg.Directory, cfg.Notifier = bot.NewDirectory(api), notifier
+		cfg.Directory, cfg.Notifier, cfg.Channels = bot.NewDirectory(api), notifier, bot.NewChannels(api)
 		a.service = commands.NewService(cfg)
 		a.slack = bot.New(m.slackConfig(), api, a.service, notifier, m.logger.With("component", "bot"), a.metrics)
 	}

@@ -159,7 +159,8 @@ Variables d'environnement :
   CERCLE_MESSAGE_RETENTION durée de conservation des messages des canaux de groupe, en jours (défaut 35)
   OPENAI_API_KEY         clé d'un serveur compatible OpenAI : résumés des groupes par un modèle ; absente,
                          aucun message n'est envoyé à un modèle et le résumé reprend les messages les plus suivis
-  OPENAI_BASE_URL        adresse du serveur, avec /v1 (défaut https://api.openai.com/v1 ; Mistral, Ollama, vLLM…)
+  OPENAI_BASE_URL        adresse du serveur, avec /v1 (défaut https://api.openai.com/v1 ; Mistral, Ollama, vLLM…) ;
+                         un serveur sans clé (Ollama) prend une clé quelconque
   OPENAI_MODEL           modèle (défaut gpt-4o-mini)
   OPENAI_TIMEOUT         délai d'un appel au modèle (défaut 60s)
   LOG_LEVEL              debug, info (défaut), warn ou error

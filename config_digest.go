@@ -13,17 +13,18 @@ type DigestConfig struct {
 	Time time.Duration
 	// Retention is how long group channels' messages are kept (35 days).
 	Retention time.Duration
-	// OpenAIKey enables the model; empty (and no BaseURL) keeps every
-	// message away from any model: summaries are extractive.
+	// OpenAIKey enables the model; empty keeps every message away from
+	// any model: summaries are extractive.
 	OpenAIKey     string
 	OpenAIBaseURL string
 	OpenAIModel   string
 	OpenAITimeout time.Duration
 }
 
-// UsesModel reports whether summaries are asked of a model: with a key,
-// or a server of one's own (a local Ollama needs no key).
-func (d DigestConfig) UsesModel() bool { return d.OpenAIKey != "" || d.OpenAIBaseURL != "" }
+// UsesModel reports whether summaries are asked of a model: only with a
+// key, so that no message leaves the server unless one was set on
+// purpose (a local Ollama, which needs none, takes any value).
+func (d DigestConfig) UsesModel() bool { return d.OpenAIKey != "" }
 
 // applyDigest reads the digest's and the model's settings.
 func (c *Config) applyDigest(getenv func(string) string) {
@@ -41,11 +42,11 @@ func (c *Config) applyDigest(getenv func(string) string) {
 		}
 	}
 	if v := strings.TrimSpace(getenv("CERCLE_MESSAGE_RETENTION")); v != "" {
-		days, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSuffix(v, "j"), "d"))
-		if err != nil || days < 1 || days > 365 {
-			c.problem("CERCLE_MESSAGE_RETENTION=%q : un nombre de jours entre 1 et 365", v)
+		r, ok := retention(v)
+		if !ok {
+			c.problem("CERCLE_MESSAGE_RETENTION=%q : un nombre de jours entre 1 et 365 (35, 35j) ou une durée (840h)", v)
 		} else {
-			d.Retention = time.Duration(days) * 24 * time.Hour
+			d.Retention = r
 		}
 	}
 	if v := strings.TrimSpace(getenv("OPENAI_TIMEOUT")); v != "" {
@@ -75,4 +76,15 @@ func clock(s string) (hour, minute int, ok bool) {
 		}
 	}
 	return hour, minute, true
+}
+
+// retention reads a number of days ("35", "35j", "35d") or a duration
+// ("840h"), from one day to a year.
+func retention(v string) (time.Duration, bool) {
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		days, aerr := strconv.Atoi(strings.TrimSuffix(strings.TrimSuffix(v, "j"), "d"))
+		d, err = time.Duration(days)*24*time.Hour, aerr
+	}
+	return d, err == nil && d >= 24*time.Hour && d <= 365*24*time.Hour
 }
