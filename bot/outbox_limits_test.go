@@ -145,6 +145,9 @@ func TestOutboxNeverRepeatsAPart(t *testing.T) {
 		if md := call.Form.Get("metadata"); !strings.Contains(md, `"cercle_outbox"`) || !strings.Contains(md, `"confirm:`) {
 			t.Errorf("posted without its dedupe key in metadata: %q", md)
 		}
+		if call.Form.Get("unfurl_links") != "false" || call.Form.Get("unfurl_media") != "false" {
+			t.Errorf("posted with link previews on: unfurl_links=%q unfurl_media=%q", call.Form.Get("unfurl_links"), call.Form.Get("unfurl_media"))
+		}
 	}
 }
 

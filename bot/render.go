@@ -271,11 +271,15 @@ func message(r *commands.Response) *slack.Msg {
 	return m
 }
 
-// msgOptions renders a response for chat.postMessage and friends.
+// msgOptions renders a response for chat.postMessage and friends. Links
+// never unfurl: a preview fetches the address, so a link a member or a
+// model wrote would leak what it carries without anyone clicking.
 func msgOptions(r *commands.Response) []slack.MsgOption {
 	return []slack.MsgOption{
 		slack.MsgOptionText(fallbackText(r), false),
 		slack.MsgOptionBlocks(blocks(r, maxMessageBlocks)...),
+		slack.MsgOptionDisableLinkUnfurl(),
+		slack.MsgOptionDisableMediaUnfurl(),
 	}
 }
 
