@@ -34,7 +34,7 @@ type fakeModel struct {
 
 var refPattern = regexp.MustCompile(`\\?"ref\\?":\s*\\?"([0-9.]+)`)
 
-func newFakeModel(t *testing.T) *fakeModel {
+func newFakeModel(t testing.TB) *fakeModel {
 	f := &fakeModel{}
 	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.calls.Add(1)
