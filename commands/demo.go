@@ -74,7 +74,10 @@ func (s *Service) SeedDemo(ctx context.Context) error {
 			return fmt.Errorf("seed company of %s: %w", d.id, err)
 		}
 	}
-	return s.seedDemoEvents(ctx)
+	if err := s.seedDemoEvents(ctx); err != nil {
+		return err
+	}
+	return s.seedDemoGroups(ctx)
 }
 
 // demoEvent is one event of the demo programme. Each comes at least

@@ -55,7 +55,7 @@ func TestDemoProgrammeIsPlausible(t *testing.T) {
 				t.Fatal(err)
 			}
 			evs, err := db.FindEvents(ctx, commands.EventFilter{})
-			if err != nil || len(evs) != 3 {
+			if err != nil || len(evs) != 4 { // the programme and a group's meeting
 				t.Fatalf("events = %d, %v", len(evs), err)
 			}
 			for _, ev := range evs {

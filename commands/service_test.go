@@ -228,9 +228,26 @@ func TestDemoProgramme(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	evs, err := db.FindEvents(ctx, commands.EventFilter{Statuses: []commands.EventStatus{commands.EventPublished}})
-	if err != nil || len(evs) != 3 {
-		t.Fatalf("events = %d, %v; want the three of the programme, once", len(evs), err)
+	all, err := db.FindEvents(ctx, commands.EventFilter{Statuses: []commands.EventStatus{commands.EventPublished}})
+	var evs []*commands.Event
+	meetings := 0
+	for _, ev := range all {
+		if ev.Group != 0 {
+			meetings++
+		} else {
+			evs = append(evs, ev)
+		}
+	}
+	if err != nil || len(evs) != 3 || meetings != 1 {
+		t.Fatalf("events = %d and %d group meetings, %v; want the three of the programme and one meeting, once", len(evs), meetings, err)
+	}
+	groups, err := db.FindGroups(ctx, commands.GroupFilter{})
+	if err != nil || len(groups) != 3 {
+		t.Fatalf("groups = %d, %v; want 3, once", len(groups), err)
+	}
+	// Last week's messages make the digest's summaries.
+	if out := slash(s, "marc", "digest apercu"); !strings.Contains(out, "Achats groupés") || !strings.Contains(out, "consultation") {
+		t.Errorf("Marc's digest lacks his group's week:\n%s", out)
 	}
 	if evs[1].Registered != 3 || evs[1].Waitlisted != 0 || evs[0].Registered != 4 {
 		t.Errorf("seats: %d/%d and %d", evs[0].Registered, evs[0].Capacity, evs[1].Registered)
