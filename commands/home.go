@@ -103,6 +103,7 @@ func (s *Service) homeGroups(ctx context.Context, m *Member, p *i18n.Printer) ([
 		}
 		body = append(body, Text("\n"))
 	}
+	body[len(body)-1].Text = "" // no blank line before the note
 	out[0].Body = body
 	out = append(out, Section{Note: true, Body: []Span{Text(p.T("home.groups.all") + " "), Code(p.T("groups.command"))}})
 	return out, nil
