@@ -70,8 +70,8 @@ func periodFor(m *Member, now time.Time, zone *time.Location) (digestPeriod, boo
 // SendDigests queues the digests that are due and not queued yet: last
 // week's from Monday at the digest time, last month's from the first of
 // the month. Run every hour, it sends on Monday morning; after a missed
-// Monday, its first run that week sends what was missed, never twice.
-// Members who joined after a period ended get no digest of it.
+// Monday, its first run that week sends what was missed, never twice; a
+// member who joins during the week gets that week's digest as a welcome.
 func (s *Service) SendDigests(ctx context.Context) error {
 	members, err := s.store.ListMembers(ctx)
 	if err != nil {
@@ -82,7 +82,7 @@ func (s *Service) SendDigests(ctx context.Context) error {
 	periods := map[string]digestPeriod{}
 	for _, m := range members {
 		period, ok := periodFor(m, now, s.zone)
-		if !ok || now.Before(period.To.Add(s.digestTime)) || !m.CreatedAt.Before(period.To) {
+		if !ok || now.Before(period.To.Add(s.digestTime)) {
 			continue
 		}
 		due[period.Key] = append(due[period.Key], m)

@@ -90,5 +90,8 @@ func summarySpans(sum *GroupSummary, byTS map[string]*GroupMessage, p *i18n.Prin
 		}
 		out = append(out, Text("\n"))
 	}
+	if len(out) > 0 {
+		out = out[:len(out)-1] // no blank line before the note
+	}
 	return out
 }
