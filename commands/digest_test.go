@@ -337,3 +337,81 @@ func TestDigestOneTapSettings(t *testing.T) {
 		t.Errorf("a wrong frequency gets the usage, got:\n%s", out)
 	}
 }
+
+// A model that stalls is asked once per run, not once per group: the
+// other groups get their extractive summary at once.
+func TestDigestStalledModelAskedOnce(t *testing.T) {
+	n := newDigestNet(t, false)
+	release := make(chan struct{})
+	var calls atomic.Int32
+	stall := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer stall.Close()
+	defer close(release)
+	sum, err := assistant.NewSummarizer(assistant.Config{APIKey: "test", BaseURL: stall.URL + "/v1", Timeout: 50 * time.Millisecond, MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := commands.NewService(commands.Config{Store: n.db, Now: n.clock.Now, Channels: console.Channels{}, Summarizer: sum})
+	if err := s.SendDigests(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if c := calls.Load(); c != 1 {
+		t.Errorf("the stalled model was called %d times for 2 groups, want 1", c)
+	}
+	if got := n.digests(t)["U2"]; strings.Count(got, "Messages les plus suivis") != 2 {
+		t.Errorf("both groups want their extractive summary:\n%s", got)
+	}
+}
+
+// A member of many groups gets a digest split into messages that each
+// stay inside Slack's limits.
+func TestDigestSplitsLongDigests(t *testing.T) {
+	n := newDigestNet(t, false)
+	ctx := context.Background()
+	for i := range 12 {
+		g := &commands.Group{Slug: fmt.Sprintf("groupe-%d", i), Name: fmt.Sprintf("Groupe %d", i), Channel: commands.ChannelID(fmt.Sprintf("CG%d", i)), CreatedBy: "U1"}
+		if err := n.db.CreateGroup(ctx, g, []commands.UserID{"U1"}); err != nil {
+			t.Fatal(err)
+		}
+		n.groups[g.Slug] = g
+		n.join(t, g.Slug, "U5")
+		n.clock.Set(paris("2026-12-03 10:00"))
+		n.post(t, g.Channel, fmt.Sprintf("1796290000.%06d", i), "U2", strings.Repeat("Un long compte rendu de réunion. ", 40), "")
+	}
+	n.clock.Set(paris("2026-12-07 09:00"))
+	if err := n.s.SendDigests(ctx); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := n.db.DueMessages(ctx, n.clock.Now().Add(time.Hour), 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := 0
+	for _, m := range msgs {
+		if m.To.User != "U5" {
+			continue
+		}
+		parts++
+		if len(m.Message.Sections) > 12 {
+			t.Errorf("a message of %d sections: more than Slack's 50 blocks", len(m.Message.Sections))
+		}
+		for _, sec := range m.Message.Sections {
+			n := 0
+			for _, sp := range sec.Body {
+				n += len([]rune(sp.Text)) + len(sp.Target)
+			}
+			if n > 3000 {
+				t.Errorf("a section of %d characters", n)
+			}
+		}
+	}
+	if parts < 2 {
+		t.Errorf("U5's digest of 13 groups came in %d message(s), want it split", parts)
+	}
+}

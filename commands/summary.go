@@ -28,6 +28,10 @@ const (
 	// summaryTimeout bounds the model's work on one summary, retries
 	// included.
 	summaryTimeout = 3 * time.Minute
+	// modelRestAfterFailure is how long the model is left alone after it
+	// failed: a stalled model must not hold each of 40 groups for
+	// summaryTimeout in turn.
+	modelRestAfterFailure = 10 * time.Minute
 )
 
 // summaryCache makes and keeps one summary per group and period. Readers
@@ -41,6 +45,9 @@ type summaryCache struct {
 
 	mu      sync.Mutex
 	pending map[string]*sync.Mutex // group and period → the making in progress
+	// modelRestsUntil is when the model may be asked again after a
+	// failure; zero when it did not fail.
+	modelRestsUntil time.Time
 }
 
 func newSummaryCache(store GroupStore, sum Summarizer, logger *slog.Logger, now func() time.Time) *summaryCache {
@@ -102,12 +109,13 @@ func (c *summaryCache) lock(key string) *sync.Mutex {
 // checks.
 func (c *summaryCache) make(ctx context.Context, g *Group, period digestPeriod, msgs []*GroupMessage, byTS map[string]*GroupMessage) *GroupSummary {
 	sum := &GroupSummary{Group: g.ID, Period: period.Key, Messages: len(msgs), CreatedAt: c.now()}
-	if c.summarizer != nil {
+	if c.summarizer != nil && c.modelAwake() {
 		ctx, cancel := context.WithTimeout(ctx, summaryTimeout)
 		res, err := c.summarizer.Summarize(ctx, summaryRequest(g, msgs))
 		cancel()
 		switch {
 		case err != nil:
+			c.rest()
 			c.logger.Warn("summary: model failed, extractive summary instead", "group", g.Slug, "period", period.Key, "err", err)
 		default:
 			if bullets := checkBullets(res.Bullets, byTS); len(bullets) > 0 {
@@ -119,6 +127,18 @@ func (c *summaryCache) make(ctx context.Context, g *Group, period digestPeriod, 
 	}
 	sum.Bullets = extractive(msgs)
 	return sum
+}
+
+func (c *summaryCache) modelAwake() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return !c.now().Before(c.modelRestsUntil)
+}
+
+func (c *summaryCache) rest() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.modelRestsUntil = c.now().Add(modelRestAfterFailure)
 }
 
 // summaryRequest hands the model a group's messages as data, by author
