@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -149,6 +150,14 @@ func (s *Service) submitGroup(ctx context.Context, m *Member, p *i18n.Printer, s
 	} else if ErrorCode(err) != ENOTFOUND {
 		return nil, err
 	}
+	// The name is checked before the channel is made: a channel made for
+	// a group refused afterwards would stay in Slack, its name taken.
+	if taken, err := s.groupNameTaken(ctx, g.Name); err != nil || taken {
+		if err == nil {
+			err = FieldErrors{fieldGroupName: p.T("group.error.name_taken", g.Name)}
+		}
+		return nil, err
+	}
 	if err := s.groupChannel(ctx, g, p); err != nil {
 		return nil, err
 	}
@@ -170,6 +179,16 @@ func (s *Service) submitGroup(ctx context.Context, m *Member, p *i18n.Printer, s
 	}
 	body = append(body, Text(p.T("group.created.join")+" "), Code("/cercle rejoindre "+g.Slug))
 	return &Response{Sections: []Section{Paragraph(body...)}}, nil
+}
+
+// groupNameTaken reports whether a group, archived or not, has name,
+// compared as the store compares it: ignoring case, accents kept.
+func (s *Service) groupNameTaken(ctx context.Context, name string) (bool, error) {
+	groups, err := s.store.FindGroups(ctx, GroupFilter{Archived: true})
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(groups, func(g *Group) bool { return strings.EqualFold(g.Name, name) }), nil
 }
 
 // groupChannel gives g its channel: the one chosen, which the bot joins,
