@@ -219,5 +219,9 @@ func (s *Service) groupChannel(ctx context.Context, g *Group, p *i18n.Printer) e
 	if ce.Refusal == RefusedRateLimited {
 		return FieldErrors{field: p.T("channel.refused.rate_limited", max(1, int(ce.RetryAfter.Seconds())))}
 	}
-	return FieldErrors{field: p.T("group.channel."+string(ce.Refusal), g.Slug)}
+	if ce.Refusal == RefusedNameTaken {
+		return FieldErrors{field: p.T("group.channel.name_taken", g.Slug)}
+	}
+	// The other sentences take no argument: one would show as %!(EXTRA …).
+	return FieldErrors{field: p.T("group.channel." + string(ce.Refusal))}
 }
