@@ -158,6 +158,15 @@ func (s *Service) submitGroup(ctx context.Context, m *Member, p *i18n.Printer, s
 		}
 		return nil, err
 	}
+	if g.Channel != "" {
+		// One channel is one group's: the store would refuse it as a
+		// conflict on no field the facilitator could fix.
+		if other, err := s.store.FindGroupByChannel(ctx, g.Channel); err == nil {
+			return nil, FieldErrors{fieldGroupChannel: p.T("group.error.channel_taken", other.Name)}
+		} else if ErrorCode(err) != ENOTFOUND {
+			return nil, err
+		}
+	}
 	if err := s.groupChannel(ctx, g, p); err != nil {
 		return nil, err
 	}
