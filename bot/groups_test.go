@@ -26,9 +26,13 @@ func said(raw string) string {
 	return strings.NewReplacer("\u00a0", " ", "\u202f", " ").Replace(s)
 }
 
-// wantSaid fails the test unless text holds every phrase.
+// wantSaid fails the test unless text holds every phrase, and no
+// formatting mistake (fmt's "%!") shows in it.
 func wantSaid(t *testing.T, what, text string, phrases ...string) {
 	t.Helper()
+	if strings.Contains(text, "%!") {
+		t.Errorf("%s shows a formatting mistake:\n%s", what, text)
+	}
 	for _, p := range phrases {
 		if !strings.Contains(text, p) {
 			t.Errorf("%s lacks %q:\n%s", what, p, text)
@@ -282,6 +286,11 @@ func TestGroupModalRefusals(t *testing.T) {
 	t.Run("PrivateChannelWithoutTheBot", func(t *testing.T) {
 		ch := h.slack.AddChannel("direction", true, "U9")
 		refused(t, groupForm("Direction", "direction", true, ch), "group_channel", "invitez d'abord Cercle", "/invite @Cercle")
+	})
+	t.Run("ChannelOfAnotherGroup", func(t *testing.T) {
+		achats := h.group(t, "achats")
+		refused(t, groupForm("Veille", "veille", false, string(achats.Channel)), "group_channel",
+			"Ce canal est déjà celui du groupe Achats groupés")
 	})
 	t.Run("Forged", func(t *testing.T) {
 		// A member posting the form Slack would only show facilitators.
