@@ -43,6 +43,11 @@ func TestArchiveGroup(t *testing.T) {
 		if list := said(h.slash(t, "U1", "groupes").raw); strings.Contains(list, "Achats groupés") {
 			t.Errorf("an archived group is listed:\n%s", list)
 		}
+		// U1, still in it, is told why nothing is done, not that they are out.
+		wantSaid(t, "leaving an archived group", said(h.slash(t, "U1", "quitter achats").raw), "Le groupe Achats groupés est archivé.")
+		if n := len(h.slack.Calls("conversations.kick")); n != 0 {
+			t.Errorf("conversations.kick called %d times on an archived group", n)
+		}
 	})
 	t.Run("LinkedChannelKept", func(t *testing.T) {
 		ch := h.slack.AddChannel("entraide", false, "U9")
