@@ -165,8 +165,12 @@ func TestGroupMeetingForItsMembersOnly(t *testing.T) {
 	if raw := opens[0].Form.Get("view"); view.CallbackID != commands.FormGroupMeeting || view.Metadata != "achats" || strings.Contains(raw, `"event_kind"`) {
 		t.Errorf("meeting form = %+v: %s", view, raw)
 	}
+	_, ack := h.submitForm(t, "ULEAD", view.CallbackID, view.Metadata, meetingForm("Hier", time.Now().Add(-24*time.Hour)))
+	if errs := fieldErrors(t, ack); errs["event_start"] == "" || len(h.events(t)) != 0 {
+		t.Errorf("a meeting in the past: %s", ack)
+	}
 	start := time.Now().Add(14 * 24 * time.Hour).Truncate(time.Minute)
-	_, ack := h.submitForm(t, "ULEAD", view.CallbackID, view.Metadata, meetingForm("Point fournisseurs d'énergie", start))
+	_, ack = h.submitForm(t, "ULEAD", view.CallbackID, view.Metadata, meetingForm("Point fournisseurs d'énergie", start))
 	// The modal's title holds 24 characters: "Réunion du groupe Achat…".
 	wantSaid(t, "creation", ack, "Réunion du groupe", "Point fournisseurs d'énergie", "Réunion de groupe", "Elle est annoncée à 2 membres du groupe.")
 	evs := h.events(t)

@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -282,6 +283,10 @@ func TestGroupModalRefusals(t *testing.T) {
 		h.slack.AddChannel("recrutement", false, "U9")
 		refused(t, groupForm("Recrutement", "recrutement", false, ""), "group_slug",
 			"Un canal #recrutement existe déjà", "choisissez-le dans « Canal existant »")
+	})
+	t.Run("RateLimited", func(t *testing.T) {
+		h.slack.Script("conversations.create", slackfake.Reply{Status: http.StatusTooManyRequests, RetryAfter: "30"})
+		refused(t, groupForm("Export", "export", false, ""), "group_slug", "Réessayez dans 30 secondes.")
 	})
 	t.Run("PrivateChannelWithoutTheBot", func(t *testing.T) {
 		ch := h.slack.AddChannel("direction", true, "U9")
