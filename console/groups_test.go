@@ -32,8 +32,8 @@ func (s *session) groupMembers(g *commands.Group) []string {
 	return out
 }
 
-// TestGroupLifeInTheConsole: a facilitator creates a group through the
-// form typed field by field (a short name with a space and an accent is
+// TestGroupLifeInTheConsole: a facilitator creates a group (not one of
+// the demo's) through the form typed field by field (a short name with a space and an accent is
 // asked again), a member joins it, writes in its channel with :canal,
 // which keeps the message as a Slack one would be, and leaves it.
 func TestGroupLifeInTheConsole(t *testing.T) {
@@ -42,15 +42,15 @@ func TestGroupLifeInTheConsole(t *testing.T) {
 	ctx := context.Background()
 
 	out := read(s.typeLines(":as claire animateur", "/cercle groupe nouveau",
-		"Achats groupés", "achats groupés", "Mutualiser nos achats d'énergie", "privé", "",
-		"achats"))
+		"Transition énergétique", "transition énergétique", "Réduire nos factures d'énergie", "privé", "",
+		"energie"))
 	for _, want := range []string{
 		"Vous agissez maintenant comme Claire Vasseur",
 		"== Nouveau groupe ==",
 		"Canal {Public : visible de tout l'espace Slack, Privé : visible des seuls membres du groupe}",
-		"! Nom court : Le nom court s'écrit en minuscules sans accents ni espaces, avec des tirets : par exemple « achats-groupes ».",
-		"Le groupe Achats groupés est créé.",
-		"/cercle rejoindre achats",
+		"! Nom court : Le nom court s'écrit en minuscules sans accents ni espaces, avec des tirets : par exemple « transition-energetique ».",
+		"Le groupe Transition énergétique est créé.",
+		"/cercle rejoindre energie",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q\n%s", want, out)
@@ -59,16 +59,16 @@ func TestGroupLifeInTheConsole(t *testing.T) {
 	if n := strings.Count(out, "\nNom court"); n != 2 {
 		t.Errorf("short name asked %d times, want 2\n%s", n, out)
 	}
-	g, err := s.db.FindGroupBySlug(ctx, "achats")
+	g, err := s.db.FindGroupBySlug(ctx, "energie")
 	if err != nil {
 		t.Fatalf("group not stored: %v\n%s", err, out)
 	}
-	if g.Name != "Achats groupés" || !g.Private || g.Channel != "achats" || !g.ChannelCreated || g.Description != "Mutualiser nos achats d'énergie" {
+	if g.Name != "Transition énergétique" || !g.Private || g.Channel != "energie" || !g.ChannelCreated || g.Description != "Réduire nos factures d'énergie" {
 		t.Errorf("stored %+v", g)
 	}
 
-	out = read(s.typeLines(":as marc", "/cercle rejoindre achats", ":canal achats Qui a un devis d'électricité ?"))
-	for _, want := range []string{"Bienvenue dans le groupe Achats groupés !", "#achats · marc : Qui a un devis d'électricité ?"} {
+	out = read(s.typeLines(":as marc", "/cercle rejoindre energie", ":canal energie Qui a un devis d'électricité ?"))
+	for _, want := range []string{"Bienvenue dans le groupe Transition énergétique !", "#energie · marc : Qui a un devis d'électricité ?"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q\n%s", want, out)
 		}
@@ -81,12 +81,12 @@ func TestGroupLifeInTheConsole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(msgs) != 1 || msgs[0].Author != "marc" || msgs[0].Text != "Qui a un devis d'électricité ?" || msgs[0].Channel != "achats" {
+	if len(msgs) != 1 || msgs[0].Author != "marc" || msgs[0].Text != "Qui a un devis d'électricité ?" || msgs[0].Channel != "energie" {
 		t.Errorf("kept messages %+v, want marc's", msgs)
 	}
 
-	out = read(s.typeLines(":as marc", "/cercle quitter achats", "/cercle quitter achats"))
-	for _, want := range []string{"Vous avez quitté le groupe Achats groupés.", "Vous ne faites pas partie du groupe Achats groupés."} {
+	out = read(s.typeLines(":as marc", "/cercle quitter energie", "/cercle quitter energie"))
+	for _, want := range []string{"Vous avez quitté le groupe Transition énergétique.", "Vous ne faites pas partie du groupe Transition énergétique."} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q\n%s", want, out)
 		}
