@@ -70,7 +70,9 @@ func newHarness(tb testing.TB, opts ...harnessOption) *harness {
 	cfg := bot.Config{BotToken: "xoxb-test", SigningSecret: testSecret, APIURL: fake.APIURL(), AppToken: "xapp-test"}
 	api := bot.NewClient(cfg, logger, m)
 	notifier := bot.NewNotifier(api)
-	scfg := commands.Config{Store: db, Directory: bot.NewDirectory(api), Notifier: notifier, Metrics: m, Logger: logger}
+	// Wired as main wires Slack mode: working groups' channels included.
+	scfg := commands.Config{Store: db, Directory: bot.NewDirectory(api), Notifier: notifier, Channels: bot.NewChannels(api),
+		Metrics: m, Logger: logger}
 	for _, o := range opts {
 		if o.bot != nil {
 			o.bot(&cfg)

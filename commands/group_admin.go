@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -149,6 +150,23 @@ func (s *Service) submitGroup(ctx context.Context, m *Member, p *i18n.Printer, s
 	} else if ErrorCode(err) != ENOTFOUND {
 		return nil, err
 	}
+	// The name is checked before the channel is made: a channel made for
+	// a group refused afterwards would stay in Slack, its name taken.
+	if taken, err := s.groupNameTaken(ctx, g.Name); err != nil || taken {
+		if err == nil {
+			err = FieldErrors{fieldGroupName: p.T("group.error.name_taken", g.Name)}
+		}
+		return nil, err
+	}
+	if g.Channel != "" {
+		// One channel is one group's: the store would refuse it as a
+		// conflict on no field the facilitator could fix.
+		if other, err := s.store.FindGroupByChannel(ctx, g.Channel); err == nil {
+			return nil, FieldErrors{fieldGroupChannel: p.T("group.error.channel_taken", other.Name)}
+		} else if ErrorCode(err) != ENOTFOUND {
+			return nil, err
+		}
+	}
 	if err := s.groupChannel(ctx, g, p); err != nil {
 		return nil, err
 	}
@@ -170,6 +188,16 @@ func (s *Service) submitGroup(ctx context.Context, m *Member, p *i18n.Printer, s
 	}
 	body = append(body, Text(p.T("group.created.join")+" "), Code("/cercle rejoindre "+g.Slug))
 	return &Response{Sections: []Section{Paragraph(body...)}}, nil
+}
+
+// groupNameTaken reports whether a group, archived or not, has name,
+// compared as the store compares it: ignoring case, accents kept.
+func (s *Service) groupNameTaken(ctx context.Context, name string) (bool, error) {
+	groups, err := s.store.FindGroups(ctx, GroupFilter{Archived: true})
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(groups, func(g *Group) bool { return strings.EqualFold(g.Name, name) }), nil
 }
 
 // groupChannel gives g its channel: the one chosen, which the bot joins,
@@ -200,5 +228,9 @@ func (s *Service) groupChannel(ctx context.Context, g *Group, p *i18n.Printer) e
 	if ce.Refusal == RefusedRateLimited {
 		return FieldErrors{field: p.T("channel.refused.rate_limited", max(1, int(ce.RetryAfter.Seconds())))}
 	}
-	return FieldErrors{field: p.T("group.channel."+string(ce.Refusal), g.Slug)}
+	if ce.Refusal == RefusedNameTaken {
+		return FieldErrors{field: p.T("group.channel.name_taken", g.Slug)}
+	}
+	// The other sentences take no argument: one would show as %!(EXTRA …).
+	return FieldErrors{field: p.T("group.channel." + string(ce.Refusal))}
 }

@@ -22,8 +22,10 @@ func (s *Service) channelStep(ctx context.Context, g *Group, m *Member, call fun
 	if s.channels == nil || g.Channel == "" {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, channelCallTimeout)
-	err := call(ctx)
+	// The call's deadline is its own: the alert below must not inherit
+	// a context cancelled once the call returned.
+	callCtx, cancel := context.WithTimeout(ctx, channelCallTimeout)
+	err := call(callCtx)
 	cancel()
 	var ce *ChannelError
 	if err == nil || errors.As(err, &ce) && (ce.Refusal == RefusedAlreadyIn || ce.Refusal == RefusedNotIn) {

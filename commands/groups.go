@@ -169,6 +169,11 @@ func (s *Service) leaveNamed(ctx context.Context, m *Member, p *i18n.Printer, na
 	if err != nil {
 		return nil, err
 	}
+	// A member's groups are the active ones: in an archived group they
+	// would read that they are not in it.
+	if g.Archived() {
+		return nil, Errorf(ECONFLICT, "group.error.archived", g.Name)
+	}
 	if !slices.Contains(m.Groups, g.ID) {
 		return nil, Errorf(ECONFLICT, "leave.error.not_member", g.Name)
 	}

@@ -33,7 +33,9 @@ type session struct {
 	clock   *clock
 }
 
-func newSession(t *testing.T) *session {
+// newSession starts a session; configure adjusts the service's
+// configuration first.
+func newSession(t *testing.T, configure ...func(*commands.Config)) *session {
 	t.Helper()
 	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "cercle.db"), storage.Options{})
 	if err != nil {
@@ -41,7 +43,11 @@ func newSession(t *testing.T) *session {
 	}
 	t.Cleanup(func() { db.Close() })
 	clk := &clock{t: time.Now()}
-	s := commands.NewService(commands.Config{Store: db, Now: clk.now, Logger: slog.New(slog.DiscardHandler)})
+	cfg := commands.Config{Store: db, Now: clk.now, Logger: slog.New(slog.DiscardHandler)}
+	for _, c := range configure {
+		c(&cfg)
+	}
+	s := commands.NewService(cfg)
 	if err := s.SeedDemo(context.Background()); err != nil {
 		t.Fatal(err)
 	}
