@@ -321,9 +321,9 @@ func TestConsoleEventFlow(t *testing.T) {
 		"Plénière de printemps", "plenary", "Témoignages de membres", "CCI Grand Lille",
 		"2099-03-18 18:30", "2099-03-18 18:00", "1", "", "", // the end comes before the start
 		"2099-03-18 21:30",            // so the end is asked again
-		"/cercle evenement publier 4", // the demo programme holds events 1 to 3
-		":as marc", "/cercle inscrire 4",
-		":as nadia", "/cercle inscrire 4", "/cercle agenda",
+		"/cercle evenement publier 5", // the demo holds events 1 to 4 (three of the programme, a group meeting)
+		":as marc", "/cercle inscrire 5",
+		":as nadia", "/cercle inscrire 5", "/cercle agenda",
 	}, "\n") + "\n")
 	m.Stdout, m.Stderr = &out, io.Discard
 	vars := map[string]string{"CERCLE_DB": filepath.Join(t.TempDir(), "c.db"), "CERCLE_HTTP_ADDR": "127.0.0.1:0"}
@@ -337,7 +337,7 @@ func TestConsoleEventFlow(t *testing.T) {
 		"est publié",
 		"votre place est réservée pour «\u00a0Plénière de printemps\u00a0», mercredi 18 mars 2099 à 18h30",
 		"message direct à @marc",
-		"📎 cercle-4.ics",
+		"📎 cercle-5.ics",
 		"liste d'attente, en position 1",
 		"liste d'attente (position 1)",
 		": l'économie de la fonctionnalité", // nadia's demo registration, at the plenary of the season

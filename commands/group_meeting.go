@@ -186,7 +186,9 @@ func (s *Service) submitGroupMeeting(ctx context.Context, m *Member, p *i18n.Pri
 	if err != nil {
 		return nil, err
 	}
-	return &Response{Title: p.T("group.meeting.created", g.Name), Sections: []Section{
+	// A modal's title holds 24 characters: the group is named below.
+	return &Response{Title: p.T("group.meeting.created.title"), Sections: []Section{
+		Paragraph(Text(p.T("group.meeting.created", g.Name))),
 		eventSection(ev, p), Paragraph(Text(p.Plural("group.meeting.told", told))),
 	}}, nil
 }
