@@ -88,7 +88,7 @@ func (m *Main) build(ctx context.Context, out io.Writer) (*app, error) {
 		a.service = commands.NewService(cfg)
 		a.slack = bot.New(m.slackConfig(), api, a.service, notifier, m.logger.With("component", "bot"), a.metrics)
 	}
-	if a.jobs, err = a.schedule(m.Config.Zone); err != nil {
+	if a.jobs, err = a.schedule(m.Config.Zone, m.Config.Digest.Time); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -105,7 +105,7 @@ func (m *Main) build(ctx context.Context, out io.Writer) (*app, error) {
 
 // schedule lists the jobs: when they run is here, what they do is the
 // core's, and each is named for what it does.
-func (a *app) schedule(zone *time.Location) (*jobs.Scheduler, error) {
+func (a *app) schedule(zone *time.Location, digestTime time.Duration) (*jobs.Scheduler, error) {
 	s := jobs.New(zone, a.logger.With("component", "jobs"))
 	for _, j := range []jobs.Job{
 		// Every minute: an offer lapses, and its seat moves on, within a
@@ -118,10 +118,11 @@ func (a *app) schedule(zone *time.Location) (*jobs.Scheduler, error) {
 		{Name: "announcements", Spec: "* * * * *", Timeout: time.Minute, Run: a.service.RefreshPostedMessages},
 		// Members who never wrote to the bot still get announcements.
 		{Name: jobMembers, Spec: "17 */6 * * *", Timeout: 10 * time.Minute, Run: a.service.SyncMembers},
-		// Every hour, a few minutes past: the digests due since Monday at
-		// the digest time (a missed Monday is caught up by the next run),
-		// at the cost of one count once they are queued.
-		{Name: "digest", Spec: "7 * * * *", Timeout: 30 * time.Minute, Run: a.service.SendDigests},
+		// Every hour at the digest time's minute, so Monday's run falls on
+		// the digest time itself: the digests due (a missed Monday is
+		// caught up by the next run), at the cost of one count once they
+		// are queued.
+		{Name: "digest", Spec: fmt.Sprintf("%d * * * *", int(digestTime.Minutes())%60), Timeout: 30 * time.Minute, Run: a.service.SendDigests},
 		// Every night: group messages older than the retention period go.
 		{Name: "purge", Spec: "40 4 * * *", Timeout: 10 * time.Minute, Run: a.service.PurgeMessages},
 		// The outbox worker delivers at once; this catches what it missed.

@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"cercle/i18n"
@@ -106,11 +107,35 @@ func (s *Service) SendDigests(ctx context.Context) error {
 		return err
 	}
 	for key, list := range due {
+		b.prepareSummaries(ctx, periods[key])
 		if err := s.queueDigests(ctx, b, periods[key], list); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// summaryCalls is how many summaries are made at once before a run: a
+// model answers in seconds, and 40 groups one after the other would take
+// minutes.
+const summaryCalls = 4
+
+// prepareSummaries makes the period's summary of every group with
+// members, a few at once, so that building the digests finds them made.
+// A failure is left for the digest that needs the summary to meet again.
+func (b *digestBuilder) prepareSummaries(ctx context.Context, period digestPeriod) {
+	turns := make(chan struct{}, summaryCalls)
+	var wg sync.WaitGroup
+	for _, g := range b.groups {
+		turns <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-turns }()
+			if _, _, err := b.s.summaries.summary(ctx, g, period); err != nil {
+				b.s.logger.WarnContext(ctx, "digest: summary not prepared", "group", g.Slug, "err", err)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // digestPrefix starts the dedupe key of each member's first digest
