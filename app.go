@@ -60,6 +60,8 @@ func (m *Main) build(ctx context.Context, out io.Writer) (*app, error) {
 		OutboxRate:       m.Config.OutboxRate,
 		MessageRetention: m.Config.Digest.Retention,
 		DigestTime:       m.Config.Digest.Time,
+		MaxOpenRequests:  m.Config.Experts.MaxOpenRequests,
+		AutoRouteExperts: m.Config.Experts.AutoRoute,
 	}
 	if m.Config.Digest.UsesModel() {
 		sum, err := assistant.NewSummarizer(assistant.Config{
@@ -123,6 +125,9 @@ func (a *app) schedule(zone *time.Location, digestTime time.Duration) (*jobs.Sch
 		// caught up by the next run), at the cost of one count once they
 		// are queued.
 		{Name: "digest", Spec: fmt.Sprintf("%d * * * *", int(digestTime.Minutes())%60), Timeout: 30 * time.Minute, Run: a.service.SendDigests},
+		// Every five minutes: a request whose expert let the 72 hours lapse
+		// passes on; a meeting that has ended asks for feedback.
+		{Name: "requests", Spec: "*/5 * * * *", Timeout: 5 * time.Minute, Run: a.service.ExpireRequestAnswers},
 		// Every night: group messages older than the retention period go.
 		{Name: "purge", Spec: "40 4 * * *", Timeout: 10 * time.Minute, Run: a.service.PurgeMessages},
 		// The outbox worker delivers at once; this catches what it missed.

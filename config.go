@@ -71,6 +71,8 @@ type Config struct {
 
 	// Digest holds the weekly digest's and the AI summaries' settings.
 	Digest DigestConfig
+	// Experts holds how expert requests flow.
+	Experts ExpertsConfig
 
 	// LogFile is where the console mode logs; empty means cercle.log
 	// beside the database (LogPath).
@@ -130,7 +132,7 @@ Usage :
                                    offers (places proposées échues), reminders (rappels),
                                    announcements (annonces à jour), members (membres de l'espace Slack),
                                    outbox (messages en attente), digest (résumés dus de la semaine),
-                                   purge (messages de groupe trop anciens)
+                                   purge (messages de groupe trop anciens), requests (demandes d'entretien échues)
   cercle outbox                    état de la file d'envoi ; liste les messages abandonnés
   cercle outbox retry ID|all       remet en file un message abandonné, ou tous
   cercle healthcheck               interroge /healthz (pour Docker)
@@ -157,6 +159,8 @@ Variables d'environnement :
   CERCLE_SLACK_CONCURRENCY appels à l'API Web de Slack en cours à la fois (défaut 32)
   CERCLE_DIGEST_TIME     heure d'envoi du résumé, le lundi (mensuel : le 1er du mois), heure de Paris (défaut 08:30)
   CERCLE_MESSAGE_RETENTION durée de conservation des messages des canaux de groupe, en jours (défaut 35)
+  CERCLE_MAX_OPEN_REQUESTS demandes d'entretien ouvertes à la fois par membre (défaut 3)
+  CERCLE_EXPERT_AUTOROUTE on : chaque demande va d'emblée au meilleur expert ; off (défaut) : les animateurs choisissent
   OPENAI_API_KEY         clé d'un serveur compatible OpenAI : résumés des groupes par un modèle ; absente,
                          aucun message n'est envoyé à un modèle et le résumé reprend les messages les plus suivis
   OPENAI_BASE_URL        adresse du serveur, avec /v1 (défaut https://api.openai.com/v1 ; Mistral, Ollama, vLLM…) ;
@@ -191,6 +195,7 @@ func (c *Config) Parse(args []string, getenv func(string) string, stderr io.Writ
 	c.applyAdmins(s.admins)
 	c.applyNumbers(s)
 	c.applyDigest(getenv)
+	c.applyExperts(getenv)
 	return fs.Args(), nil
 }
 

@@ -88,3 +88,30 @@ func retention(v string) (time.Duration, bool) {
 	}
 	return d, err == nil && d >= 24*time.Hour && d <= 365*24*time.Hour
 }
+
+// ExpertsConfig is how expert requests flow.
+type ExpertsConfig struct {
+	// MaxOpenRequests is how many requests a member may have open (3).
+	MaxOpenRequests int
+	// AutoRoute routes each request to its best candidate at once.
+	AutoRoute bool
+}
+
+// applyExperts reads the expert requests' settings.
+func (c *Config) applyExperts(getenv func(string) string) {
+	if v := strings.TrimSpace(getenv("CERCLE_MAX_OPEN_REQUESTS")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 50 {
+			c.problem("CERCLE_MAX_OPEN_REQUESTS=%q : un nombre entre 1 et 50", v)
+		} else {
+			c.Experts.MaxOpenRequests = n
+		}
+	}
+	switch v := strings.ToLower(strings.TrimSpace(getenv("CERCLE_EXPERT_AUTOROUTE"))); v {
+	case "", "off", "non", "0", "false":
+	case "on", "oui", "1", "true":
+		c.Experts.AutoRoute = true
+	default:
+		c.problem("CERCLE_EXPERT_AUTOROUTE=%q : on ou off", v)
+	}
+}

@@ -18,6 +18,8 @@ const (
 	NoticeEventChanged   NoticeKind = "event_changed"   // the event moved or changed
 	NoticeEventCancelled NoticeKind = "event_cancelled" // the event will not take place
 	NoticeLine           NoticeKind = "line"            // you moved up the waitlist
+	// NoticeMeetingReminder reminds both sides of an expert meeting.
+	NoticeMeetingReminder NoticeKind = "meeting_reminder"
 )
 
 // Notice is an outbox message stored as what it is about rather than as
@@ -30,6 +32,10 @@ type Notice struct {
 	Kind         NoticeKind `json:"kind"`
 	Event        int64      `json:"event,omitempty"`
 	Registration int64      `json:"registration,omitempty"`
+	// Request is the expert request a meeting notice is about, and For
+	// the side it is worded for.
+	Request int64  `json:"request,omitempty"`
+	For     UserID `json:"for,omitempty"`
 	// Sequence is the event's version a change notice tells about.
 	Sequence int `json:"sequence,omitempty"`
 	// Turn is the registration's Turn a confirmation tells about: one
@@ -65,6 +71,9 @@ func factsOf(ev *Event) *EventFacts {
 // renderNotice words a notice for delivery, or returns nil when its news
 // no longer holds and nothing should be sent.
 func (s *Service) renderNotice(ctx context.Context, n *Notice) (*Response, error) {
+	if n.Kind == NoticeMeetingReminder {
+		return s.meetingReminder(ctx, n)
+	}
 	r, err := s.store.FindRegistrationByID(ctx, n.Registration)
 	if ErrorCode(err) == ENOTFOUND {
 		return nil, nil

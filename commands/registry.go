@@ -82,6 +82,7 @@ func (s *Service) features() []feature {
 		s.attendeesFeature(),
 		s.groupsFeature(),
 		s.digestFeature(),
+		s.expertRequestsFeature(),
 		s.rolesFeature(),
 	}
 }

@@ -39,6 +39,8 @@ type Service struct {
 	retention       time.Duration
 	digestAhead     time.Duration
 	digestTime      time.Duration
+	maxOpenRequests int
+	autoRoute       bool
 
 	outbox   *Outbox
 	profiles *profileSync
@@ -102,6 +104,12 @@ type Config struct {
 	// DigestAhead is how far ahead the digest lists events (30 days by
 	// default).
 	DigestAhead time.Duration
+	// MaxOpenRequests is how many expert requests a member may have open
+	// at once (3 by default).
+	MaxOpenRequests int
+	// AutoRouteExperts routes each expert request to the best candidate
+	// at once, instead of waiting for a facilitator's choice.
+	AutoRouteExperts bool
 	// DigestTime is when, after midnight on Monday (on the first, for a
 	// monthly digest), digests are due: 8h30 by default.
 	DigestTime time.Duration
@@ -133,6 +141,9 @@ func NewService(cfg Config) *Service {
 	if cfg.MessageRetention <= 0 {
 		cfg.MessageRetention = 35 * 24 * time.Hour
 	}
+	if cfg.MaxOpenRequests <= 0 {
+		cfg.MaxOpenRequests = defaultOpenAllowed
+	}
 	if cfg.DigestTime <= 0 {
 		cfg.DigestTime = 8*time.Hour + 30*time.Minute
 	}
@@ -146,6 +157,7 @@ func NewService(cfg Config) *Service {
 		offerPolicy: DefaultOfferPolicy(cfg.OfferWindow), reminderOffsets: cfg.ReminderOffsets,
 		publicURL: cfg.PublicURL, appURL: cfg.AppURL, resyncAfter: cfg.ResyncAfter,
 		channels: cfg.Channels, retention: cfg.MessageRetention, digestAhead: cfg.DigestAhead, digestTime: cfg.DigestTime,
+		maxOpenRequests: cfg.MaxOpenRequests, autoRoute: cfg.AutoRouteExperts,
 	}
 	s.summaries = newSummaryCache(cfg.Store, cfg.Summarizer, cfg.Logger.With("component", "summaries"), cfg.Now)
 	s.outbox = newOutbox(cfg.Store, cfg.Notifier, s.renderNotice, cfg.Logger.With("component", "outbox"), cfg.Now)

@@ -1,0 +1,175 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"cercle/i18n"
+)
+
+// This file is what the schedule does for requests (lapsed answers,
+// meetings held, reminders) and the feedback each side gives after.
+
+// ExpireRequestAnswers passes on the requests whose expert let the answer
+// window lapse, and closes those left unrouted for too long. The job runs
+// every few minutes; each step is idempotent.
+func (s *Service) ExpireRequestAnswers(ctx context.Context) error {
+	now := s.now()
+	lapsed, err := s.store.FindRequests(ctx, RequestFilter{Statuses: []RequestStatus{RequestProposed}, AnswerDueBefore: now})
+	if err != nil {
+		return err
+	}
+	for _, r := range lapsed {
+		if _, err := s.passOn(ctx, nil, r.ID, "", true); err != nil && ErrorCode(err) != ECONFLICT {
+			return err
+		}
+	}
+	return s.closeHeldMeetings(ctx, now)
+}
+
+// closeHeldMeetings marks the meetings that have ended as held, and asks
+// the member whether it helped and the expert whether a follow-up is
+// needed.
+func (s *Service) closeHeldMeetings(ctx context.Context, now time.Time) error {
+	held, err := s.store.FindRequests(ctx, RequestFilter{Statuses: []RequestStatus{RequestScheduled}, SlotTo: now.Add(-meetingLength)})
+	if err != nil {
+		return err
+	}
+	for _, r := range held {
+		_, err := s.systemChange(ctx, r.ID, func(tx RequestTx, r *ExpertRequest) error {
+			if err := decideDone(r, now); err != nil {
+				return err
+			}
+			return tx.Enqueue(s.feedbackMessages(ctx, r)...)
+		})
+		if err != nil && ErrorCode(err) != ECONFLICT {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Service) feedbackMessages(ctx context.Context, r *ExpertRequest) []*OutboxMessage {
+	id := strconv.FormatInt(r.ID, 10)
+	pm, pe := s.Printer(ctx, User{ID: r.Requester}), s.Printer(ctx, User{ID: r.Expert})
+	return []*OutboxMessage{
+		{DedupeKey: "xreq:" + id + ":feedback", To: Recipient{User: r.Requester}, Message: Response{Sections: []Section{{
+			Body:    []Span{Text(pm.T("request.ask.feedback", r.ID))},
+			Buttons: []Button{{ActionID: ActionFeedbackRequest, Value: id, Label: pm.T("request.button.feedback"), Style: ButtonPrimary}}}}}},
+		{DedupeKey: "xreq:" + id + ":followup", To: Recipient{User: r.Expert}, Message: Response{Sections: []Section{{
+			Body: []Span{Text(pe.T("request.ask.followup", r.ID))},
+			Buttons: []Button{{ActionID: ActionFollowUpRequest, Value: id + ":oui", Label: pe.T("request.followup.yes")},
+				{ActionID: ActionFollowUpRequest, Value: id + ":non", Label: pe.T("request.followup.no")}}}}}},
+	}
+}
+
+// meetingReminder words a meeting's reminder for one side at delivery;
+// nothing if the meeting moved, was cancelled or has passed.
+func (s *Service) meetingReminder(ctx context.Context, n *Notice) (*Response, error) {
+	r, err := s.store.FindRequest(ctx, n.Request)
+	if ErrorCode(err) == ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if r.Status != RequestScheduled || r.Sequence != n.Sequence || !s.now().Before(r.Slot) {
+		return nil, nil
+	}
+	other := r.Expert
+	if n.For == r.Expert {
+		other = r.Requester
+	}
+	p := s.Printer(ctx, User{ID: n.For})
+	return &Response{Sections: []Section{Paragraph(Text(p.T("request.reminder", p.DateTime(r.Slot), r.Place)+" "), Mention(other))}}, nil
+}
+
+// feedbackAction opens the member's form after a meeting.
+func (s *Service) feedbackAction(ctx context.Context, m *Member, p *i18n.Printer, a *Action) (*Response, error) {
+	r, err := s.visibleRequest(ctx, m, a.Value, RoleAuthor)
+	if err != nil {
+		return nil, err
+	}
+	if r.Status != RequestDone || r.Rating != 0 {
+		return nil, Errorf(ECONFLICT, "request.error.feedback_given")
+	}
+	var opts []Option
+	for i := 5; i >= 1; i-- {
+		opts = append(opts, Option{Value: strconv.Itoa(i), Label: p.T(fmt.Sprintf("request.rating.%d", i))})
+	}
+	return &Response{Form: &Form{ID: FormRequestFeedback, Title: p.T("request.feedback.title"), Submit: p.T("request.feedback.submit"),
+		State: strconv.FormatInt(r.ID, 10), Fields: []Field{
+			{ID: fieldRating, Label: p.T("request.field.rating"), Kind: FieldSelect, Options: opts},
+			{ID: fieldComment, Label: p.T("request.field.comment"), Kind: FieldLongText, Optional: true, MaxLength: maxComment},
+		}}}, nil
+}
+
+func (s *Service) submitFeedback(ctx context.Context, m *Member, p *i18n.Printer, sub *Submission) (*Response, error) {
+	id, err := requestID(sub.State)
+	if err != nil {
+		return nil, err
+	}
+	rating, err := strconv.Atoi(sub.Values[fieldRating])
+	if err != nil || rating < 1 || rating > 5 {
+		return nil, FieldErrors{fieldRating: p.T("request.error.rating")}
+	}
+	comment := cleanText(sub.Values[fieldComment])
+	if utf8.RuneCountInString(comment) > maxComment {
+		return nil, FieldErrors{fieldComment: p.T("event.error.too_long", maxComment)}
+	}
+	if _, err := s.changeRequest(ctx, m, id, []RequestRole{RoleAuthor}, func(_ RequestTx, r *ExpertRequest) error {
+		return decideFeedback(r, rating, comment)
+	}); err != nil {
+		return nil, err
+	}
+	return textResponse(p.T("request.feedback.thanks")), nil
+}
+
+// followUpAction records the expert's answer: is a follow-up needed.
+func (s *Service) followUpAction(ctx context.Context, m *Member, p *i18n.Printer, a *Action) (*Response, error) {
+	idText, answer, _ := strings.Cut(a.Value, ":")
+	if answer != "oui" && answer != "non" {
+		return nil, Errorf(EINVALID, "error.action.unknown")
+	}
+	id, err := requestID(idText)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.changeRequest(ctx, m, id, []RequestRole{RoleRouted}, func(_ RequestTx, r *ExpertRequest) error {
+		return decideFollowUp(r, answer)
+	}); err != nil {
+		return nil, err
+	}
+	return textResponse(p.T("request.followup.thanks." + answer)), nil
+}
+
+// expertRequestsFeature is the request flow's command and its steps. The
+// buttons and forms are open to every member: who may take each step on
+// a given request is checked against that request (CanSeeRequest,
+// mayAct), never by role alone.
+func (s *Service) expertRequestsFeature() feature {
+	return feature{
+		commands: []*Command{{Name: "demandes", Aliases: []string{"requests"}, Usage: "requests.cmd.usage", Summary: "requests.cmd.summary",
+			Detail: "requests.cmd.detail", Run: s.requestsCmd}},
+		actions: []*ActionHandler{
+			{ID: ActionRouteRequest, Allowed: (*Member).IsFacilitator, Refusal: "error.forbidden.facilitator", Run: s.routeAction},
+			{ID: ActionAcceptRequest, Run: s.acceptAction},
+			{ID: ActionDeclineRequest, Run: s.declineAction},
+			{ID: ActionPickSlot, Run: s.pickAction},
+			{ID: ActionRescheduleRequest, Run: s.rescheduleAction},
+			{ID: ActionCancelRequest, Run: s.cancelRequestAction},
+			{ID: ActionFeedbackRequest, Run: s.feedbackAction},
+			{ID: ActionFollowUpRequest, Run: s.followUpAction},
+		},
+		forms: []*FormHandler{
+			{ID: FormExpertRequest, Run: s.submitRequest},
+			{ID: FormRequestSlots, Run: s.submitSlots},
+			{ID: FormRequestDecline, Run: s.submitDecline},
+			{ID: FormRequestFeedback, Run: s.submitFeedback},
+		},
+	}
+}
