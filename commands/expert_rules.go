@@ -28,10 +28,10 @@ const (
 type RequestRole int
 
 const (
-	RoleNone      RequestRole = iota // anyone else: sees nothing
-	RoleAuthor                       // the member who asked
-	RoleRouted                       // the expert it is routed to
-	RoleStaff                        // a facilitator
+	RoleNone   RequestRole = iota // anyone else: sees nothing
+	RoleAuthor                    // the member who asked
+	RoleRouted                    // the expert it is routed to
+	RoleStaff                     // a facilitator
 )
 
 // requestRole returns how m stands toward r: one person may hold several
