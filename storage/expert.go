@@ -11,6 +11,8 @@ import (
 	"cercle/commands"
 )
 
+var _ commands.ExpertStore = (*DB)(nil)
+
 // expertColumns reads an expert with their member's name and company;
 // expertFrom joins them.
 const expertColumns = `m.user_id, m.name, COALESCE(m.company_id, 0), e.domains, e.bio, e.languages, e.formats,

@@ -87,6 +87,9 @@ func TestSaveExpertUnknownMember(t *testing.T) {
 	if _, err := db.FindExpert(ctx, "UNOPE"); commands.ErrorCode(err) != commands.ENOTFOUND {
 		t.Errorf("FindExpert(unknown) = %v, want ENOTFOUND", err)
 	}
+	if ms, err := db.SearchExperts(ctx, "export", 5); err != nil || len(ms) != 0 {
+		t.Errorf("search after a refused save = %d matches, %v; want none", len(ms), err)
+	}
 }
 
 // TestListExperts: every expert, active or not, by name; the company is
