@@ -7,8 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"cercle/calendar"
 	"cercle/commands"
 	"cercle/console"
+	"cercle/i18n"
 	"cercle/storage"
 )
 
@@ -26,6 +28,7 @@ func newExpertNet(t *testing.T, configure ...func(*commands.Config)) *expertNet 
 	n.s, n.db = newService(t, nil, append([]func(*commands.Config){func(c *commands.Config) {
 		c.Now = n.clock.Now
 		c.Channels = console.Channels{}
+		c.Calendar = calendar.New(i18n.Paris())
 	}}, configure...)...)
 	n.db.Now = n.clock.Now
 	ctx := context.Background()

@@ -207,6 +207,17 @@ func (s *Service) requestsCmd(ctx context.Context, c *Call) (*Response, error) {
 			return nil, err
 		}
 		r.Sections = append(r.Sections, queue...)
+		going, err := s.store.FindRequests(ctx, RequestFilter{Limit: maxQueueShown,
+			Statuses: []RequestStatus{RequestProposed, RequestAccepted, RequestScheduled}})
+		if err != nil {
+			return nil, err
+		}
+		if len(going) > 0 {
+			r.Sections = append(r.Sections, Section{Heading: c.P.T("requests.going")})
+			for _, req := range going {
+				r.Sections = append(r.Sections, s.requestCard(req, c.Member, c.P))
+			}
+		}
 	}
 	return r, nil
 }

@@ -137,7 +137,8 @@ type RequestFilter struct {
 	Expert    UserID
 	Statuses  []RequestStatus
 	// AnswerDueBefore keeps proposed requests whose answer is due before
-	// it; SlotBetween keeps scheduled ones whose slot falls in [From, To).
+	// it; SlotFrom and SlotTo keep scheduled ones whose slot falls in
+	// [SlotFrom, SlotTo), either bound zero for none.
 	AnswerDueBefore time.Time
 	SlotFrom        time.Time
 	SlotTo          time.Time
@@ -159,8 +160,9 @@ type ExpertStore interface {
 	// folds accents, stems French words and ignores stop-words. Text is
 	// untrusted and never breaks the query.
 	SearchExperts(ctx context.Context, text string, limit int) ([]*ExpertMatch, error)
-	// ExpertLoad returns, per expert, how many requests were routed to
-	// them since since and not declined or expired: their recent load.
+	// ExpertLoad returns, per expert, how many requests routed to them
+	// since since are with them or were met (proposed, accepted,
+	// scheduled, done): their recent load.
 	ExpertLoad(ctx context.Context, since time.Time) (map[UserID]int, error)
 
 	// CreateRequest stores a new request and sets its ID and Version.
