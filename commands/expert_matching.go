@@ -12,12 +12,20 @@ import (
 const candidatesShown = 3
 
 // searchDepth is how many experts the full-text search returns before the
-// filters: enough that capacity, pauses and formats leave three.
-const searchDepth = 60
+// filters: enough that capacity, pauses and formats leave three (when they
+// do not, the chosen domain's experts are read whole); each costs the
+// store an explanation of why it matched, so no more.
+const searchDepth = 30
 
 // nearEqual is how close two relevance scores are for their experts to
 // count as equally suited: among those, the less loaded comes first.
 const nearEqual = 0.15
+
+// RankExperts returns the best candidates for a request as the queue
+// shows them: for facilitators' tools and benchmarks.
+func (s *Service) RankExperts(ctx context.Context, r *ExpertRequest) ([]*ExpertMatch, error) {
+	return s.candidates(ctx, r, candidatesShown)
+}
 
 // candidates ranks the experts who could take r: the store's full-text
 // relevance of their domains and bio to the problem (a domain the member
@@ -29,9 +37,22 @@ func (s *Service) candidates(ctx context.Context, r *ExpertRequest, n int) ([]*E
 	if err != nil {
 		return nil, err
 	}
+	liftDomain(r, matches)
+	kept, err := s.takers(ctx, r, matches)
+	if err != nil || len(kept) >= n || r.Domain == "" {
+		return kept[:min(len(kept), n)], err
+	}
+	// Too few: the chosen domain's experts the search missed join in.
 	if matches, err = s.addDomainExperts(ctx, r, matches); err != nil {
 		return nil, err
 	}
+	kept, err = s.takers(ctx, r, matches)
+	return kept[:min(len(kept), n)], err
+}
+
+// takers keeps the matches who can take r now, the load spread among
+// near-equals.
+func (s *Service) takers(ctx context.Context, r *ExpertRequest, matches []*ExpertMatch) ([]*ExpertMatch, error) {
 	now := s.now()
 	local := now.In(s.zone)
 	monthStart := time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, s.zone)
@@ -43,19 +64,36 @@ func (s *Service) candidates(ctx context.Context, r *ExpertRequest, n int) ([]*E
 	if err != nil {
 		return nil, err
 	}
-	kept := matches[:0]
+	var kept []*ExpertMatch
 	for _, m := range matches {
 		if canTake(m.Expert, r, now, thisMonth[m.Expert.User]) {
 			kept = append(kept, m)
 		}
 	}
 	spreadLoad(kept, recent)
-	return kept[:min(len(kept), n)], nil
+	return kept, nil
 }
 
-// addDomainExperts lifts the experts of the domain the member chose: a
-// declared domain says more than any word of a short problem. An expert
-// of that domain the search missed joins the list.
+// liftDomain raises the experts of the domain the member chose: a
+// declared domain says more than any word of a short problem.
+func liftDomain(r *ExpertRequest, matches []*ExpertMatch) {
+	if r.Domain == "" || len(matches) == 0 {
+		return
+	}
+	want, best := fold(r.Domain), math.Max(matches[0].Score, 1)
+	for _, m := range matches {
+		if slices.ContainsFunc(m.Expert.Domains, func(d string) bool { return fold(d) == want }) {
+			m.Score += best * 0.5
+			if !slices.Contains(m.Domains, r.Domain) {
+				m.Domains = append(m.Domains, r.Domain)
+			}
+		}
+	}
+	slices.SortStableFunc(matches, func(a, b *ExpertMatch) int { return cmpScore(b.Score, a.Score) })
+}
+
+// addDomainExperts adds the experts of the chosen domain the search
+// missed, below those it found.
 func (s *Service) addDomainExperts(ctx context.Context, r *ExpertRequest, matches []*ExpertMatch) ([]*ExpertMatch, error) {
 	if r.Domain == "" {
 		return matches, nil
@@ -74,17 +112,8 @@ func (s *Service) addDomainExperts(ctx context.Context, r *ExpertRequest, matche
 		return nil, err
 	}
 	for _, e := range experts {
-		if !slices.ContainsFunc(e.Domains, func(d string) bool { return fold(d) == want }) {
-			continue
-		}
-		m := seen[e.User]
-		if m == nil {
-			m = &ExpertMatch{Expert: e}
-			matches = append(matches, m)
-		}
-		m.Score += math.Max(best, 1) * 0.5
-		if !slices.Contains(m.Domains, r.Domain) {
-			m.Domains = append(m.Domains, r.Domain)
+		if seen[e.User] == nil && slices.ContainsFunc(e.Domains, func(d string) bool { return fold(d) == want }) {
+			matches = append(matches, &ExpertMatch{Expert: e, Score: math.Max(best, 1) * 0.5, Domains: []string{r.Domain}})
 		}
 	}
 	slices.SortStableFunc(matches, func(a, b *ExpertMatch) int { return cmpScore(b.Score, a.Score) })
