@@ -26,7 +26,7 @@ func BenchmarkRankExperts(b *testing.B) {
 		user := commands.UserID(fmt.Sprintf("E%03d", i))
 		slash(n.s, user, "aide")
 		e := &commands.Expert{User: user, Domains: []string{domains[i%len(domains)], domains[(i*7+3)%len(domains)]},
-			Bio: fmt.Sprintf("Accompagne les PME des Hauts-de-France depuis %d ans : diagnostic, plan d'action et suivi des équipes de direction.", 5+i%20),
+			Bio:             fmt.Sprintf("Accompagne les PME des Hauts-de-France depuis %d ans : diagnostic, plan d'action et suivi des équipes de direction.", 5+i%20),
 			MonthlyCapacity: 4, Active: true, Availability: []commands.Window{{Weekday: time.Tuesday, Start: 9 * time.Hour, End: 12 * time.Hour}}}
 		if err := n.db.SaveExpert(ctx, e); err != nil {
 			b.Fatal(err)
