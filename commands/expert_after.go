@@ -28,7 +28,66 @@ func (s *Service) ExpireRequestAnswers(ctx context.Context) error {
 			return err
 		}
 	}
+	if err := s.expireUnrouted(ctx, now); err != nil {
+		return err
+	}
 	return s.closeHeldMeetings(ctx, now)
+}
+
+// unroutedLimit is how long a request may wait for an expert before it
+// is closed and its author told to ask again or call the facilitators.
+const unroutedLimit = 14 * 24 * time.Hour
+
+// expireUnrouted closes the requests nobody took in unroutedLimit.
+func (s *Service) expireUnrouted(ctx context.Context, now time.Time) error {
+	waiting, err := s.store.FindRequests(ctx, RequestFilter{Statuses: []RequestStatus{RequestNew}})
+	if err != nil {
+		return err
+	}
+	for _, r := range waiting {
+		if now.Sub(r.CreatedAt) < unroutedLimit {
+			continue
+		}
+		_, err := s.systemChange(ctx, r.ID, func(tx RequestTx, r *ExpertRequest) error {
+			if err := decideExpire(r); err != nil {
+				return err
+			}
+			pm := s.Printer(ctx, User{ID: r.Requester})
+			return tx.Enqueue(memberMessage(r, "expired", pm, Text(pm.T("request.update.expired", r.ID))))
+		})
+		if err != nil && ErrorCode(err) != ECONFLICT {
+			return err
+		}
+	}
+	return nil
+}
+
+// returnRequestsOf takes back the requests waiting on an expert who is
+// removed: those proposed or accepted pass on as if declined; meetings
+// already booked stay, and the facilitators see them in /cercle demandes.
+func (s *Service) returnRequestsOf(ctx context.Context, expert UserID) error {
+	rs, err := s.store.FindRequests(ctx, RequestFilter{Expert: expert, Statuses: []RequestStatus{RequestProposed, RequestAccepted}})
+	if err != nil {
+		return err
+	}
+	for _, r := range rs {
+		_, err := s.systemChange(ctx, r.ID, func(tx RequestTx, r *ExpertRequest) error {
+			r.Status = RequestProposed // an accepted one is taken back the same way
+			r.AnswerBy = time.Time{}
+			if err := decideDecline(r, "", s.now(), true); err != nil {
+				return err
+			}
+			pm := s.Printer(ctx, User{ID: r.Requester})
+			return tx.Enqueue(memberMessage(r, "passed", pm, Text(pm.T("request.update.passed", r.ID))))
+		})
+		if err != nil && ErrorCode(err) != ECONFLICT {
+			return err
+		}
+		if err := s.handOn(ctx, r.ID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // closeHeldMeetings marks the meetings that have ended as held, and asks
