@@ -12,6 +12,7 @@ type Store interface {
 	EventStore
 	OutboxStore
 	GroupStore
+	ExpertStore
 	// MarkEventProcessed records a delivery id (Slack's event_id) and
 	// reports whether this is its first delivery, so retried events are
 	// handled once.
