@@ -268,3 +268,69 @@ func TestMigration00007(t *testing.T) {
 		t.Errorf("U2's groups = %v, want [%d]", m.Groups, g.ID)
 	}
 }
+
+// TestMigration00008 upgrades a database with members, a company, an
+// event and a group to experts and their requests: nothing is lost, a
+// member becomes an expert whose company is their member's, and going
+// down to 00007 and up again leaves a working schema.
+func TestMigration00008(t *testing.T) {
+	ctx := context.Background()
+	path, raw, p := migratedTo(t, 7)
+	const created = "2027-01-10T09:00:00.000Z"
+	for _, q := range []string{
+		`INSERT INTO companies (id, name, updated_at) VALUES (1, 'Métallerie', '` + created + `')`,
+		`INSERT INTO members (id, user_id, name, company_id, created_at) VALUES (1, 'U1', 'Ana', 1, '` + created + `'),
+			(2, 'U2', 'Bo', NULL, '` + created + `')`,
+		`INSERT INTO events (id, kind, title, starts_at, ends_at, capacity, cancel_cutoff, status, created_by, created_at, updated_at, seats_taken, uid, last_queue_seq)
+			VALUES (1, 'plenary', 'Plénière', '2027-03-01T17:00:00.000Z', '2027-03-01T19:00:00.000Z', 10, '2027-02-27T17:00:00.000Z', 'published', 'U1', '` + created + `', '` + created + `', 1, 'event-1@cercle', 1)`,
+		`INSERT INTO registrations (event_id, member_id, status, queue_seq, created_at, updated_at, seat_at) VALUES (1, 2, 'registered', 1, '` + created + `', '` + created + `', '` + created + `')`,
+		`INSERT INTO groups (id, slug, name, created_by, created_at) VALUES (1, 'achats', 'Achats', 'U1', '` + created + `')`,
+		`INSERT INTO group_members (group_id, member_id, lead, joined_at) VALUES (1, 1, 1, '` + created + `')`,
+	} {
+		if _, err := raw.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if _, err := p.Up(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Down(ctx); err != nil {
+		t.Fatalf("down to 00007: %v", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		t.Fatalf("up again: %v", err)
+	}
+	raw.Close()
+
+	db, err := storage.Open(ctx, path, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if m, err := db.FindMemberByUserID(ctx, "U1"); err != nil || m.Company == nil || m.Company.Name != "Métallerie" || len(m.Groups) != 1 {
+		t.Errorf("U1 = %+v, %v; want their company and group kept", m, err)
+	}
+	if ev, err := db.FindEventByID(ctx, 1); err != nil || ev.Registered != 1 {
+		t.Errorf("event = %+v, %v; want its seat taken", ev, err)
+	}
+	if experts, err := db.ListExperts(ctx); err != nil || len(experts) != 0 {
+		t.Errorf("experts after the upgrade = %v, %v; want none", experts, err)
+	}
+	e := &commands.Expert{User: "U1", Domains: []string{"achats"}, Bio: "Acheteuse dans la métallurgie.", Active: true}
+	if err := db.SaveExpert(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.FindExpert(ctx, "U1"); err != nil || got.CompanyID != 1 || got.Name != "Ana" {
+		t.Errorf("expert = %+v, %v; want Ana of company 1", got, err)
+	}
+	if ms, err := db.SearchExperts(ctx, "achat groupé", 5); err != nil || len(ms) != 1 || ms[0].Expert.User != "U1" {
+		t.Errorf("search = %v, %v; want Ana", ms, err)
+	}
+	r := &commands.ExpertRequest{Requester: "U2", Problem: "Acheter l'acier moins cher", Status: commands.RequestProposed, Expert: "U1"}
+	if err := db.CreateRequest(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.FindRequests(ctx, commands.RequestFilter{Expert: "U1"}); err != nil || len(got) != 1 || got[0].ID != r.ID {
+		t.Errorf("requests of U1 = %v, %v", got, err)
+	}
+}
