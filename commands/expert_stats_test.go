@@ -10,20 +10,14 @@ import (
 	"cercle/storage"
 )
 
-// request stores a request as the request flow would have left it.
+// request stores a request as the request flow would have left it, made
+// at its CreatedAt: the store dates a new request by its own clock.
 func request(t *testing.T, db *storage.DB, r commands.ExpertRequest) {
 	t.Helper()
-	ctx := context.Background()
-	stored := r
-	stored.Status = commands.RequestNew
-	if err := db.CreateRequest(ctx, &stored); err != nil {
-		t.Fatal(err)
-	}
-	err := db.ChangeRequest(ctx, stored.ID, func(tx commands.RequestTx) error {
-		r.ID, r.Version = stored.ID, tx.Request().Version
-		return tx.Save(&r)
-	})
-	if err != nil {
+	clock := db.Now
+	defer func() { db.Now = clock }()
+	db.Now = func() time.Time { return r.CreatedAt }
+	if err := db.CreateRequest(context.Background(), &r); err != nil {
 		t.Fatal(err)
 	}
 }
