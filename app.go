@@ -239,7 +239,15 @@ func (a *app) prepare(ctx context.Context, demo bool) error {
 		if err := a.service.SeedDemo(ctx); err != nil {
 			return err
 		}
-		fmt.Fprintln(a.console.Writer(), "Données de démonstration chargées : 14 membres de « Cercle Hauts-de-France ».")
+		members, err := a.db.CountMembers(ctx)
+		if err != nil {
+			return err
+		}
+		experts, err := a.db.ListExperts(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.console.Writer(), "Données de démonstration chargées : %d membres de « Cercle Hauts-de-France », dont %d experts.\n", members, len(experts))
 	}
 	if _, err := a.service.EnsureMember(ctx, consoleUser, commands.RoleAdmin); err != nil {
 		return err
