@@ -56,28 +56,19 @@ var demoNetwork = []demoMember{
 }
 
 // SeedDemo fills the database with the demo network. Running it twice
-// changes nothing: members are found by id and companies rewritten.
+// changes nothing: members are found by id and companies rewritten;
+// events, groups and experts are created once.
 func (s *Service) SeedDemo(ctx context.Context) error {
-	for _, d := range demoNetwork {
-		m, err := s.EnsureMember(ctx, User{ID: UserID(d.id), Name: d.name}, d.role)
-		if err != nil {
-			return fmt.Errorf("seed member %s: %w", d.id, err)
-		}
-		if m.Name != d.name {
-			name := d.name
-			if _, err := s.store.UpdateMember(ctx, m.UserID, MemberUpdate{Name: &name}); err != nil {
-				return fmt.Errorf("seed member %s: %w", d.id, err)
-			}
-		}
-		company := d.company
-		if _, err := s.store.SaveCompany(ctx, m.UserID, &company); err != nil {
-			return fmt.Errorf("seed company of %s: %w", d.id, err)
-		}
+	if err := s.seedDemoMembers(ctx, demoNetwork); err != nil {
+		return err
 	}
 	if err := s.seedDemoEvents(ctx); err != nil {
 		return err
 	}
-	return s.seedDemoGroups(ctx)
+	if err := s.seedDemoGroups(ctx); err != nil {
+		return err
+	}
+	return s.seedDemoExperts(ctx)
 }
 
 // demoEvent is one event of the demo programme. Each comes at least

@@ -81,6 +81,7 @@ func (s *Service) features() []feature {
 		s.announceFeature(),
 		s.attendeesFeature(),
 		s.groupsFeature(),
+		s.expertsFeature(),
 		s.digestFeature(),
 		s.expertRequestsFeature(),
 		s.rolesFeature(),

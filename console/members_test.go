@@ -17,11 +17,11 @@ func TestAsNamesMembersAsTyped(t *testing.T) {
 	out := s.typeLines(":as", ":as clare", ":as c", ":as Hélene", ":as helene delattre", ":as nobody",
 		":as Zoé Martin experte", ":as zoe", ":as @claire", ":as Léa animatrice")
 	for _, want := range []string{
-		"Membres (14) ; :as <nom> pour agir comme l'un d'eux :",
-		"  claire    Claire Vasseur (animation)\n",
-		"  marc      Marc Dufour (membre)\n",
-		"aucun membre ne s'appelle « clare » ; vouliez-vous dire Claire Vasseur (claire) ?",
-		"« c » désigne plusieurs membres : Camille Lefebvre (camille), Claire Vasseur (claire),",
+		"Membres (53) ; :as <nom> pour agir comme l'un d'eux :",
+		"  claire       Claire Vasseur (animation)\n",
+		"  marc         Marc Dufour (membre)\n",
+		"aucun membre ne s'appelle « clare » ; vouliez-vous dire Claire Vasseur (claire), Émilie Carré (emilie) ?",
+		"« c » désigne plusieurs membres : Arnaud Couvreur (arnaud), Camille Lefebvre (camille),",
 		"aucun membre ne s'appelle « nobody » (:as pour la liste, :as <nom> <rôle> pour créer ce membre)",
 		"Nouveau membre : Zoé Martin (identifiant zoe.martin).",
 		"Vous agissez maintenant comme Claire Vasseur (animation).",
