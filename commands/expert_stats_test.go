@@ -16,10 +16,16 @@ func request(t *testing.T, db *storage.DB, r commands.ExpertRequest) {
 	ctx := context.Background()
 	stored := r
 	stored.Status = commands.RequestNew
-	if err := db.CreateRequest(ctx, &stored); err != nil {
+	// The store stamps created_at with its own clock: set it to the
+	// request's date for the creation.
+	now := db.Now
+	db.Now = func() time.Time { return r.CreatedAt }
+	err := db.CreateRequest(ctx, &stored)
+	db.Now = now
+	if err != nil {
 		t.Fatal(err)
 	}
-	err := db.ChangeRequest(ctx, stored.ID, func(tx commands.RequestTx) error {
+	err = db.ChangeRequest(ctx, stored.ID, func(tx commands.RequestTx) error {
 		r.ID, r.Version = stored.ID, tx.Request().Version
 		return tx.Save(&r)
 	})
