@@ -146,8 +146,12 @@ func (s *Service) rescheduleAction(ctx context.Context, m *Member, p *i18n.Print
 			return err
 		}
 		pe, pm := s.Printer(ctx, User{ID: r.Expert}), s.Printer(ctx, User{ID: r.Requester})
+		asked := "request.update.reschedule_expert" // by the member
+		if m.UserID == r.Expert && m.UserID != r.Requester {
+			asked = "request.update.reschedule_expert_own"
+		}
 		toExpert := &OutboxMessage{DedupeKey: "xreq:" + strconv.FormatInt(r.ID, 10) + ":reslot:" + strconv.Itoa(r.Sequence), To: Recipient{User: r.Expert},
-			Message: Response{Sections: []Section{{Body: []Span{Text(pe.T("request.update.reschedule_expert", r.ID))},
+			Message: Response{Sections: []Section{{Body: []Span{Text(pe.T(asked, r.ID))},
 				Buttons: []Button{{ActionID: ActionAcceptRequest, Value: strconv.FormatInt(r.ID, 10), Label: pe.T("request.button.slots"), Style: ButtonPrimary}}}}}}
 		return tx.Enqueue(toExpert, memberMessage(r, "reschedule", pm, Text(pm.T("request.update.reschedule_member", r.ID))))
 	})
