@@ -471,21 +471,23 @@ func (n *expertNet) seenBy(t *testing.T) map[string][]string {
 }
 
 // confidential fails the test if anyone but readers was shown secret, and
-// if one of readers never was (the audit would prove nothing).
+// if nobody was (the audit would prove nothing).
 func (n *expertNet) confidential(t *testing.T, secret string, readers ...string) {
 	t.Helper()
-	seen := n.seenBy(t)
-	for u, texts := range seen {
+	shown := 0
+	for u, texts := range n.seenBy(t) {
 		for _, text := range texts {
-			if strings.Contains(text, secret) && !slices.Contains(readers, u) {
+			if !strings.Contains(text, secret) {
+				continue
+			}
+			shown++
+			if !slices.Contains(readers, u) {
 				t.Errorf("%s was shown %q:\n%s", u, secret, text)
 			}
 		}
 	}
-	for _, u := range readers {
-		if !slices.ContainsFunc(seen[u], func(s string) bool { return strings.Contains(s, secret) }) {
-			t.Errorf("%s, who may read it, was never shown %q: the audit misses a channel", u, secret)
-		}
+	if shown == 0 {
+		t.Errorf("nobody was shown %q: the audit misses a channel", secret)
 	}
 }
 
