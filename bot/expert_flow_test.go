@@ -227,7 +227,7 @@ func TestExpertRequestOverSlack(t *testing.T) {
 	// The expert asks to reschedule: the slot is free again, she proposes
 	// new ones, the member picks again.
 	wantSaid(t, "expert's reschedule", n.press(t, helene, commands.ActionRescheduleRequest, "1"), "de nouveaux créneaux pour la demande n°1")
-	if r := n.request(t, 1); r.Status != commands.RequestAccepted || !r.Slot.IsZero() || len(r.Slots) != 0 || r.Sequence != 2 {
+	if r := n.request(t, 1); r.Status != commands.RequestAccepted || !r.Slot.Equal(unix(t, options[1].Value)) || len(r.Slots) != 0 || r.Sequence != 2 {
 		t.Fatalf("after the expert's reschedule: %+v", r)
 	}
 	ask := n.oneDM(t, helene, 2)
@@ -319,5 +319,40 @@ func (n *expertNet) confirmed(t *testing.T, id int64, r *commands.ExpertRequest,
 			!strings.Contains(ics, "SEQUENCE:"+strconv.Itoa(r.Sequence)) || !strings.Contains(ics, "Entretien Cercle avec "+side.other) {
 			t.Errorf("%s's .ics:\n%s", side.user, ics)
 		}
+	}
+}
+
+// TestCancelAfterReschedule calls a meeting off while its new time is
+// being chosen: the other side's calendar still holds the old time, so
+// they get the calendar's cancellation of it.
+func TestCancelAfterReschedule(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ name, moves, cancels, told string }{
+		{"ExpertMovesMemberCancels", helene, marc, helene},
+		{"MemberMovesExpertCancels", marc, helene, marc},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			n := newExpertNet(t)
+			n.ask(t, marc, marcProblem)
+			n.route(t, 1, helene)
+			slots := n.accept(t, helene, 1, 0)
+			n.pick(t, marc, 1, slots[0])
+			booked := n.request(t, 1)
+			n.press(t, tt.moves, commands.ActionRescheduleRequest, "1")
+			before := len(n.dms(t, tt.told))
+			wantSaid(t, "cancel", n.press(t, tt.cancels, commands.ActionCancelRequest, "1"), "La demande n°1 est annulée.")
+			r := n.request(t, 1)
+			if r.Status != commands.RequestCancelled || r.Sequence <= booked.Sequence+1 {
+				t.Fatalf("after cancelling: %+v", r)
+			}
+			wantSaid(t, "cancellation", n.oneDM(t, tt.told, before).text,
+				"L'entretien de la demande n°1, prévu le "+said(fr.DateTime(booked.Slot))+", est annulé.")
+			ics := n.uploadsTo(t, tt.told)["entretien-1.ics"]
+			if last := ics[len(ics)-1]; len(ics) != 2 || !strings.Contains(last, "METHOD:CANCEL") || !strings.Contains(last, "SEQUENCE:"+strconv.Itoa(r.Sequence)) ||
+				!strings.Contains(last, "DTSTART;TZID=Europe/Paris:"+booked.Slot.In(paris).Format("20060102T150405")) {
+				t.Errorf("%s's calendar files: %d, the last:\n%s", tt.told, len(ics), last)
+			}
+		})
 	}
 }
