@@ -101,6 +101,7 @@ func TestExpertDeclinesToTheNextCandidate(t *testing.T) {
 		t.Errorf("the tax expert got %q", dms[0].text)
 	}
 	n.confidential(t, marcSecret, marc, helene, francis)
+	n.keysHoldNoName(t, secretWords()...)
 }
 
 func TestExpertAnswerLapses(t *testing.T) {
@@ -223,6 +224,7 @@ func TestExpertMeetingHeld(t *testing.T) {
 	if r := n.request(t, 1); r.FollowUp != "oui" {
 		t.Errorf("follow-up stored as %q", r.FollowUp)
 	}
+	n.keysHoldNoName(t, secretWords()...)
 	// The rating is for the facilitators: the expert's list shows it not.
 	wantSaid(t, "expert's requests", n.command(t, helene, "demandes"), "Demande n°1 · entretien passé")
 	for u, texts := range n.seenBy(t) {

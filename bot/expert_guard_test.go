@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -115,6 +116,31 @@ func TestTwoMembersPickTheSameSlotAtOnce(t *testing.T) {
 	}
 	if meetings != 2 {
 		t.Errorf("%d meetings booked, want 2", meetings)
+	}
+	// A third request's slots keep clear of both meetings, of an event
+	// she registered for, and of her buffer around each.
+	start := parisTime("2026-12-17 14:00")
+	ev := &commands.Event{Kind: commands.KindPlenary, Title: "Plénière de décembre", Start: start, End: start.Add(2 * time.Hour),
+		CancelCutoff: start, Capacity: 50, Status: commands.EventPublished, CreatedBy: claire}
+	if err := n.db.CreateEvent(context.Background(), ev); err != nil {
+		t.Fatal(err)
+	}
+	wantSaid(t, "registration", n.command(t, helene, fmt.Sprintf("inscrire %d", ev.ID)), "votre place est réservée")
+	busy := [][2]time.Time{{unix(t, first[0]), unix(t, first[0]).Add(time.Hour)}, {unix(t, first[1]), unix(t, first[1]).Add(time.Hour)}, {ev.Start, ev.End}}
+	third := n.ask(t, marc, "Recruter aussi un technicien de maintenance pour l'atelier.")
+	n.route(t, third.ID, helene)
+	form := n.pressForm(t, helene, commands.ActionAcceptRequest, fmt.Sprint(third.ID))
+	offered := form.Blocks[form.field(t, "request_slots")].Element.Options
+	if len(offered) == 0 {
+		t.Fatal("no slot offered for a third request")
+	}
+	for _, o := range offered {
+		at := unix(t, o.Value)
+		for _, b := range busy {
+			if at.Before(b[1].Add(15*time.Minute)) && b[0].Before(at.Add(time.Hour+15*time.Minute)) {
+				t.Errorf("slot %s offered, too close to %s–%s", at.In(paris), b[0].In(paris), b[1].In(paris))
+			}
+		}
 	}
 	// Each member was confirmed once, for their own meeting.
 	for _, u := range []string{marc, nadia} {
