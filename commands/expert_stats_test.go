@@ -10,26 +10,14 @@ import (
 	"cercle/storage"
 )
 
-// request stores a request as the request flow would have left it.
+// request stores a request as the request flow would have left it, made
+// at its CreatedAt: the store dates a new request by its own clock.
 func request(t *testing.T, db *storage.DB, r commands.ExpertRequest) {
 	t.Helper()
-	ctx := context.Background()
-	stored := r
-	stored.Status = commands.RequestNew
-	// The store stamps created_at with its own clock: set it to the
-	// request's date for the creation.
-	now := db.Now
+	clock := db.Now
+	defer func() { db.Now = clock }()
 	db.Now = func() time.Time { return r.CreatedAt }
-	err := db.CreateRequest(ctx, &stored)
-	db.Now = now
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = db.ChangeRequest(ctx, stored.ID, func(tx commands.RequestTx) error {
-		r.ID, r.Version = stored.ID, tx.Request().Version
-		return tx.Save(&r)
-	})
-	if err != nil {
+	if err := db.CreateRequest(context.Background(), &r); err != nil {
 		t.Fatal(err)
 	}
 }
