@@ -28,6 +28,7 @@ const testSecret = "8f742231b10e8888abcd99yyyzzz85a5"
 // SQLite file, behind a real HTTP server, talking to a fake Slack.
 type harness struct {
 	db      *storage.DB
+	dbPath  string
 	service *commands.Service
 	bot     *bot.Bot
 	slack   *slackfake.Server
@@ -39,6 +40,7 @@ type harness struct {
 type harnessOption struct {
 	bot     func(*bot.Config)
 	service func(*commands.Config)
+	db      func(*storage.DB)
 	logger  *slog.Logger
 }
 
@@ -46,15 +48,27 @@ func withService(f func(*commands.Config)) harnessOption { return harnessOption{
 
 func withBot(f func(*bot.Config)) harnessOption { return harnessOption{bot: f} }
 
+// withClock runs the core and the database on c: what the database
+// stamps (a request's creation) agrees with what the core compares it to.
+func withClock(c *clock) harnessOption {
+	return harnessOption{service: func(sc *commands.Config) { sc.Now = c.Now }, db: func(db *storage.DB) { db.Now = c.Now }}
+}
+
 // withLogger logs the transport and the core to l, as main does.
 func withLogger(l *slog.Logger) harnessOption { return harnessOption{logger: l} }
 
 func newHarness(tb testing.TB, opts ...harnessOption) *harness {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := storage.Open(ctx, filepath.Join(tb.TempDir(), "cercle.db"), storage.Options{})
+	path := filepath.Join(tb.TempDir(), "cercle.db")
+	db, err := storage.Open(ctx, path, storage.Options{})
 	if err != nil {
 		tb.Fatal(err)
+	}
+	for _, o := range opts {
+		if o.db != nil {
+			o.db(db)
+		}
 	}
 	fake := slackfake.Start()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -84,7 +98,7 @@ func newHarness(tb testing.TB, opts ...harnessOption) *harness {
 	svc := commands.NewService(scfg)
 	b := bot.New(cfg, api, svc, notifier, logger, m)
 	srv := httptest.NewServer(b)
-	h := &harness{db: db, service: svc, bot: b, slack: fake, srv: srv, metrics: m}
+	h := &harness{db: db, dbPath: path, service: svc, bot: b, slack: fake, srv: srv, metrics: m}
 	tb.Cleanup(func() {
 		srv.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -146,8 +146,12 @@ func (s *Service) rescheduleAction(ctx context.Context, m *Member, p *i18n.Print
 			return err
 		}
 		pe, pm := s.Printer(ctx, User{ID: r.Expert}), s.Printer(ctx, User{ID: r.Requester})
+		asked := "request.update.reschedule_expert" // by the member
+		if m.UserID == r.Expert && m.UserID != r.Requester {
+			asked = "request.update.reschedule_expert_own"
+		}
 		toExpert := &OutboxMessage{DedupeKey: "xreq:" + strconv.FormatInt(r.ID, 10) + ":reslot:" + strconv.Itoa(r.Sequence), To: Recipient{User: r.Expert},
-			Message: Response{Sections: []Section{{Body: []Span{Text(pe.T("request.update.reschedule_expert", r.ID))},
+			Message: Response{Sections: []Section{{Body: []Span{Text(pe.T(asked, r.ID))},
 				Buttons: []Button{{ActionID: ActionAcceptRequest, Value: strconv.FormatInt(r.ID, 10), Label: pe.T("request.button.slots"), Style: ButtonPrimary}}}}}}
 		return tx.Enqueue(toExpert, memberMessage(r, "reschedule", pm, Text(pm.T("request.update.reschedule_member", r.ID))))
 	})
@@ -159,7 +163,8 @@ func (s *Service) rescheduleAction(ctx context.Context, m *Member, p *i18n.Print
 
 // cancelRequestAction calls a request off, by its author or its expert (or a
 // facilitator): the other side is told, with a calendar cancellation if a
-// meeting was booked. A request of the queue goes nowhere.
+// meeting was booked, even one being moved. A request of the queue goes
+// nowhere.
 func (s *Service) cancelRequestAction(ctx context.Context, m *Member, p *i18n.Printer, a *Action) (*Response, error) {
 	id, err := requestID(a.Value)
 	if err != nil {
@@ -169,7 +174,7 @@ func (s *Service) cancelRequestAction(ctx context.Context, m *Member, p *i18n.Pr
 		if r.Status == RequestProposed && m.UserID == r.Expert && m.UserID != r.Requester {
 			return Errorf(ECONFLICT, "request.error.decline_instead")
 		}
-		wasScheduled := r.Status == RequestScheduled
+		booked := r.booked()
 		if err := decideCancel(r); err != nil {
 			return err
 		}
@@ -179,7 +184,7 @@ func (s *Service) cancelRequestAction(ctx context.Context, m *Member, p *i18n.Pr
 				continue
 			}
 			pt := s.Printer(ctx, User{ID: to})
-			if wasScheduled {
+			if booked {
 				msgs = append(msgs, s.meetingMessage(r, to, m.Name, "cancel", pt))
 			} else {
 				msgs = append(msgs, &OutboxMessage{DedupeKey: "xreq:" + strconv.FormatInt(r.ID, 10) + ":cancel:" + string(to), To: Recipient{User: to},

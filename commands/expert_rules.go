@@ -161,22 +161,28 @@ func decidePick(r *ExpertRequest, slot time.Time, free func(time.Time) bool) err
 }
 
 // decideReschedule takes a scheduled meeting back to choosing a slot:
-// the expert proposes new ones (asked by either side).
+// the expert proposes new ones (asked by either side). Slot keeps the
+// time booked until the next pick: both calendars still hold it, and a
+// cancellation meanwhile must call it off.
 func decideReschedule(r *ExpertRequest) error {
 	if r.Status != RequestScheduled {
 		return errRequestState(r)
 	}
-	r.Status, r.Slot, r.Slots = RequestAccepted, time.Time{}, nil
+	r.Status, r.Slots = RequestAccepted, nil
 	r.Sequence++
 	return nil
 }
+
+// booked reports whether calendars hold a time for r: a slot was picked,
+// even if a new one is being chosen.
+func (r *ExpertRequest) booked() bool { return !r.Slot.IsZero() }
 
 // decideCancel calls a request off, at any open step.
 func decideCancel(r *ExpertRequest) error {
 	if !r.open() {
 		return errRequestState(r)
 	}
-	if r.Status == RequestScheduled {
+	if r.booked() {
 		r.Sequence++
 	}
 	r.Status = RequestCancelled

@@ -44,7 +44,20 @@ func analyse(w string) (word, bool) {
 	if f == "" || stopWords[f] { // f is empty for a run of combining marks
 		return word{}, false
 	}
-	return word{text: w, fold: f, stem: fold(french.Stem(w, true))}, true
+	stem := fold(french.Stem(w, true))
+	if root, ok := stemFamilies[stem]; ok {
+		stem = root
+	}
+	return word{text: w, fold: f, stem: stem}, true
+}
+
+// stemFamilies joins the stems Snowball leaves apart where a verb and its
+// noun change root: « transmettre » stems to « transmettr »,
+// « transmission » to « transmiss », « transmissions » to « transm », so
+// a member who wants to « transmettre » their company found nobody. Each
+// maps to the stem all of its forms begin with.
+var stemFamilies = map[string]string{
+	"transmettr": "transm", "transmet": "transm", "transmis": "transm", "transmiss": "transm",
 }
 
 // eachWord calls fn with each run of letters, digits and combining marks
