@@ -184,7 +184,7 @@ func TestExpertRequestOverSlack(t *testing.T) {
 		"request_slots", "Choisissez de 1 à 3 créneaux.")
 	ack = n.submit(t, helene, slotForm.CallbackID, slotForm.PrivateMetadata,
 		map[string]any{"request_slots": checkbox(options[0].Value, options[1].Value), "request_place": textInput("Visio : https://meet.example.org/cercle-1")})
-	wantSaid(t, "slots' ack", ack, "Merci ! Le membre choisit l'un de vos créneaux pour la demande n°1")
+	wantSaid(t, "slots' ack", ack, "La demande n°1 vient de", "Gesnord Logistique")
 	r = n.request(t, 1)
 	if r.Status != commands.RequestAccepted || len(r.Slots) != 2 || r.Slots[0].Unix() != unix(t, options[0].Value).Unix() ||
 		r.Place != "Visio : https://meet.example.org/cercle-1" || !r.FirstAnswerAt.Equal(start) {

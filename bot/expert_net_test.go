@@ -391,7 +391,7 @@ func (n *expertNet) accept(t *testing.T, expert string, id int64, at ...int) []s
 	}
 	ack := n.submit(t, expert, v.CallbackID, v.PrivateMetadata,
 		map[string]any{"request_slots": checkbox(chosen...), "request_place": textInput("Visio : https://meet.example.org/cercle-" + strconv.FormatInt(id, 10))})
-	wantSaid(t, "slots' ack", ack, fmt.Sprintf("Merci ! Le membre choisit l'un de vos créneaux pour la demande n°%d", id))
+	wantSaid(t, "slots' ack", ack, fmt.Sprintf("La demande n°%d vient de", id), "qui choisit l'un de vos créneaux")
 	return chosen
 }
 

@@ -158,6 +158,9 @@ func (s *Service) rescheduleAction(ctx context.Context, m *Member, p *i18n.Print
 	if err != nil {
 		return nil, err
 	}
+	if m.UserID == r.Expert {
+		return textResponse(p.T("request.rescheduled.expert", r.ID)), nil
+	}
 	return textResponse(p.T("request.rescheduled", r.ID)), nil
 }
 

@@ -190,7 +190,19 @@ func (s *Service) submitSlots(ctx context.Context, m *Member, p *i18n.Printer, s
 	if err != nil {
 		return nil, err
 	}
-	return textResponse(p.T("request.accepted", r.ID)), nil
+	// Accepting is when the expert learns who asks: the brief gave only
+	// the sector and size.
+	who, company := string(r.Requester), ""
+	if asker, err := s.store.FindMemberByUserID(ctx, r.Requester); err == nil {
+		who = asker.Name
+		if asker.Company != nil {
+			company = asker.Company.Name
+		}
+	}
+	if company == "" {
+		return textResponse(p.T("request.accepted", r.ID, who)), nil
+	}
+	return textResponse(p.T("request.accepted.company", r.ID, who, company)), nil
 }
 
 // freeInTx returns the check a slot passes: free in the expert's

@@ -143,7 +143,7 @@ func TestExpertRequestInTheConsole(t *testing.T) {
 		t.Fatalf("slots offered: %q", labels)
 	}
 	out = s.typeDelivering(":as "+string(expert), ":clic request.accept 1", labels[0]+", "+labels[1], "Visio, lien la veille")
-	wantPrinted(t, "accepting", out, "Merci ! Le membre choisit l'un de vos créneaux pour la demande n°1")
+	wantPrinted(t, "accepting", out, "La demande n°1 vient de Marc Dufour (Gesnord Logistique)")
 	if r := s.request(1); r.Status != commands.RequestAccepted || len(r.Slots) != 2 || r.Place != "Visio, lien la veille" {
 		t.Fatalf("after accepting: %+v", r)
 	}
