@@ -81,20 +81,7 @@ func (s *Service) passOn(ctx context.Context, m *Member, id int64, reason string
 // systemChange runs a step the schedule takes (a lapse, a meeting held):
 // no person acts, so no role is checked.
 func (s *Service) systemChange(ctx context.Context, id int64, step func(tx RequestTx, r *ExpertRequest) error) (*ExpertRequest, error) {
-	var out *ExpertRequest
-	err := s.store.ChangeRequest(ctx, id, func(tx RequestTx) error {
-		r := *tx.Request()
-		r.Slots, r.Tried = append([]time.Time(nil), r.Slots...), append([]UserID(nil), r.Tried...)
-		if err := step(tx, &r); err != nil {
-			return err
-		}
-		out = &r
-		return tx.Save(&r)
-	})
-	if err == nil {
-		s.wake()
-	}
-	return out, err
+	return s.changeRequest(ctx, nil, id, nil, step)
 }
 
 // pickAction books the slot the member chose; both sides get the

@@ -38,13 +38,16 @@ const (
 
 // changeRequest runs step on request id for m, if m holds one of roles
 // toward it, and saves what step changed. Someone who may not see the
-// request is told it does not exist: a forged id reveals nothing.
+// request is told it does not exist: a forged id reveals nothing. A nil
+// m is the schedule (a lapse, a meeting held), for which no role is
+// checked.
 func (s *Service) changeRequest(ctx context.Context, m *Member, id int64, roles []RequestRole, step func(tx RequestTx, r *ExpertRequest) error) (*ExpertRequest, error) {
 	var out *ExpertRequest
 	err := s.store.ChangeRequest(ctx, id, func(tx RequestTx) error {
 		r := *tx.Request()
 		r.Slots, r.Tried = append([]time.Time(nil), r.Slots...), append([]UserID(nil), r.Tried...)
 		switch {
+		case m == nil:
 		case !CanSeeRequest(m, &r):
 			return Errorf(ENOTFOUND, "request.error.not_found", id)
 		case !mayAct(m, &r, roles...):
