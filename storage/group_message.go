@@ -231,6 +231,11 @@ func (db *DB) PurgeGroupMessages(ctx context.Context, before time.Time) (int, er
 		if _, err := tx.ExecContext(ctx, `DELETE FROM group_off_record WHERE at < ?`, formatTime(before)); err != nil {
 			return fmt.Errorf("purge off-the-record marks: %w", err)
 		}
+		// The assistant's conversations are kept no longer than the
+		// channels' messages they may quote.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM assistant_turns WHERE created_at < ?`, formatTime(before)); err != nil {
+			return fmt.Errorf("purge assistant turns: %w", err)
+		}
 		return nil
 	})
 	if err != nil {
