@@ -15,5 +15,8 @@ func (s *Service) Ask(ctx context.Context, req *Request, thread ThreadRef, strea
 		return s.errorResponse(ctx, s.printer(nil), err, nil)
 	}
 	p := s.printer(m)
+	if resp, ok := s.answerWithModel(ctx, m, p, req.Text, thread, stream); ok {
+		return resp
+	}
 	return s.notUnderstood(p)
 }

@@ -41,6 +41,8 @@ type Service struct {
 	digestTime      time.Duration
 	maxOpenRequests int
 	autoRoute       bool
+	answerer        Answerer
+	askLimits       AskLimits
 
 	outbox   *Outbox
 	profiles *profileSync
@@ -107,6 +109,11 @@ type Config struct {
 	// MaxOpenRequests is how many expert requests a member may have open
 	// at once (3 by default).
 	MaxOpenRequests int
+	// Answerer answers plain questions with a model and tools; nil
+	// answers them from the commands alone.
+	Answerer Answerer
+	// AskLimits bound what the model costs.
+	AskLimits AskLimits
 	// AutoRouteExperts routes each expert request to the best candidate
 	// at once, instead of waiting for a facilitator's choice.
 	AutoRouteExperts bool
@@ -144,6 +151,7 @@ func NewService(cfg Config) *Service {
 	if cfg.MaxOpenRequests <= 0 {
 		cfg.MaxOpenRequests = defaultOpenAllowed
 	}
+	cfg.AskLimits = cfg.AskLimits.withDefaults()
 	if cfg.DigestTime <= 0 {
 		cfg.DigestTime = 8*time.Hour + 30*time.Minute
 	}
@@ -158,6 +166,7 @@ func NewService(cfg Config) *Service {
 		publicURL: cfg.PublicURL, appURL: cfg.AppURL, resyncAfter: cfg.ResyncAfter,
 		channels: cfg.Channels, retention: cfg.MessageRetention, digestAhead: cfg.DigestAhead, digestTime: cfg.DigestTime,
 		maxOpenRequests: cfg.MaxOpenRequests, autoRoute: cfg.AutoRouteExperts,
+		answerer: cfg.Answerer, askLimits: cfg.AskLimits,
 	}
 	s.summaries = newSummaryCache(cfg.Store, cfg.Summarizer, cfg.Logger.With("component", "summaries"), cfg.Now)
 	s.outbox = newOutbox(cfg.Store, cfg.Notifier, s.renderNotice, cfg.Logger.With("component", "outbox"), cfg.Now)
@@ -200,14 +209,15 @@ func (s *Service) Handle(ctx context.Context, req *Request) *Response {
 	}
 	if name == "" {
 		if req.Kind != KindSlash {
-			return s.notUnderstood(p)
+			return s.Ask(ctx, req, ThreadRef{Channel: req.ChannelID}, nil)
 		}
 		name = "aide"
 	}
 	cmd := s.byName[name]
 	if cmd == nil {
 		if req.Kind != KindSlash {
-			return s.notUnderstood(p)
+			// Plain words to the bot: a question, not a mistyped command.
+			return s.Ask(ctx, req, ThreadRef{Channel: req.ChannelID}, nil)
 		}
 		s.observe("unknown", "invalid", start)
 		return s.unknownCommand(m, p, name)
