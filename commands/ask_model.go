@@ -179,12 +179,12 @@ func (s *Service) confirmProposal(ctx context.Context, m *Member, p *i18n.Printe
 	if UserID(user) != m.UserID {
 		return nil, Errorf(EFORBIDDEN, "ask.error.not_yours")
 	}
-	prop, err := s.store.TakeProposal(ctx, id)
+	prop, err := s.store.TakeProposal(ctx, id, m.UserID)
+	if ErrorCode(err) == ENOTFOUND {
+		return nil, Errorf(EFORBIDDEN, "ask.error.not_yours")
+	}
 	if err != nil {
 		return nil, err
-	}
-	if prop.User != m.UserID {
-		return nil, Errorf(EFORBIDDEN, "ask.error.not_yours")
 	}
 	return s.Handle(ctx, &Request{Kind: KindSlash, Text: prop.Action + " " + strings.Join(prop.Args, " "),
 		User: User{ID: m.UserID}, ChannelID: a.ChannelID}), nil

@@ -81,9 +81,10 @@ type AskStore interface {
 	ThreadContext(ctx context.Context, t ThreadRef) (ChannelID, error)
 	// SaveProposal stores an action proposed to a member and sets its ID.
 	SaveProposal(ctx context.Context, p *Proposal) error
-	// TakeProposal marks a proposal used and returns it; ENOTFOUND if
-	// unknown, ECONFLICT if already used.
-	TakeProposal(ctx context.Context, id int64) (*Proposal, error)
+	// TakeProposal marks a proposal made to user used and returns it;
+	// ENOTFOUND if there is none for that user (another member's stays
+	// untouched), ECONFLICT if already used.
+	TakeProposal(ctx context.Context, id int64, user UserID) (*Proposal, error)
 	// RecordAsk counts a question a member asked and the tokens its
 	// answer cost, for the limits.
 	RecordAsk(ctx context.Context, user UserID, tokens int, at time.Time) error

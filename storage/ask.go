@@ -87,20 +87,20 @@ func (db *DB) SaveProposal(ctx context.Context, p *commands.Proposal) error {
 	})
 }
 
-// TakeProposal marks a proposal used and returns it, once.
-func (db *DB) TakeProposal(ctx context.Context, id int64) (*commands.Proposal, error) {
+// TakeProposal marks a proposal made to user used and returns it, once.
+func (db *DB) TakeProposal(ctx context.Context, id int64, user commands.UserID) (*commands.Proposal, error) {
 	var p commands.Proposal
 	err := db.inTx(ctx, func(ctx context.Context, tx *Tx) error {
-		var user, args, created, used string
-		err := tx.QueryRowContext(ctx, `SELECT user_id, action, args, summary, created_at, used_at FROM assistant_proposals WHERE id = ?`, id).
-			Scan(&user, &p.Action, &args, &p.Summary, &created, &used)
+		var args, created, used string
+		err := tx.QueryRowContext(ctx, `SELECT action, args, summary, created_at, used_at FROM assistant_proposals WHERE id = ? AND user_id = ?`,
+			id, string(user)).Scan(&p.Action, &args, &p.Summary, &created, &used)
 		if err != nil {
 			return formatError(err)
 		}
 		if used != "" {
 			return commands.Errorf(commands.ECONFLICT, "ask.error.proposal_used")
 		}
-		p.ID, p.User = id, commands.UserID(user)
+		p.ID, p.User = id, user
 		if err := json.Unmarshal([]byte(args), &p.Args); err != nil {
 			return fmt.Errorf("proposal %d: %w", id, err)
 		}
