@@ -62,6 +62,8 @@ func (m *Main) build(ctx context.Context, out io.Writer) (*app, error) {
 		DigestTime:       m.Config.Digest.Time,
 		MaxOpenRequests:  m.Config.Experts.MaxOpenRequests,
 		AutoRouteExperts: m.Config.Experts.AutoRoute,
+		AskLimits: commands.AskLimits{PerHour: m.Config.Digest.AskPerHour, DailyTokens: m.Config.Digest.AskDailyTokens,
+			Timeout: m.Config.Digest.OpenAITimeout},
 	}
 	if m.Config.Digest.UsesModel() {
 		sum, err := assistant.NewSummarizer(assistant.Config{

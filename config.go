@@ -166,6 +166,8 @@ Variables d'environnement :
   OPENAI_BASE_URL        adresse du serveur, avec /v1 (défaut https://api.openai.com/v1 ; Mistral, Ollama, vLLM…) ;
                          un serveur sans clé (Ollama) prend une clé quelconque
   OPENAI_MODEL           modèle (défaut gpt-4o-mini)
+  CERCLE_ASK_PER_HOUR    questions au modèle par membre et par heure (défaut 20) ; au-delà, réponses sans modèle
+  CERCLE_ASK_DAILY_TOKENS jetons du modèle par jour pour tout le réseau (défaut 500000)
   OPENAI_TIMEOUT         délai d'un appel au modèle (défaut 60s)
   LOG_LEVEL              debug, info (défaut), warn ou error
   CERCLE_LOG_FILE        journal du mode console (défaut cercle.log à côté de la base ; avertissements

@@ -19,6 +19,10 @@ type DigestConfig struct {
 	OpenAIBaseURL string
 	OpenAIModel   string
 	OpenAITimeout time.Duration
+	// AskPerHour and AskDailyTokens bound the assistant's questions to
+	// the model: per member an hour, and the network's tokens a day.
+	AskPerHour     int
+	AskDailyTokens int
 }
 
 // UsesModel reports whether summaries are asked of a model: only with a
@@ -57,6 +61,8 @@ func (c *Config) applyDigest(getenv func(string) string) {
 			d.OpenAITimeout = t
 		}
 	}
+	c.positive("CERCLE_ASK_PER_HOUR", getenv("CERCLE_ASK_PER_HOUR"), 1000, &d.AskPerHour)
+	c.positive("CERCLE_ASK_DAILY_TOKENS", getenv("CERCLE_ASK_DAILY_TOKENS"), 100_000_000, &d.AskDailyTokens)
 	if d.OpenAIBaseURL != "" && !strings.HasPrefix(d.OpenAIBaseURL, "http://") && !strings.HasPrefix(d.OpenAIBaseURL, "https://") {
 		c.problem("OPENAI_BASE_URL=%q : une adresse http(s)://…/v1", d.OpenAIBaseURL)
 	}
@@ -114,4 +120,17 @@ func (c *Config) applyExperts(getenv func(string) string) {
 	default:
 		c.problem("CERCLE_EXPERT_AUTOROUTE=%q : on ou off", v)
 	}
+}
+
+// positive reads a whole number from 1 to most.
+func (c *Config) positive(name, value string, most int, dst *int) {
+	if value = strings.TrimSpace(value); value == "" {
+		return
+	}
+	n, err := strconv.Atoi(strings.ReplaceAll(value, "_", ""))
+	if err != nil || n < 1 || n > most {
+		c.problem("%s=%q : un nombre entre 1 et %d", name, value, most)
+		return
+	}
+	*dst = n
 }
