@@ -71,13 +71,14 @@ var askCues = cueTable(map[askIntent][]string{
 var (
 	expertRequestCues = []string{"rendez vous", "rdv", "entretien", "rencontrer", "voir un expert", "parler a un expert",
 		"appointment", "meet an expert", "talk to an expert", "see an expert", "meeting with an expert"}
-	cancelCues   = []string{"annule", "annuler", "annulez", "desinscris", "desinscrire", "desinscrivez", "desinscription", "cancel", "unregister", "plus venir", "can t come", "cannot come"}
-	leaveCues    = []string{"quitte", "quitter", "quittez", "leave", "sortir", "sors"}
-	joinCues     = []string{"rejoins", "rejoindre", "rejoignez", "join", "adherer", "integrer", "entrer dans", "ajoute moi", "add me"}
-	registerCues = []string{"inscris", "inscrire", "inscrivez", "reserve", "reserver", "reservez", "register", "sign me up", "sign up", "book", "participer"}
-	eventCues    = []string{"evenement", "event", "pleniere", "plenary", "formation", "training", "visite", "visit", "inscription", "registration", "seance", "reunion", "meeting"}
-	groupCues    = []string{"groupe", "group", "commission"}
-	requestCues  = []string{"demande", "demandes", "request", "requests", "rendez vous", "rdv", "entretien", "expert"}
+	cancelCues     = []string{"annule", "annuler", "annulez", "desinscris", "desinscrire", "desinscrivez", "desinscription", "cancel", "unregister", "plus venir", "can t come", "cannot come"}
+	leaveCues      = []string{"quitte", "quitter", "quittez", "leave", "sortir", "sors"}
+	joinCues       = []string{"rejoins", "rejoindre", "rejoignez", "join", "adherer", "integrer", "entrer dans", "ajoute moi", "add me"}
+	registerCues   = []string{"inscris", "inscrire", "inscrivez", "reserve", "reserver", "reservez", "register", "sign me up", "sign up", "book", "participer"}
+	eventCues      = []string{"evenement", "event", "pleniere", "plenary", "formation", "training", "visite", "visit", "inscription", "registration", "seance", "reunion", "meeting"}
+	groupCues      = []string{"groupe", "group", "commission"}
+	ownRequestCues = []string{"mes demandes", "ma demande", "my requests", "my request", "mes rendez vous", "mon rendez vous", "mes rdv", "mon rdv", "mes entretiens", "mon entretien", "my appointment", "my appointments"}
+	requestCues    = []string{"demande", "demandes", "request", "requests", "rendez vous", "rdv", "entretien", "expert"}
 )
 
 // cueTable turns "weight:cue" lists into cues, in a fixed intent order.
@@ -101,6 +102,7 @@ var knownWords = func() map[string]bool {
 	for _, c := range askCues {
 		k[c.cue] = true
 	}
+	k["demander"] = true // a verb, not « demandes »
 	for _, l := range [][]string{expertRequestCues, cancelCues, leaveCues, joinCues, registerCues, eventCues, groupCues, requestCues} {
 		for _, c := range l {
 			k[c] = true
@@ -168,7 +170,7 @@ func (q question) intent() askIntent {
 	case q.hasAny(cancelCues) && !q.hasAny(requestCues):
 		return intentCancel
 	case q.hasAny(expertRequestCues):
-		if q.hasAny(cancelCues) || q.has("demandes") || q.has("mes") {
+		if q.hasAny(cancelCues) || q.hasAny(ownRequestCues) {
 			return intentRequests
 		}
 		return intentExpertRequest

@@ -122,17 +122,13 @@ func (s *Service) offerEvent(ctx context.Context, m *Member, p *i18n.Printer, q 
 		}
 		return n
 	})
-	lead := "ask.fallback.register.one"
-	switch {
-	case cancel && len(found) == 1:
-		lead = "ask.fallback.cancel.one"
-	case len(found) > 1:
-		lead = "ask.fallback.event.several"
-	case len(found) == 0:
-		lead, found = "ask.fallback.event.none", events
-		if cancel {
-			lead = "ask.fallback.cancel.none"
-		}
+	action := "register"
+	if cancel {
+		action = "cancel"
+	}
+	lead := askLead(action, len(found))
+	if len(found) == 0 {
+		found = events
 	}
 	r := &Response{Sections: []Section{Paragraph(Text(p.T(lead)))}}
 	for _, ev := range found[:min(len(found), maxAskCandidates)] {
@@ -168,19 +164,29 @@ func (s *Service) offerGroup(ctx context.Context, m *Member, p *i18n.Printer, q 
 	found := bestMatches(groups, func(g *Group) int {
 		return matchScore(targets, newQuestion(g.Name+" "+strings.ReplaceAll(g.Slug, "-", " ")).words)
 	})
-	lead := "ask.fallback.group.one"
-	switch {
-	case len(found) > 1:
-		lead = "ask.fallback.group.several"
-	case len(found) == 0:
-		lead, found = "ask.fallback.group.none", groups
-		if leave {
-			lead = "ask.fallback.leave.none"
-		}
+	action := "join"
+	if leave {
+		action = "leave"
+	}
+	lead := askLead(action, len(found))
+	if len(found) == 0 {
+		found = groups
 	}
 	r := &Response{Sections: []Section{Paragraph(Text(p.T(lead)))}}
 	for _, g := range found[:min(len(found), maxAskCandidates)] {
 		r.Sections = append(r.Sections, groupCard(g, m, next[g.ID], p))
 	}
 	return r, nil
+}
+
+// askLead is the catalog key of the sentence before the cards of an
+// action: one target found, several, or none (the candidates follow).
+func askLead(action string, found int) string {
+	switch found {
+	case 0:
+		return "ask.fallback." + action + ".none"
+	case 1:
+		return "ask.fallback." + action + ".one"
+	}
+	return "ask.fallback." + action + ".several"
 }
