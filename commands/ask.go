@@ -18,5 +18,9 @@ func (s *Service) Ask(ctx context.Context, req *Request, thread ThreadRef, strea
 	if resp, ok := s.answerWithModel(ctx, m, p, req.Text, thread, stream); ok {
 		return resp
 	}
-	return s.notUnderstood(p)
+	resp, err := s.answerWithoutModel(ctx, m, p, req.Text)
+	if err != nil {
+		return s.errorResponse(ctx, p, err, nil)
+	}
+	return resp
 }

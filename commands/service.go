@@ -383,12 +383,6 @@ func (s *Service) errorResponse(ctx context.Context, p *i18n.Printer, err error,
 	return &Response{Sections: []Section{Paragraph(Text(p.T("error.internal", ref)))}}
 }
 
-func (s *Service) notUnderstood(p *i18n.Printer) *Response {
-	return &Response{Sections: []Section{Paragraph(
-		Text(p.T("chat.not_understood")+" "), Code(p.T("help.command")),
-	)}}
-}
-
 func (s *Service) observe(command, outcome string, start time.Time) {
 	if s.metrics != nil {
 		s.metrics.CommandHandled(command, outcome, s.now().Sub(start))
