@@ -312,3 +312,18 @@ func TestAnswer_LongAnswerCut(t *testing.T) {
 		t.Errorf("%d runes, want 12000", n)
 	}
 }
+
+// A server that ignores tool_choice "none" (Ollama does) and calls a tool
+// again gets no more runs: the answer is an error when it wrote nothing.
+func TestAnswer_ToolChoiceNoneIgnored(t *testing.T) {
+	t.Parallel()
+	f := newFakeModel(t, replies(toolCalls(1)))
+	a, _ := newAnswerer(t, f, nil)
+	b := &toolbox{}
+	q := question(b)
+	q.MaxToolCalls = 2
+	_, err := a.Answer(context.Background(), q)
+	if !errors.Is(err, assistant.ErrEmptyAnswer) || f.calls() != 3 || len(b.calls()) != 2 {
+		t.Errorf("err %v after %d model calls and %d tool runs, want ErrEmptyAnswer after 3 and 2", err, f.calls(), len(b.calls()))
+	}
+}
