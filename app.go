@@ -21,6 +21,12 @@ import (
 	"cercle/storage"
 )
 
+// The metrics count what the assistant reports, tool calls included.
+var (
+	_ assistant.Metrics     = (*metrics.Metrics)(nil)
+	_ assistant.ToolMetrics = (*metrics.Metrics)(nil)
+)
+
 // app is the program's parts, each built once, in the order they depend
 // on one another: database, Slack clients, core, transport, jobs.
 type app struct {

@@ -40,14 +40,19 @@ const (
 // stream_options. go-openai always writes "stream": false, which all of
 // them accept.
 func (s *Summarizer) request(system, user string) openai.ChatCompletionRequest {
-	req := openai.ChatCompletionRequest{
-		Model: s.model,
+	return s.shape(openai.ChatCompletionRequest{
 		Messages: []openai.ChatCompletionMessage{
 			{Role: openai.ChatMessageRoleSystem, Content: system},
 			{Role: openai.ChatMessageRoleUser, Content: user},
 		},
-	}
-	if reasoningModel(s.model) {
+	})
+}
+
+// shape sets the model and the fields that depend on it: temperature and
+// the answer's token bound.
+func (b *backend) shape(req openai.ChatCompletionRequest) openai.ChatCompletionRequest {
+	req.Model = b.model
+	if reasoningModel(b.model) {
 		// go-openai refuses MaxTokens for these models, and they refuse a
 		// temperature other than 1.
 		req.MaxCompletionTokens = reasoningAnswerTokens
@@ -76,52 +81,78 @@ func reasoningModel(model string) bool {
 // them. An answer without a usable bullet is not retried: the same prompt
 // would most likely get the same answer.
 func (s *Summarizer) call(ctx context.Context, req openai.ChatCompletionRequest) ([]commands.SummaryBullet, string, error) {
+	var bullets []commands.SummaryBullet
+	var model string
+	err := s.retry(ctx, func(ctx context.Context) tried {
+		resp, err := s.client.CreateChatCompletion(ctx, req)
+		if err != nil {
+			return tried{usage: resp.Usage, err: err}
+		}
+		if bullets, err = parseAnswer(resp); err != nil {
+			return tried{usage: resp.Usage, err: err, outcome: "bad_answer", final: true}
+		}
+		model = or(resp.Model, s.model)
+		return tried{usage: resp.Usage}
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return bullets, model, nil
+}
+
+// tried is what one attempt of a call reports to retry.
+type tried struct {
+	usage openai.Usage // the server's count, zero when it gave none
+	err   error
+	// outcome, when set, names a failure classify cannot see, such as
+	// "bad_answer".
+	outcome string
+	// final forbids another attempt whatever the error: the answer was
+	// unusable, or a stream already showed text to the member.
+	final bool
+}
+
+// retry runs try, bounded by the timeout, and runs it again after a wait
+// while its error may pass on a second try and retries are left. It
+// records each attempt in the metrics.
+func (b *backend) retry(ctx context.Context, try func(ctx context.Context) tried) error {
 	for attempt := 0; ; attempt++ {
 		var wait retryAfter
 		start := time.Now()
-		resp, err := s.attempt(ctx, req, &wait)
-		outcome, retry := classify(ctx, err)
-		var bullets []commands.SummaryBullet
-		if err == nil {
-			bullets, err = parseAnswer(resp)
-			if err != nil {
-				outcome = "bad_answer"
-			}
+		actx, cancel := context.WithTimeout(context.WithValue(ctx, retryAfterKey{}, &wait), b.timeout)
+		t := try(actx)
+		cancel()
+		outcome, again := classify(ctx, t.err)
+		if t.outcome != "" {
+			outcome = t.outcome
 		}
-		s.record(outcome, resp.Usage, time.Since(start))
-		if err == nil {
-			return bullets, or(resp.Model, s.model), nil
+		b.record(outcome, t.usage, time.Since(start))
+		if t.err == nil {
+			return nil
 		}
-		if !retry || attempt >= s.retries {
-			return nil, "", fmt.Errorf("model call (%s, attempt %d): %w", outcome, attempt+1, err)
+		if t.final || !again || attempt >= b.retries {
+			return fmt.Errorf("model call (%s, attempt %d): %w", outcome, attempt+1, t.err)
 		}
-		d := s.wait(attempt, wait)
+		d := b.wait(attempt, wait)
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < d {
-			return nil, "", fmt.Errorf("model call (%s, attempt %d, no time left to retry): %w", outcome, attempt+1, err)
+			return fmt.Errorf("model call (%s, attempt %d, no time left to retry): %w", outcome, attempt+1, t.err)
 		}
-		s.logger.Warn("model call failed, retrying", "model", s.model, "outcome", outcome, "attempt", attempt+1, "wait", d)
+		b.logger.Warn("model call failed, retrying", "model", b.model, "outcome", outcome, "attempt", attempt+1, "wait", d)
 		if err := sleep(ctx, d); err != nil {
-			return nil, "", fmt.Errorf("model call (%s, attempt %d): %w", outcome, attempt+1, err)
+			return fmt.Errorf("model call (%s, attempt %d): %w", outcome, attempt+1, err)
 		}
 	}
 }
 
-// attempt makes one HTTP call, bounded by the timeout.
-func (s *Summarizer) attempt(ctx context.Context, req openai.ChatCompletionRequest, wait *retryAfter) (openai.ChatCompletionResponse, error) {
-	ctx, cancel := context.WithTimeout(ctx, s.timeout)
-	defer cancel()
-	return s.client.CreateChatCompletion(context.WithValue(ctx, retryAfterKey{}, wait), req)
-}
-
-func (s *Summarizer) record(outcome string, u openai.Usage, d time.Duration) {
-	if s.metrics != nil {
-		s.metrics.ModelCall(s.model, outcome, u.PromptTokens, u.CompletionTokens, d)
+func (b *backend) record(outcome string, u openai.Usage, d time.Duration) {
+	if b.metrics != nil {
+		b.metrics.ModelCall(b.model, outcome, u.PromptTokens, u.CompletionTokens, d)
 	}
 }
 
 // wait returns how long to wait before retry number attempt+1: what the
 // server asked, or a doubling backoff with jitter.
-func (s *Summarizer) wait(attempt int, ra retryAfter) time.Duration {
+func (s *backend) wait(attempt int, ra retryAfter) time.Duration {
 	if ra.set {
 		return min(ra.d, maxRetryAfter)
 	}

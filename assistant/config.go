@@ -61,46 +61,65 @@ type Metrics interface {
 	ModelCall(model, outcome string, promptTokens, completionTokens int, d time.Duration)
 }
 
-// Summarizer writes group summaries with a language model.
-type Summarizer struct {
+// backend is what every use of the model shares: the client, the
+// model's name and the retry policy of call.go.
+type backend struct {
 	client  *openai.Client
 	model   string
 	timeout time.Duration
 	retries int
 	backoff time.Duration
-	budget  int
 	logger  *slog.Logger
 	metrics Metrics
 }
 
-// NewSummarizer returns a Summarizer for cfg. It makes no call: a wrong
-// key or model shows at the first summary.
-func NewSummarizer(cfg Config) (*Summarizer, error) {
+// newBackend checks cfg and returns a backend with its defaults filled
+// in. It makes no call: a wrong key or model shows at the first call.
+func newBackend(cfg Config) (backend, error) {
 	base := strings.TrimRight(cfg.BaseURL, "/")
 	if base == "" {
 		base = DefaultBaseURL
 	}
 	u, err := url.Parse(base)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("assistant: base URL %q: want http(s)://host/…/v1", cfg.BaseURL)
+		return backend{}, fmt.Errorf("assistant: base URL %q: want http(s)://host/…/v1", cfg.BaseURL)
 	}
 	if cfg.APIKey == "" && base == DefaultBaseURL {
-		return nil, errors.New("assistant: an API key is needed for " + DefaultBaseURL)
+		return backend{}, errors.New("assistant: an API key is needed for " + DefaultBaseURL)
 	}
-	s := &Summarizer{
+	b := backend{
 		model:   cfg.Model,
 		timeout: cfg.Timeout,
 		retries: cfg.MaxRetries,
 		backoff: cfg.Backoff,
-		budget:  cfg.MaxInputTokens,
 		logger:  cfg.Logger,
 		metrics: cfg.Metrics,
 	}
-	s.setDefaults()
+	b.setDefaults()
 	oc := openai.DefaultConfig(cfg.APIKey)
 	oc.BaseURL = base
 	oc.HTTPClient = httpClient(cfg.HTTPClient)
-	s.client = openai.NewClientWithConfig(oc)
+	b.client = openai.NewClientWithConfig(oc)
+	return b, nil
+}
+
+// Summarizer writes group summaries with a language model.
+type Summarizer struct {
+	backend
+	budget int
+}
+
+// NewSummarizer returns a Summarizer for cfg. It makes no call: a wrong
+// key or model shows at the first summary.
+func NewSummarizer(cfg Config) (*Summarizer, error) {
+	b, err := newBackend(cfg)
+	if err != nil {
+		return nil, err
+	}
+	s := &Summarizer{backend: b, budget: cfg.MaxInputTokens}
+	if s.budget <= 0 {
+		s.budget = DefaultMaxInputTokens
+	}
 	return s, nil
 }
 
@@ -122,7 +141,7 @@ func httpClient(c *http.Client) *http.Client {
 }
 
 // setDefaults fills the fields Config left at zero.
-func (s *Summarizer) setDefaults() {
+func (s *backend) setDefaults() {
 	if s.model == "" {
 		s.model = DefaultModel
 	}
@@ -137,9 +156,6 @@ func (s *Summarizer) setDefaults() {
 	}
 	if s.backoff <= 0 {
 		s.backoff = DefaultBackoff
-	}
-	if s.budget <= 0 {
-		s.budget = DefaultMaxInputTokens
 	}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)

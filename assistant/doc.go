@@ -1,8 +1,8 @@
 // Package assistant is Cercle's side of a language model: a client for any
 // server speaking OpenAI's Chat Completions API (OpenAI, Mistral, Ollama,
-// vLLM). Today it writes the weekly digest's group summaries, as a
-// commands.Summarizer; expert matching and members' questions will come
-// through it later.
+// vLLM). It writes the weekly digest's group summaries, as a
+// commands.Summarizer, and answers members' questions with the core's
+// read-only tools, as a commands.Answerer (answer.go, answer_call.go).
 //
 // It hides go-openai, which no other package imports, and what the core
 // must not care about: prompts (embedded from prompts/), the shape of

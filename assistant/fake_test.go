@@ -31,6 +31,9 @@ type reply struct {
 	retryAfter string // Retry-After header
 	stall      bool   // answer nothing until the client gives up
 	hangup     bool   // close the connection without answering
+	// sse sends body as a server-sent event stream; with stallAfter,
+	// the stream then stalls until the client gives up.
+	sse, stallAfter bool
 }
 
 // fakeModel is an httptest server speaking the Chat Completions wire
@@ -95,11 +98,21 @@ func (f *fakeModel) serve(w http.ResponseWriter, r *http.Request, stop <-chan st
 		w.Header().Set("Retry-After", rep.retryAfter)
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if rep.sse {
+		w.Header().Set("Content-Type", "text/event-stream")
+	}
 	if rep.status == 0 {
 		rep.status = http.StatusOK
 	}
 	w.WriteHeader(rep.status)
 	_, _ = io.WriteString(w, rep.body)
+	if rep.stallAfter {
+		w.(http.Flusher).Flush()
+		select {
+		case <-r.Context().Done():
+		case <-stop:
+		}
+	}
 }
 
 // requests returns the bodies received so far, decoded.

@@ -83,7 +83,7 @@ func TestParseRetryAfter(t *testing.T) {
 
 func TestWait(t *testing.T) {
 	t.Parallel()
-	s := &Summarizer{backoff: time.Second}
+	s := &backend{backoff: time.Second}
 	for attempt, ceiling := range []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, 16 * time.Second, 30 * time.Second, 30 * time.Second} {
 		for range 20 {
 			if d := s.wait(attempt, retryAfter{}); d < ceiling/2 || d > ceiling {

@@ -25,6 +25,7 @@ var promptFiles embed.FS
 // templates of the user message that frames the data.
 type prompts struct {
 	summary, merge         string
+	answer, answerFinal    string // the Answerer's system prompt, and its last call's nudge
 	summaryData, mergeData *template.Template
 	printer                *i18n.Printer // writes the messages' times
 }
@@ -50,6 +51,8 @@ func mustPrompts(lang i18n.Lang) *prompts {
 	return &prompts{
 		summary:     read("summary"),
 		merge:       read("merge"),
+		answer:      read("answer"),
+		answerFinal: read("answer-final"),
 		summaryData: parse("summary-data"),
 		mergeData:   parse("merge-data"),
 		printer:     i18n.NewPrinter(lang, i18n.Paris()),

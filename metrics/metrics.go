@@ -27,6 +27,7 @@ type Metrics struct {
 	deferred   *prometheus.CounterVec
 	modelCalls *prometheus.HistogramVec
 	tokens     *prometheus.CounterVec
+	toolCalls  *prometheus.CounterVec
 }
 
 // New returns a registry with Cercle's series and the Go runtime's.
@@ -74,10 +75,14 @@ func New() *Metrics {
 		Name: "cercle_model_tokens_total",
 		Help: "Tokens the language model counted, by model and kind (prompt or completion).",
 	}, []string{"model", "kind"})
+	m.toolCalls = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "cercle_model_tool_calls_total",
+		Help: "Tools the language model called while answering a member, by tool (unknown for a name it made up).",
+	}, []string{"tool"})
 	for _, class := range []string{"db", "slack"} {
 		m.queueDepth.WithLabelValues(class) // shown at 0 before any wait
 	}
-	m.registry.MustRegister(m.commands, m.duration, m.ackLatency, m.slackCalls, m.queueDepth, m.queueWait, m.deferred, m.modelCalls, m.tokens,
+	m.registry.MustRegister(m.commands, m.duration, m.ackLatency, m.slackCalls, m.queueDepth, m.queueWait, m.deferred, m.modelCalls, m.tokens, m.toolCalls,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -170,4 +175,14 @@ func (m *Metrics) ModelCall(model, outcome string, promptTokens, completionToken
 	m.modelCalls.WithLabelValues(model, outcome).Observe(d.Seconds())
 	m.tokens.WithLabelValues(model, "prompt").Add(float64(promptTokens))
 	m.tokens.WithLabelValues(model, "completion").Add(float64(completionTokens))
+}
+
+// ToolCall counts a tool the model called. It implements
+// assistant.ToolMetrics; the assistant passes only its tools' names (or
+// "unknown"), so the series stay few.
+func (m *Metrics) ToolCall(name string) {
+	if m == nil {
+		return
+	}
+	m.toolCalls.WithLabelValues(name).Inc()
 }
