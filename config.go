@@ -68,6 +68,10 @@ type Config struct {
 	// bounds the Web API calls in flight (Home views, replies).
 	CoreConcurrency  int
 	SlackConcurrency int
+	// ModelConcurrency bounds the questions to the assistant (mentions,
+	// DMs, the assistant panel) answered at once: each may wait seconds
+	// on a model, so they do not hold the core's turns.
+	ModelConcurrency int
 
 	// Digest holds the weekly digest's and the AI summaries' settings.
 	Digest DigestConfig
@@ -97,6 +101,7 @@ func DefaultConfig() Config {
 		// commit shares a commit among the requests waiting (bot.Config).
 		CoreConcurrency:  128,
 		SlackConcurrency: 32,
+		ModelConcurrency: 8,
 	}
 }
 
@@ -157,6 +162,8 @@ Variables d'environnement :
   CERCLE_OFFER_HOURS     durée en heures d'une place proposée à la liste d'attente (défaut 24, moins quand l'événement approche)
   CERCLE_CORE_CONCURRENCY requêtes Slack traitées à la fois ; les autres attendent leur tour, sans refus (défaut 128)
   CERCLE_SLACK_CONCURRENCY appels à l'API Web de Slack en cours à la fois (défaut 32)
+  CERCLE_MODEL_CONCURRENCY questions à l'assistant traitées à la fois (mentions, messages directs, panneau) ;
+                         les autres attendent leur tour (défaut 8)
   CERCLE_DIGEST_TIME     heure d'envoi du résumé, le lundi (mensuel : le 1er du mois), heure de Paris (défaut 08:30)
   CERCLE_MESSAGE_RETENTION durée de conservation des messages des canaux de groupe, en jours (défaut 35)
   CERCLE_MAX_OPEN_REQUESTS demandes d'entretien ouvertes à la fois par membre (défaut 3)
@@ -180,7 +187,7 @@ Options (elles priment sur l'environnement) :
 // the flags, before apply turns them into the Config's typed fields.
 type settings struct {
 	tz, lang, admins, level, rate, reminders, offerHours string
-	coreConcurrency, slackConcurrency                    string
+	coreConcurrency, slackConcurrency, modelConcurrency  string
 }
 
 // Parse reads getenv, then the flags in args, and returns the arguments
@@ -224,6 +231,7 @@ func (c *Config) readEnv(getenv func(string) string) settings {
 		tz: getenv("CERCLE_TZ"), lang: getenv("CERCLE_LANG"), admins: getenv("CERCLE_ADMINS"), level: getenv("LOG_LEVEL"),
 		rate: getenv("CERCLE_OUTBOX_RATE"), reminders: getenv("CERCLE_REMINDERS"), offerHours: getenv("CERCLE_OFFER_HOURS"),
 		coreConcurrency: getenv("CERCLE_CORE_CONCURRENCY"), slackConcurrency: getenv("CERCLE_SLACK_CONCURRENCY"),
+		modelConcurrency: getenv("CERCLE_MODEL_CONCURRENCY"),
 	}
 }
 
@@ -306,6 +314,7 @@ func (c *Config) applyNumbers(s settings) {
 	}
 	c.concurrency("CERCLE_CORE_CONCURRENCY", s.coreConcurrency, &c.CoreConcurrency)
 	c.concurrency("CERCLE_SLACK_CONCURRENCY", s.slackConcurrency, &c.SlackConcurrency)
+	c.concurrency("CERCLE_MODEL_CONCURRENCY", s.modelConcurrency, &c.ModelConcurrency)
 	if s.reminders != "" {
 		c.Reminders = nil
 		for _, part := range strings.Split(s.reminders, ",") {

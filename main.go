@@ -186,6 +186,7 @@ func (m *Main) slackConfig() bot.Config {
 		// from Slack's 3 s deadline.
 		DBConcurrency:    m.Config.CoreConcurrency,
 		SlackConcurrency: m.Config.SlackConcurrency,
+		ModelConcurrency: m.Config.ModelConcurrency,
 	}
 }
 

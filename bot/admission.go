@@ -23,7 +23,14 @@ import (
 //   - classDB: the core and its database (commands, the core part of
 //     buttons, forms and the Home tab, event deduplication);
 //   - classSlack: Slack's Web API (views.publish, views.open,
-//     response_url posts, chat replies to mentions and DMs).
+//     response_url posts, chat replies to mentions and DMs, the assistant
+//     thread's status, prompts and streamed answers);
+//   - classModel: answers to plain questions (the core's Ask), which may
+//     wait seconds on a language model. Ask reads and writes the database
+//     too, without a classDB turn: the few model turns (ModelConcurrency)
+//     bound it, and a slow model must not hold the turns commands need.
+//     Its streamed words go to Slack from a goroutine of their own, with
+//     Slack turns: a model turn never waits on Slack.
 //
 // A request takes its turns one after the other, never one inside another
 // (its core step ends and gives its turn back before its delivery starts),
@@ -46,12 +53,16 @@ type class int
 const (
 	classDB class = iota
 	classSlack
+	classModel
 	classCount
 )
 
 func (c class) String() string {
-	if c == classSlack {
+	switch c {
+	case classSlack:
 		return "slack"
+	case classModel:
+		return "model"
 	}
 	return "db"
 }
@@ -73,6 +84,7 @@ func newAdmission(cfg Config, logger *slog.Logger, m Metrics) *admission {
 	close(a.idle)
 	a.turns[classDB] = make(chan struct{}, cfg.DBConcurrency)
 	a.turns[classSlack] = make(chan struct{}, cfg.SlackConcurrency)
+	a.turns[classModel] = make(chan struct{}, cfg.ModelConcurrency)
 	return a
 }
 
@@ -156,7 +168,11 @@ func (b *Bot) step(ctx context.Context, c class, fn func(ctx context.Context)) e
 // it is not zero: for work that is pointless past a moment (a trigger_id
 // expires), without cutting short a call already under way.
 func (b *Bot) stepBy(ctx context.Context, c class, waitUntil time.Time, fn func(ctx context.Context)) error {
-	ctx, cancel := context.WithTimeout(ctx, b.cfg.WorkTimeout)
+	timeout := b.cfg.WorkTimeout
+	if c == classModel {
+		timeout = b.cfg.ModelTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	waitCtx := ctx
 	if !waitUntil.IsZero() {

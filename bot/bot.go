@@ -51,6 +51,14 @@ type Config struct {
 	// a request (views.publish, views.open, response_url, chat replies)
 	// in flight at once; more waits its turn. Default 32.
 	SlackConcurrency int
+	// ModelConcurrency bounds the answers to plain questions (the core's
+	// Ask, which may call a language model) running at once; more wait
+	// their turn. Default 8.
+	ModelConcurrency int
+	// ModelTimeout bounds one such answer, its wait for a turn included.
+	// Default 60 s: longer than the core's own bound on a model's answer
+	// (45 s), so the core answers without the model rather than be cut.
+	ModelTimeout time.Duration
 	// WorkTimeout bounds each step of one request, its wait for a turn
 	// included: the core's step, then the delivery to Slack. Default 30 s.
 	WorkTimeout time.Duration
@@ -76,6 +84,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.SlackConcurrency <= 0 {
 		c.SlackConcurrency = 32
+	}
+	if c.ModelConcurrency <= 0 {
+		c.ModelConcurrency = 8
+	}
+	if c.ModelTimeout <= 0 {
+		c.ModelTimeout = time.Minute
 	}
 	if c.WorkTimeout <= 0 {
 		c.WorkTimeout = 30 * time.Second

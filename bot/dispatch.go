@@ -89,6 +89,11 @@ func (b *Bot) interaction(ctx context.Context, cb *slack.InteractionCallback, ar
 		// Slack takes no answer in a button's ack: ack now, answer after.
 		ack(nil)
 		for _, a := range cb.ActionCallback.BlockActions {
+			if a.ActionID == feedbackActionID {
+				// A thumb under a streamed answer: nothing to answer.
+				b.logger.Info("assistant feedback", "slack_user", user.ID, "value", a.Value)
+				continue
+			}
 			act := &commands.Action{
 				ID:        a.ActionID,
 				Value:     a.Value,

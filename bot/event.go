@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"strings"
 
@@ -26,24 +27,25 @@ func (b *Bot) event(ctx context.Context, ev slackevents.EventsAPIEvent, ack func
 	if needed, url := needsSelf(ev.InnerEvent.Data); needed {
 		me = b.whoAmI(ctx, cb, url)
 	}
-	var deliver func(ctx context.Context)
+	var next func(ctx context.Context)
 	err := b.step(ctx, classDB, func(ctx context.Context) {
 		err := b.service.HandleEventOnce(ctx, cb.EventID, func() {
-			deliver = b.eventWork(ctx, ev.InnerEvent.Data, me)
+			next = b.eventWork(ctx, ev.InnerEvent.Data, me, cb.TeamID)
 		})
 		if err != nil {
 			b.logger.Error("event not recorded", "event_id", cb.EventID, "err", err)
 		}
 	})
-	if err == nil && deliver != nil {
-		b.deliver(ctx, deliver)
+	if err == nil && next != nil {
+		next(ctx)
 	}
 }
 
-// eventWork runs the core's part of an event and returns what to send
-// Slack, or nil when there is nothing to send. me is the bot's self, for
-// the events that need it (see needsSelf).
-func (b *Bot) eventWork(ctx context.Context, data any, me self) func(ctx context.Context) {
+// eventWork runs the core's part of an event and returns what follows,
+// or nil: what follows holds no turn and takes its own (a Slack turn to
+// send, a model turn for a question). me is the bot's self, for the
+// events that need it (see needsSelf); team is the workspace's id.
+func (b *Bot) eventWork(ctx context.Context, data any, me self, team string) func(ctx context.Context) {
 	switch e := data.(type) {
 	case *slackevents.AppHomeOpenedEvent:
 		if e.Tab != "" && e.Tab != "home" {
@@ -51,13 +53,14 @@ func (b *Bot) eventWork(ctx context.Context, data any, me self) func(ctx context
 		}
 		id := commands.UserID(e.User)
 		view := homeView(b.service.Home(ctx, commands.User{ID: id}))
-		return func(ctx context.Context) { b.publishHome(ctx, id, view) }
+		return b.onSlack(func(ctx context.Context) { b.publishHome(ctx, id, view) })
 	case *slackevents.AppMentionEvent:
 		if e.BotID != "" || e.User == "" {
 			return nil
 		}
-		return b.chatAnswer(ctx, &commands.Request{Kind: commands.KindMention, Text: stripMentions(e.Text),
-			User: commands.User{ID: commands.UserID(e.User)}, ChannelID: commands.ChannelID(e.Channel)})
+		thread := commands.ThreadRef{Channel: commands.ChannelID(e.Channel), TS: cmp.Or(e.ThreadTimeStamp, e.TimeStamp)}
+		return b.chat(ctx, &commands.Request{Kind: commands.KindMention, Text: stripMentions(e.Text),
+			User: commands.User{ID: commands.UserID(e.User), TeamID: team}, ChannelID: commands.ChannelID(e.Channel)}, thread, team)
 	case *slackevents.MessageEvent:
 		if inChannel(e) {
 			b.channelEvent(ctx, e, me)
@@ -68,8 +71,13 @@ func (b *Bot) eventWork(ctx context.Context, data any, me self) func(ctx context
 		if e.ChannelType != "im" || e.SubType != "" || e.BotID != "" || e.User == "" {
 			return nil
 		}
-		return b.chatAnswer(ctx, &commands.Request{Kind: commands.KindDirectMessage, Text: stripMentions(e.Text),
-			User: commands.User{ID: commands.UserID(e.User)}, ChannelID: commands.ChannelID(e.Channel)})
+		thread := commands.ThreadRef{Channel: commands.ChannelID(e.Channel), TS: e.ThreadTimeStamp}
+		return b.chat(ctx, &commands.Request{Kind: commands.KindDirectMessage, Text: stripMentions(e.Text),
+			User: commands.User{ID: commands.UserID(e.User), TeamID: team}, ChannelID: commands.ChannelID(e.Channel)}, thread, team)
+	case *slackevents.AssistantThreadStartedEvent:
+		return b.threadStarted(ctx, e.AssistantThread)
+	case *slackevents.AssistantThreadContextChangedEvent:
+		b.saveThreadContext(ctx, e.AssistantThread)
 	case *slackevents.MemberJoinedChannelEvent, *slackevents.MemberLeftChannelEvent,
 		*slackevents.ReactionAddedEvent, *slackevents.ReactionRemovedEvent:
 		b.channelEvent(ctx, e, me)
@@ -77,8 +85,9 @@ func (b *Bot) eventWork(ctx context.Context, data any, me self) func(ctx context
 	return nil
 }
 
-// chatAnswer answers a mention or a DM in the core and returns the reply:
-// ephemeral in the mention's channel, or in the DM.
+// chatAnswer runs a command typed in a mention or a DM and returns the
+// reply, to send with a Slack turn: ephemeral in the mention's channel,
+// or in the DM.
 func (b *Bot) chatAnswer(ctx context.Context, req *commands.Request) func(ctx context.Context) {
 	resp := b.service.Handle(ctx, req)
 	if resp.Form != nil {
@@ -87,7 +96,7 @@ func (b *Bot) chatAnswer(ctx context.Context, req *commands.Request) func(ctx co
 		resp = &commands.Response{Sections: []commands.Section{commands.Paragraph(
 			commands.Text(p.T("bot.form_needs_command")+" "), commands.Code("/cercle "+strings.TrimSpace(req.Text)))}}
 	}
-	return func(ctx context.Context) {
+	return b.onSlack(func(ctx context.Context) {
 		var err error
 		if req.Kind == commands.KindMention && !resp.Public {
 			_, err = b.api.PostEphemeralContext(ctx, string(req.ChannelID), string(req.User.ID), msgOptions(resp)...)
@@ -97,7 +106,7 @@ func (b *Bot) chatAnswer(ctx context.Context, req *commands.Request) func(ctx co
 		if err != nil {
 			b.logger.Warn("chat reply not delivered", "slack_user", req.User.ID, "err", err)
 		}
-	}
+	})
 }
 
 // stripMentions removes the bot's @mention (and any other) from a message,

@@ -36,6 +36,14 @@ var webAPIScopes = map[string][]string{
 	"ArchiveConversationContext":       {"channels:manage", "groups:write"},
 	"JoinConversationContext":          {"channels:join"}, // public channels only
 	"AuthTestContext":                  nil,
+	// The assistant panel. setStatus takes chat:write since 2026-03;
+	// assistant:write is on its way out for it, not for the prompts.
+	"SetAssistantThreadsStatusContext":           {"chat:write"},
+	"SetAssistantThreadsSuggestedPromptsContext": {"assistant:write"},
+	// Streamed answers.
+	"StartStreamContext":  {"chat:write"},
+	"AppendStreamContext": {"chat:write"},
+	"StopStreamContext":   {"chat:write"},
 }
 
 // subscription is an event subscription and the scopes Slack requires for
@@ -60,6 +68,10 @@ var eventSubscriptions = map[string][]subscription{
 	"MemberLeftChannelEvent":   {{"member_left_channel", []string{"channels:read", "groups:read"}}},
 	"ReactionAddedEvent":       {{"reaction_added", []string{"reactions:read"}}},
 	"ReactionRemovedEvent":     {{"reaction_removed", []string{"reactions:read"}}},
+	// The assistant panel: a thread opened (suggested prompts), the
+	// channel the member looks at changed (the thread's context).
+	"AssistantThreadStartedEvent":        {{"assistant_thread_started", []string{"assistant:write"}}},
+	"AssistantThreadContextChangedEvent": {{"assistant_thread_context_changed", []string{"assistant:write"}}},
 }
 
 // featureScopes are scopes no method call shows.

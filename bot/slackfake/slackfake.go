@@ -77,6 +77,7 @@ func Start() *Server {
 		"views.open", "views.publish", "views.update", "users.info", "auth.test",
 		"files.getUploadURLExternal", "files.completeUploadExternal", "users.list", "conversations.history",
 		"conversations.create", "conversations.join", "conversations.invite", "conversations.kick", "conversations.archive"}
+	methods = append(methods, assistantMethods...)
 	s.Server = slacktest.NewTestServer(func(c slacktest.Customize) {
 		for _, m := range methods {
 			c.Handle("/"+m, s.handler(m))
@@ -258,6 +259,8 @@ func (s *Server) answer(r *http.Request, method string, form url.Values) (out an
 			"team_id": "T1", "user_id": BotUser, "bot_id": "B1"}, true
 	case "conversations.create", "conversations.join", "conversations.invite", "conversations.kick", "conversations.archive":
 		return s.conversations(method, form), true
+	case "chat.startStream", "chat.appendStream", "chat.stopStream":
+		return s.stream(method, form), true
 	}
 	return map[string]any{"ok": true}, true
 }
