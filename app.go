@@ -68,19 +68,24 @@ func (m *Main) build(ctx context.Context, out io.Writer) (*app, error) {
 		DigestTime:       m.Config.Digest.Time,
 		MaxOpenRequests:  m.Config.Experts.MaxOpenRequests,
 		AutoRouteExperts: m.Config.Experts.AutoRoute,
-		AskLimits: commands.AskLimits{PerHour: m.Config.Digest.AskPerHour, DailyTokens: m.Config.Digest.AskDailyTokens,
-			Timeout: m.Config.Digest.OpenAITimeout},
+		AskLimits:        commands.AskLimits{PerHour: m.Config.Digest.AskPerHour, DailyTokens: m.Config.Digest.AskDailyTokens},
 	}
 	if m.Config.Digest.UsesModel() {
-		sum, err := assistant.NewSummarizer(assistant.Config{
+		model := assistant.Config{
 			APIKey: m.Config.Digest.OpenAIKey, BaseURL: m.Config.Digest.OpenAIBaseURL, Model: m.Config.Digest.OpenAIModel,
 			Timeout: m.Config.Digest.OpenAITimeout, Logger: m.logger.With("component", "assistant"), Metrics: a.metrics,
-		})
+		}
+		sum, err := assistant.NewSummarizer(model)
 		if err != nil {
 			db.Close()
 			return nil, err
 		}
-		cfg.Summarizer = sum
+		ans, err := assistant.NewAnswerer(model)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		cfg.Summarizer, cfg.Answerer = sum, ans
 	}
 	// The transport and the core need each other's parts: build the Slack
 	// clients first, then the core over them, then the transport.

@@ -360,10 +360,10 @@ func TestChatMessages(t *testing.T) {
 			t.Fatalf("ephemeral calls = %+v", calls)
 		}
 	})
-	t.Run("DMNotUnderstood", func(t *testing.T) {
+	t.Run("DMQuestionAnsweredWithoutAModel", func(t *testing.T) {
 		h.event(t, "EvD1", map[string]any{"type": "message", "channel_type": "im", "user": "U2", "channel": "D2", "text": "quand est la prochaine plénière ?", "ts": "1.2"})
 		calls := h.slack.WaitCalls("chat.postMessage", 1, 2*time.Second)
-		if len(calls) != 1 || calls[0].Form.Get("channel") != "D2" || !strings.Contains(calls[0].Form.Get("blocks"), "Je n") {
+		if len(calls) != 1 || calls[0].Form.Get("channel") != "D2" || !strings.Contains(calls[0].Form.Get("blocks"), "événement") {
 			t.Fatalf("postMessage calls = %+v", calls)
 		}
 	})

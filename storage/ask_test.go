@@ -25,7 +25,7 @@ func TestAssistantConversationsAndProposals(t *testing.T) {
 		}
 	}
 	turns, err := db.ThreadTurns(ctx, thread, 3)
-	if want := []commands.Turn{{"user", "q2"}, {"assistant", "a2"}, {"user", "q3"}}; err != nil || !reflect.DeepEqual(turns, want) {
+	if want := []commands.Turn{{Role: "user", Text: "q2"}, {Role: "assistant", Text: "a2"}, {Role: "user", Text: "q3"}}; err != nil || !reflect.DeepEqual(turns, want) {
 		t.Errorf("last 3 turns = %v, %v; want %v", turns, err, want)
 	}
 	if other, _ := db.ThreadTurns(ctx, commands.ThreadRef{Channel: "D1", TS: "2.2"}, 10); len(other) != 0 {
