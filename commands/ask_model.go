@@ -72,7 +72,7 @@ func (s *Service) answerWithModel(ctx context.Context, m *Member, p *i18n.Printe
 	if _, tokens, err := s.store.CountAsks(ctx, m.UserID, time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, s.zone)); err != nil || tokens >= s.askLimits.DailyTokens {
 		return nil, false
 	}
-	history, err := s.store.ThreadTurns(ctx, thread, historyTurns)
+	history, err := s.store.ThreadTurns(ctx, thread, m.UserID, historyTurns)
 	if err != nil {
 		return nil, false
 	}

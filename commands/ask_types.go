@@ -70,8 +70,10 @@ type ThreadRef struct {
 // AskStore keeps assistant conversations, their Slack context and the
 // actions proposed to members.
 type AskStore interface {
-	// ThreadTurns returns a thread's last turns, oldest first, at most limit.
-	ThreadTurns(ctx context.Context, t ThreadRef, limit int) ([]Turn, error)
+	// ThreadTurns returns a member's last turns in a thread, oldest
+	// first, at most limit: never another member's, though a channel
+	// thread is shared.
+	ThreadTurns(ctx context.Context, t ThreadRef, user UserID, limit int) ([]Turn, error)
 	// AddTurns appends turns to a thread.
 	AddTurns(ctx context.Context, t ThreadRef, user UserID, turns ...Turn) error
 	// SaveThreadContext records the channel a member was looking at when

@@ -14,14 +14,14 @@ import (
 
 var _ commands.AskStore = (*DB)(nil)
 
-// ThreadTurns returns a thread's last turns, oldest first.
-func (db *DB) ThreadTurns(ctx context.Context, t commands.ThreadRef, limit int) ([]commands.Turn, error) {
+// ThreadTurns returns a member's last turns in a thread, oldest first.
+func (db *DB) ThreadTurns(ctx context.Context, t commands.ThreadRef, user commands.UserID, limit int) ([]commands.Turn, error) {
 	turns, err := queryAll(ctx, db.read, func(s scanner) (commands.Turn, error) {
 		var turn commands.Turn
 		err := s.Scan(&turn.Role, &turn.Text)
 		return turn, err
-	}, `SELECT role, text FROM assistant_turns WHERE channel_id = ? AND thread_ts = ? ORDER BY id DESC LIMIT ?`,
-		string(t.Channel), t.TS, limit)
+	}, `SELECT role, text FROM assistant_turns WHERE channel_id = ? AND thread_ts = ? AND user_id = ? ORDER BY id DESC LIMIT ?`,
+		string(t.Channel), t.TS, string(user), limit)
 	if err != nil {
 		return nil, fmt.Errorf("thread turns: %w", err)
 	}

@@ -24,11 +24,14 @@ func TestAssistantConversationsAndProposals(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	turns, err := db.ThreadTurns(ctx, thread, 3)
+	turns, err := db.ThreadTurns(ctx, thread, "U1", 3)
 	if want := []commands.Turn{{Role: "user", Text: "q2"}, {Role: "assistant", Text: "a2"}, {Role: "user", Text: "q3"}}; err != nil || !reflect.DeepEqual(turns, want) {
 		t.Errorf("last 3 turns = %v, %v; want %v", turns, err, want)
 	}
-	if other, _ := db.ThreadTurns(ctx, commands.ThreadRef{Channel: "D1", TS: "2.2"}, 10); len(other) != 0 {
+	if others, _ := db.ThreadTurns(ctx, thread, "U2", 10); len(others) != 0 {
+		t.Errorf("another member of the thread sees %d of U1's turns", len(others))
+	}
+	if other, _ := db.ThreadTurns(ctx, commands.ThreadRef{Channel: "D1", TS: "2.2"}, "U1", 10); len(other) != 0 {
 		t.Errorf("another thread sees %d turns", len(other))
 	}
 
@@ -75,7 +78,7 @@ func TestAssistantConversationsAndProposals(t *testing.T) {
 	if _, err := db.PurgeGroupMessages(ctx, now.Add(time.Second)); err != nil {
 		t.Fatal(err)
 	}
-	if turns, _ := db.ThreadTurns(ctx, thread, 10); len(turns) != 0 {
+	if turns, _ := db.ThreadTurns(ctx, thread, "U1", 10); len(turns) != 0 {
 		t.Errorf("%d turns left after the purge", len(turns))
 	}
 }
