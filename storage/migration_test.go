@@ -231,16 +231,7 @@ func TestMigration00007(t *testing.T) {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	if _, err := p.Up(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.Down(ctx); err != nil {
-		t.Fatalf("down to 00006: %v", err)
-	}
-	if _, err := p.Up(ctx); err != nil {
-		t.Fatalf("up again: %v", err)
-	}
-	raw.Close()
+	upDownUp(t, raw, p)
 
 	db, err := storage.Open(ctx, path, storage.Options{})
 	if err != nil {
@@ -291,16 +282,7 @@ func TestMigration00008(t *testing.T) {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	if _, err := p.Up(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.Down(ctx); err != nil {
-		t.Fatalf("down to 00007: %v", err)
-	}
-	if _, err := p.Up(ctx); err != nil {
-		t.Fatalf("up again: %v", err)
-	}
-	raw.Close()
+	upDownUp(t, raw, p)
 
 	db, err := storage.Open(ctx, path, storage.Options{})
 	if err != nil {
@@ -333,4 +315,22 @@ func TestMigration00008(t *testing.T) {
 	if got, err := db.FindRequests(ctx, commands.RequestFilter{Expert: "U1"}); err != nil || len(got) != 1 || got[0].ID != r.ID {
 		t.Errorf("requests of U1 = %v, %v", got, err)
 	}
+}
+
+// upDownUp applies the next migration, takes it back and applies it
+// again, so its Down script is exercised on the rows seeded before, then
+// closes the raw connection for storage.Open.
+func upDownUp(t *testing.T, raw *sql.DB, p *goose.Provider) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := p.Up(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Down(ctx); err != nil {
+		t.Fatalf("down: %v", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		t.Fatalf("up again: %v", err)
+	}
+	raw.Close()
 }
