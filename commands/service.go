@@ -41,6 +41,7 @@ type Service struct {
 	digestTime      time.Duration
 	maxOpenRequests int
 	autoRoute       bool
+	bureau          BureauCriteria
 	answerer        Answerer
 	askLimits       AskLimits
 
@@ -117,6 +118,9 @@ type Config struct {
 	// AutoRouteExperts routes each expert request to the best candidate
 	// at once, instead of waiting for a facilitator's choice.
 	AutoRouteExperts bool
+	// BureauCriteria are the Bureau des pairs' eligibility criteria; a
+	// zero criterion is the seed's (DefaultBureauCriteria).
+	BureauCriteria BureauCriteria
 	// DigestTime is when, after midnight on Monday (on the first, for a
 	// monthly digest), digests are due: 8h30 by default.
 	DigestTime time.Duration
@@ -166,7 +170,7 @@ func NewService(cfg Config) *Service {
 		publicURL: cfg.PublicURL, appURL: cfg.AppURL, resyncAfter: cfg.ResyncAfter,
 		channels: cfg.Channels, retention: cfg.MessageRetention, digestAhead: cfg.DigestAhead, digestTime: cfg.DigestTime,
 		maxOpenRequests: cfg.MaxOpenRequests, autoRoute: cfg.AutoRouteExperts,
-		answerer: cfg.Answerer, askLimits: cfg.AskLimits,
+		answerer: cfg.Answerer, askLimits: cfg.AskLimits, bureau: cfg.BureauCriteria.withDefaults(),
 	}
 	s.summaries = newSummaryCache(cfg.Store, cfg.Summarizer, cfg.Logger.With("component", "summaries"), cfg.Now)
 	s.outbox = newOutbox(cfg.Store, cfg.Notifier, s.renderNotice, cfg.Logger.With("component", "outbox"), cfg.Now)

@@ -13,6 +13,7 @@ type Store interface {
 	OutboxStore
 	GroupStore
 	ExpertStore
+	BureauStore
 	AskStore
 	// MarkEventProcessed records a delivery id (Slack's event_id) and
 	// reports whether this is its first delivery, so retried events are
