@@ -84,6 +84,7 @@ func (s *Service) features() []feature {
 		s.expertsFeature(),
 		s.digestFeature(),
 		s.expertRequestsFeature(),
+		s.bureauFeature(),
 		s.askFeature(),
 		s.rolesFeature(),
 	}
