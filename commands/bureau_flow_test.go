@@ -154,10 +154,16 @@ func TestBureauAuthorizationMatrix(t *testing.T) {
 		decides   map[commands.UserID]bool
 		forbidden map[commands.UserID]bool // sees it but may not decide: told so, not « not found »
 	}{
-		{"member", func(t *testing.T, n *expertNet) *commands.Application { _, a := n.apply(t, "author", "", nil); return a },
+		{"member", func(t *testing.T, n *expertNet) *commands.Application {
+			_, a := n.apply(t, "author", "", nil)
+			return a
+		},
 			map[commands.UserID]bool{"author": true, "staff": true, "filer": true},
 			map[commands.UserID]bool{"staff": true, "filer": true}, map[commands.UserID]bool{}},
-		{"guest", func(t *testing.T, n *expertNet) *commands.Application { _, a := n.apply(t, "filer", "<@guest>", guestCompany); return a },
+		{"guest", func(t *testing.T, n *expertNet) *commands.Application {
+			_, a := n.apply(t, "filer", "<@guest>", guestCompany)
+			return a
+		},
 			map[commands.UserID]bool{"guest": true, "staff": true, "filer": true},
 			map[commands.UserID]bool{"staff": true, "filer": true}, map[commands.UserID]bool{}},
 	}
