@@ -6,9 +6,9 @@ import (
 )
 
 // This file is the contract of the Bureau des pairs (issue 12): a company
-// facing a strategic turn applies to be heard by a panel of peers. This
-// first slice holds applications and their eligibility; hearing days,
-// panels and opinions come later.
+// facing a strategic turn applies to be heard by a panel of peers.
+// Applications and their eligibility are here; hearing days, peers and
+// opinions in bureau_hearing_types.go.
 
 // TurnKind is the kind of strategic turn an application is about.
 type TurnKind string
@@ -79,6 +79,9 @@ const (
 	ApplicationAccepted  ApplicationStatus = "accepted"  // to be heard by a panel
 	ApplicationRefused   ApplicationStatus = "refused"
 	ApplicationWithdrawn ApplicationStatus = "withdrawn" // the applicant took it back
+	ApplicationScheduled ApplicationStatus = "scheduled" // given a slot of a hearing day
+	ApplicationHeard     ApplicationStatus = "heard"     // its hearing ended: the panel writes its opinion
+	ApplicationAdvised   ApplicationStatus = "advised"   // the opinion is sealed and sent to the applicant
 )
 
 // Criterion is one of the network's eligibility criteria.
@@ -160,8 +163,21 @@ type Application struct {
 	DecisionReason string
 	DecidedBy      UserID
 	DecidedAt      time.Time
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// Day and Slot are the hearing day and its slot (from 1) once
+	// scheduled; zero before. HearingSeq rises each time the hearing is
+	// given or moved, so reminders of an earlier slot are dropped.
+	Day        int64
+	Slot       int
+	HearingSeq int
+	// Panel are the panelists of its day who may hear it: peers on the
+	// day's panel, still peers, who declared no conflict with its
+	// company. Filled by the store's reads; the rules (panelistOf) also
+	// set aside the applicant's own company and sector.
+	Panel     []UserID
+	Opinion   Opinion
+	FollowUp  FollowUp
+	CreatedAt time.Time
+	UpdatedAt time.Time
 	// Version rises on every write: a change decided on a stale copy is
 	// refused by the store.
 	Version int
@@ -173,7 +189,9 @@ type ApplicationFilter struct {
 	Applicant UserID
 	FiledBy   UserID
 	Statuses  []ApplicationStatus
-	Limit     int
+	// Day keeps the applications scheduled on a hearing day.
+	Day   int64
+	Limit int
 }
 
 // BureauStore keeps the Bureau des pairs' applications.
@@ -197,8 +215,13 @@ type ApplicationTx interface {
 	// Application returns the application as stored when the transaction
 	// began.
 	Application() *Application
-	// Save writes the application's fields, raising its Version.
+	// Save writes the application's fields, raising its Version. Two
+	// applications given the same slot of a day is ECONFLICT
+	// ("bureau.error.slot_taken").
 	Save(a *Application) error
+	// Day returns a hearing day as stored, or ENOTFOUND: the slot an
+	// application is given is checked against it in the transaction.
+	Day(id int64) (*HearingDay, error)
 	// Enqueue queues messages with the change.
 	Enqueue(msgs ...*OutboxMessage) error
 }

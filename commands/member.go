@@ -108,7 +108,10 @@ type Company struct {
 	Headcount   int
 	City        string
 	FoundedYear int
-	UpdatedAt   time.Time
+	// Revenue is the company's revenue band, given when it applies to
+	// the Bureau des pairs; empty until then.
+	Revenue   RevenueBand
+	UpdatedAt time.Time
 }
 
 // Limits on what a person may type into a company profile.

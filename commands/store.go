@@ -14,6 +14,7 @@ type Store interface {
 	GroupStore
 	ExpertStore
 	BureauStore
+	PeerStore
 	AskStore
 	// MarkEventProcessed records a delivery id (Slack's event_id) and
 	// reports whether this is its first delivery, so retried events are
