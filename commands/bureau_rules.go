@@ -50,9 +50,10 @@ const (
 	AppApplicant   ApplicationRole = iota + 1 // the company's leader
 	AppFiler                                  // the facilitator who filed it for a guest
 	AppFacilitator                            // a facilitator of the network
-	// The panel of the hearing day the application is assigned to will
-	// be added here (next slice): it sees the application for that day
-	// only, and loses sight of it on leaving the panel.
+	// AppPanelist sits on the panel of the application's hearing day and
+	// may hear it (isPanelist): they lose sight of it on leaving the
+	// panel or the peers, or on declaring a conflict.
+	AppPanelist
 )
 
 // applicationRoles returns how m stands toward a: one person may hold
@@ -69,13 +70,16 @@ func applicationRoles(m *Member, a *Application) []ApplicationRole {
 	if m.IsFacilitator() {
 		roles = append(roles, AppFacilitator)
 	}
-	// Panel: the hearing day's panelists, next slice.
+	if isPanelist(m, a) {
+		roles = append(roles, AppPanelist)
+	}
 	return roles
 }
 
 // CanSeeApplication reports whether m may see a at all: its applicant,
-// the facilitator who filed it, and facilitators. Nobody else: another
-// member, or a peer of no panel hearing it, sees nothing of it.
+// the facilitator who filed it, facilitators, and the panelists of its
+// hearing day who may hear it. Nobody else: another member, or a peer of
+// no panel hearing it, sees nothing of it.
 func CanSeeApplication(m *Member, a *Application) bool { return len(applicationRoles(m, a)) > 0 }
 
 // mayActOnApplication reports whether m holds one of the roles a step
@@ -100,8 +104,11 @@ func (a *Application) pending() bool {
 	return a.Status == ApplicationEligible || a.Status == ApplicationToDecide || a.Status == ApplicationSubmitted
 }
 
-// open reports whether the applicant may still withdraw a.
-func (a *Application) open() bool { return a.pending() || a.Status == ApplicationAccepted }
+// open reports whether the applicant may still withdraw a: until it is
+// heard.
+func (a *Application) open() bool {
+	return a.pending() || a.Status == ApplicationAccepted || a.Status == ApplicationScheduled
+}
 
 // errApplicationState refuses a step the application's state does not
 // allow.
@@ -142,6 +149,9 @@ func decideApplication(a *Application, accept bool, reason string, by UserID, no
 func decideWithdraw(a *Application) error {
 	if !a.open() {
 		return errApplicationState(a)
+	}
+	if a.Status == ApplicationScheduled {
+		a.HearingSeq++ // its reminders are dropped
 	}
 	a.Status = ApplicationWithdrawn
 	return nil

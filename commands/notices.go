@@ -20,6 +20,9 @@ const (
 	NoticeLine           NoticeKind = "line"            // you moved up the waitlist
 	// NoticeMeetingReminder reminds both sides of an expert meeting.
 	NoticeMeetingReminder NoticeKind = "meeting_reminder"
+	// NoticeHearingReminder reminds an applicant of their hearing at the
+	// Bureau des pairs.
+	NoticeHearingReminder NoticeKind = "hearing_reminder"
 )
 
 // Notice is an outbox message stored as what it is about rather than as
@@ -36,7 +39,11 @@ type Notice struct {
 	// the side it is worded for.
 	Request int64  `json:"request,omitempty"`
 	For     UserID `json:"for,omitempty"`
-	// Sequence is the event's version a change notice tells about.
+	// Application is the Bureau des pairs application a hearing reminder
+	// is about.
+	Application int64 `json:"application,omitempty"`
+	// Sequence is the event's version a change notice tells about (the
+	// request's, the hearing's for their reminders).
 	Sequence int `json:"sequence,omitempty"`
 	// Turn is the registration's Turn a confirmation tells about: one
 	// cancelled and taken again since has its own confirmation.
@@ -71,8 +78,11 @@ func factsOf(ev *Event) *EventFacts {
 // renderNotice words a notice for delivery, or returns nil when its news
 // no longer holds and nothing should be sent.
 func (s *Service) renderNotice(ctx context.Context, n *Notice) (*Response, error) {
-	if n.Kind == NoticeMeetingReminder {
+	switch n.Kind {
+	case NoticeMeetingReminder:
 		return s.meetingReminder(ctx, n)
+	case NoticeHearingReminder:
+		return s.hearingReminder(ctx, n)
 	}
 	r, err := s.store.FindRegistrationByID(ctx, n.Registration)
 	if ErrorCode(err) == ENOTFOUND {
