@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"cercle/commands"
 )
@@ -31,26 +32,35 @@ type applicationTx struct {
 	a   *commands.Application // as read at BEGIN
 }
 
-// Application returns a copy of the application as read at BEGIN.
+// Application returns a copy of the application as read at BEGIN, its
+// lists cloned, so a change that edits what it got still sees the stored
+// application on a second call.
 func (t *applicationTx) Application() *commands.Application {
 	a := *t.a
-	a.Misses = slices.Clone(t.a.Misses)
+	a.Misses, a.Panel = slices.Clone(t.a.Misses), slices.Clone(t.a.Panel)
+	a.Opinion.Experts, a.Opinion.AmendedBy = slices.Clone(t.a.Opinion.Experts), slices.Clone(t.a.Opinion.AmendedBy)
 	return &a
 }
 
 // Save writes a if its Version is the stored one, and raises it: the
 // write is refused with ECONFLICT when the application changed since a
-// was read. The applicant, the filer and the creation time never change.
+// was read, or when its slot is another application's. The applicant,
+// the filer and the creation time never change; Panel is read, never
+// written.
 func (t *applicationTx) Save(a *commands.Application) error {
 	if a.ID != t.a.ID {
 		return fmt.Errorf("save application %d in the transaction of application %d", a.ID, t.a.ID)
 	}
-	values, err := applicationValues(a)
+	writes, err := applicationWrites(a)
 	if err != nil {
 		return err
 	}
-	res, err := t.tx.ExecContext(t.ctx, `UPDATE bureau_applications SET `+applicationSets+`, updated_at = ?, version = version + 1
-		WHERE id = ? AND version = ?`, append(values, formatTime(t.tx.now), a.ID, a.Version)...)
+	sets, args := setClause(writes)
+	res, err := t.tx.ExecContext(t.ctx, `UPDATE bureau_applications SET `+sets+`, updated_at = ?, version = version + 1
+		WHERE id = ? AND version = ?`, append(args, formatTime(t.tx.now), a.ID, a.Version)...)
+	if isSlotTaken(err) {
+		return commands.Errorf(commands.ECONFLICT, "bureau.error.slot_taken")
+	}
 	if err != nil {
 		return formatError(fmt.Errorf("save application %d: %w", a.ID, err))
 	}
@@ -66,11 +76,38 @@ func (t *applicationTx) Save(a *commands.Application) error {
 	if a.Status == t.a.Status {
 		return nil
 	}
-	actor := a.Applicant // a withdrawal
-	if a.Status == commands.ApplicationAccepted || a.Status == commands.ApplicationRefused {
-		actor = a.DecidedBy
+	return audit(t.ctx, t.tx, statusActor(a), "bureau."+string(a.Status), fmt.Sprint(a.ID), "")
+}
+
+// isSlotTaken reports whether err is a breach of the unique index
+// bureau_applications_slot. SQLite names a unique index's columns, not
+// the index, in the message; the code says it is a uniqueness breach.
+func isSlotTaken(err error) bool {
+	se, ok := uniqueBreach(err)
+	return ok && strings.Contains(se.Error(), "bureau_applications.day_id, bureau_applications.slot")
+}
+
+// statusActor returns who moved a to its status, for the audit log. No
+// one is named for scheduled and heard: the application does not record
+// who gave it its slot, and a hearing ends by the clock. The log then
+// reads an empty actor, as a step no person took.
+func statusActor(a *commands.Application) commands.UserID {
+	switch a.Status {
+	case commands.ApplicationAccepted, commands.ApplicationRefused:
+		return a.DecidedBy
+	case commands.ApplicationAdvised:
+		return a.Opinion.SealedBy
+	case commands.ApplicationScheduled, commands.ApplicationHeard:
+		return ""
+	default: // withdrawn, or a check of its eligibility
+		return a.Applicant
 	}
-	return audit(t.ctx, t.tx, actor, "bureau."+string(a.Status), fmt.Sprint(a.ID), "")
+}
+
+// Day returns a hearing day with its panel, as this transaction sees it,
+// or ENOTFOUND.
+func (t *applicationTx) Day(id int64) (*commands.HearingDay, error) {
+	return findHearingDay(t.ctx, t.tx, id)
 }
 
 func (t *applicationTx) Enqueue(msgs ...*commands.OutboxMessage) error {

@@ -382,11 +382,18 @@ func formatError(err error) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return commands.Errorf(commands.ENOTFOUND, "error.not_found")
 	}
-	var se sqlite3.Error
-	if errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique {
+	if _, ok := uniqueBreach(err); ok {
 		return commands.Errorf(commands.ECONFLICT, "error.conflict")
 	}
 	return err
+}
+
+// uniqueBreach returns the driver's error when err breaks a unique
+// constraint, for a caller that must tell which one it was.
+func uniqueBreach(err error) (sqlite3.Error, bool) {
+	var se sqlite3.Error
+	ok := errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique
+	return se, ok
 }
 
 func formatTime(t time.Time) string {

@@ -14,7 +14,7 @@ import (
 )
 
 const memberColumns = `m.id, m.user_id, m.name, m.role, m.lang, m.lang_chosen, m.time_zone, m.email, m.synced_at, m.created_at,
-	m.digest, m.summaries_opt_out, c.id, c.name, c.sector, c.headcount, c.city, c.founded_year, c.updated_at`
+	m.digest, m.summaries_opt_out, c.id, c.name, c.sector, c.headcount, c.city, c.founded_year, c.revenue_band, c.updated_at`
 
 const memberFrom = ` FROM members m LEFT JOIN companies c ON c.id = m.company_id `
 
@@ -133,8 +133,8 @@ func findCompany(ctx context.Context, q queryer, id int64) (*commands.Company, e
 		c       commands.Company
 		updated string
 	)
-	err := q.QueryRowContext(ctx, `SELECT id, name, sector, headcount, city, founded_year, updated_at FROM companies WHERE id = ?`, id).
-		Scan(&c.ID, &c.Name, &c.Sector, &c.Headcount, &c.City, &c.FoundedYear, &updated)
+	err := q.QueryRowContext(ctx, `SELECT id, name, sector, headcount, city, founded_year, revenue_band, updated_at FROM companies WHERE id = ?`, id).
+		Scan(&c.ID, &c.Name, &c.Sector, &c.Headcount, &c.City, &c.FoundedYear, &c.Revenue, &updated)
 	if err != nil {
 		return nil, fmt.Errorf("company %d: %w", id, err)
 	}
@@ -169,9 +169,10 @@ func scanMember(s scanner) (*commands.Member, error) {
 		cID, cHead, cYear  sql.NullInt64
 		cName, cSector     sql.NullString
 		cCity, cUpdated    sql.NullString
+		cRevenue           sql.NullString
 	)
 	err := s.Scan(&m.ID, &m.UserID, &m.Name, &role, &lang, &m.LangChosen, &m.TimeZone, &m.Email, &synced, &created,
-		&digest, &m.SummariesOptOut, &cID, &cName, &cSector, &cHead, &cCity, &cYear, &cUpdated)
+		&digest, &m.SummariesOptOut, &cID, &cName, &cSector, &cHead, &cCity, &cYear, &cRevenue, &cUpdated)
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +183,7 @@ func scanMember(s scanner) (*commands.Member, error) {
 		m.CompanyID = cID.Int64
 		m.Company = &commands.Company{
 			ID: cID.Int64, Name: cName.String, Sector: cSector.String, Headcount: int(cHead.Int64),
-			City: cCity.String, FoundedYear: int(cYear.Int64),
+			City: cCity.String, FoundedYear: int(cYear.Int64), Revenue: commands.RevenueBand(cRevenue.String),
 		}
 		if m.Company.UpdatedAt, err = parseTime(cUpdated.String); err != nil {
 			return nil, err
@@ -322,15 +323,16 @@ func (db *DB) SaveCompany(ctx context.Context, member commands.UserID, c *comman
 		if m.CompanyID != 0 {
 			saved.ID = m.CompanyID
 			_, err = tx.ExecContext(ctx,
-				`UPDATE companies SET name = ?, sector = ?, headcount = ?, city = ?, founded_year = ?, updated_at = ? WHERE id = ?`,
-				saved.Name, saved.Sector, saved.Headcount, saved.City, saved.FoundedYear, formatTime(saved.UpdatedAt), saved.ID)
+				`UPDATE companies SET name = ?, sector = ?, headcount = ?, city = ?, founded_year = ?, revenue_band = ?, updated_at = ?
+				WHERE id = ?`,
+				saved.Name, saved.Sector, saved.Headcount, saved.City, saved.FoundedYear, string(saved.Revenue), formatTime(saved.UpdatedAt), saved.ID)
 			if err != nil {
 				return fmt.Errorf("update company: %w", err)
 			}
 		} else {
 			res, err := tx.ExecContext(ctx,
-				`INSERT INTO companies (name, sector, headcount, city, founded_year, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
-				saved.Name, saved.Sector, saved.Headcount, saved.City, saved.FoundedYear, formatTime(saved.UpdatedAt))
+				`INSERT INTO companies (name, sector, headcount, city, founded_year, revenue_band, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+				saved.Name, saved.Sector, saved.Headcount, saved.City, saved.FoundedYear, string(saved.Revenue), formatTime(saved.UpdatedAt))
 			if err != nil {
 				return fmt.Errorf("insert company: %w", err)
 			}

@@ -69,3 +69,38 @@ func TestMemberDigestAndOptOut(t *testing.T) {
 		t.Errorf("created with digest off and opted out: %+v, %v", m, err)
 	}
 }
+
+// TestCompanyRevenue: the revenue band a leader gives is kept with the
+// company, created or updated, and read back by every member read.
+func TestCompanyRevenue(t *testing.T) {
+	db, _ := MustOpenDB(t)
+	ctx := context.Background()
+	mustMembers(t, db, "U1")
+	check := func(what string, want commands.RevenueBand) {
+		t.Helper()
+		m, err := db.FindMemberByUserID(ctx, "U1")
+		if err != nil || m.Company == nil || m.Company.Revenue != want {
+			t.Errorf("%s: FindMemberByUserID = %+v, %v; want revenue %q", what, m, err, want)
+		}
+		list, err := db.ListMembers(ctx)
+		if err != nil || len(list) != 1 || list[0].Company == nil || list[0].Company.Revenue != want {
+			t.Errorf("%s: ListMembers = %v, %v; want revenue %q", what, list, err, want)
+		}
+		named, err := db.FindMembersByName(ctx, "Nom U1")
+		if err != nil || len(named) != 1 || named[0].Company == nil || named[0].Company.Revenue != want {
+			t.Errorf("%s: FindMembersByName = %v, %v; want revenue %q", what, named, err, want)
+		}
+	}
+	saved, err := db.SaveCompany(ctx, "U1", &commands.Company{Name: "Métallerie", Revenue: commands.Revenue300kTo1M})
+	if err != nil || saved.Revenue != commands.Revenue300kTo1M {
+		t.Fatalf("SaveCompany = %+v, %v", saved, err)
+	}
+	check("created", commands.Revenue300kTo1M)
+	if _, err := db.SaveCompany(ctx, "U1", &commands.Company{Name: "Métallerie", Revenue: commands.Revenue1MTo5M}); err != nil {
+		t.Fatal(err)
+	}
+	check("updated", commands.Revenue1MTo5M)
+	if _, err := db.SaveCompany(ctx, "U1", &commands.Company{Name: "Métallerie", Revenue: "about a million"}); err == nil {
+		t.Error("an unknown band was stored")
+	}
+}

@@ -334,3 +334,53 @@ func upDownUp(t *testing.T, raw *sql.DB, p *goose.Provider) {
 	}
 	raw.Close()
 }
+
+// TestMigration00010 takes the Bureau des pairs back down with its rows
+// in place (a company's revenue band, a peer, a conflict, a day with its
+// panel and a scheduled application) and up again: the company and its
+// member are kept, the Bureau starts empty and works.
+func TestMigration00010(t *testing.T) {
+	ctx := context.Background()
+	path, raw, p := migratedTo(t, 10)
+	const at = "2027-01-10T09:00:00.000Z"
+	for _, q := range []string{
+		`INSERT INTO companies (id, name, revenue_band, updated_at) VALUES (1, 'Métallerie', '1M-5M', '` + at + `')`,
+		`INSERT INTO members (id, user_id, name, company_id, created_at) VALUES (1, 'U1', 'Ana', 1, '` + at + `'),
+			(2, 'P1', 'Bo', NULL, '` + at + `')`,
+		`INSERT INTO bureau_peers (user_id, since) VALUES ('P1', '` + at + `')`,
+		`INSERT INTO bureau_conflicts (user_id, company_key, company, declared_at) VALUES ('P1', 'metallerie', 'Métallerie', '` + at + `')`,
+		`INSERT INTO bureau_days (id, starts_at, hearings, hearing_minutes, buffer_minutes, created_at) VALUES (1, '` + at + `', 6, 45, 15, '` + at + `')`,
+		`INSERT INTO bureau_panel (day_id, user_id) VALUES (1, 'P1')`,
+		`INSERT INTO bureau_applications (applicant, company_name, company_key, kind, project, status, day_id, slot, created_at, updated_at)
+			VALUES ('U1', 'Métallerie', 'metallerie', 'autre', 'Grandir', 'scheduled', 1, 1, '` + at + `', '` + at + `')`,
+	} {
+		if _, err := raw.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if _, err := p.Down(ctx); err != nil {
+		t.Fatalf("down: %v", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		t.Fatalf("up again: %v", err)
+	}
+	raw.Close()
+
+	db, err := storage.Open(ctx, path, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if m, err := db.FindMemberByUserID(ctx, "U1"); err != nil || m.Company == nil || m.Company.Name != "Métallerie" || m.Company.Revenue != "" {
+		t.Errorf("U1 = %+v, %v; want their company kept, its band forgotten", m, err)
+	}
+	if peers, err := db.FindPeers(ctx, time.Time{}); err != nil || len(peers) != 0 {
+		t.Errorf("peers after down and up = %v, %v; want none", peers, err)
+	}
+	if err := db.SetPeer(ctx, "P1", true, "U1"); err != nil {
+		t.Fatal(err)
+	}
+	if apps, err := db.FindApplications(ctx, commands.ApplicationFilter{}); err != nil || len(apps) != 0 {
+		t.Errorf("applications after down and up = %v, %v; want none", apps, err)
+	}
+}
