@@ -141,6 +141,10 @@ func (a *app) schedule(zone *time.Location, digestTime time.Duration) (*jobs.Sch
 		// Every five minutes: a request whose expert let the 72 hours lapse
 		// passes on; a meeting that has ended asks for feedback.
 		{Name: "requests", Spec: "*/5 * * * *", Timeout: 5 * time.Minute, Run: a.service.ExpireRequestAnswers},
+		// Every ten minutes: the Bureau des pairs' briefs the day before
+		// a hearing day, hearings marked heard as their slot ends (the
+		// panel is asked for its opinion), and the 3-month follow-ups.
+		{Name: "bureau", Spec: "*/10 * * * *", Timeout: 5 * time.Minute, Run: a.service.RunBureau},
 		// Every night: group messages older than the retention period go.
 		{Name: "purge", Spec: "40 4 * * *", Timeout: 10 * time.Minute, Run: a.service.PurgeMessages},
 		// The outbox worker delivers at once; this catches what it missed.

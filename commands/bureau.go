@@ -184,8 +184,7 @@ func applicationCard(a *Application, m *Member, p *i18n.Printer) Section {
 	sec.Body = []Span{Mention(a.Applicant), Text(" · " + truncate(a.Project, 280))}
 	sec.Pairs = []Pair{
 		{Label: p.T("bureau.field.kind"), Value: p.T("bureau.kind." + string(a.Kind))},
-		{Label: p.T("bureau.company"), Value: p.T("bureau.company.value", a.Sector, a.City, a.FoundedYear,
-			p.T("bureau.revenue."+string(a.Revenue)), a.Headcount)},
+		{Label: p.T("bureau.company"), Value: companyFacts(a, p)},
 	}
 	if len(a.Misses) == 0 {
 		sec.Pairs = append(sec.Pairs, Pair{Label: p.T("bureau.eligibility"), Value: p.T("bureau.eligibility.ok")})

@@ -130,8 +130,8 @@ func TestBureauToDecideAcceptedWithReason(t *testing.T) {
 	if msgs := n.outbox(t, "author", "bureau:"); len(msgs) != 1 || !strings.Contains(msgs[0], "acceptée") || strings.Contains(msgs[0], "mûr") {
 		t.Errorf("applicant told: %v", msgs)
 	}
-	if q := slash(n.s, "staff", "bureau candidatures"); strings.Contains(q, "mobilier urbain") {
-		t.Errorf("decided application still queued:\n%s", q)
+	if q := slash(n.s, "staff", "bureau candidatures"); strings.Contains(q, "bureau.accept") || !strings.Contains(q, "bureau.schedule 1") {
+		t.Errorf("an accepted application waits for its slot, no longer for a decision:\n%s", q)
 	}
 }
 

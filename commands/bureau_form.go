@@ -80,7 +80,7 @@ func applicationForm(p *i18n.Printer, m *Member, state string, year int) *Form {
 		{ID: fieldBureauSector, Label: p.T("bureau.field.sector"), Value: c.Sector, MaxLength: maxCompanyField},
 		{ID: fieldBureauCity, Label: p.T("bureau.field.city"), Value: c.City, MaxLength: maxCompanyField},
 		{ID: fieldBureauFounded, Label: p.T("bureau.field.founded"), Kind: FieldNumber, Value: num(c.FoundedYear), Placeholder: strconv.Itoa(year - 5)},
-		{ID: fieldBureauRevenue, Label: p.T("bureau.field.revenue"), Kind: FieldSelect, Options: bands},
+		{ID: fieldBureauRevenue, Label: p.T("bureau.field.revenue"), Kind: FieldSelect, Options: bands, Value: string(c.Revenue)},
 		{ID: fieldBureauHeadcount, Label: p.T("bureau.field.headcount"), Kind: FieldNumber, Value: num(c.Headcount)},
 		{ID: fieldBureauKind, Label: p.T("bureau.field.kind"), Kind: FieldSelect, Options: kinds},
 		{ID: fieldBureauProject, Label: p.T("bureau.field.project"), Hint: p.T("bureau.field.project.hint", minProject, maxProject), Kind: FieldLongText, MaxLength: maxProject},
@@ -148,6 +148,12 @@ func (s *Service) submitApplication(ctx context.Context, m *Member, p *i18n.Prin
 		return nil, err
 	}
 	s.logger.InfoContext(ctx, "bureau application created", "application", a.ID, "status", string(a.Status))
+	// The form was the profile, completed: the profile keeps what was
+	// given, the revenue band included, for the next form.
+	if _, err := s.store.SaveCompany(ctx, a.Applicant, &Company{Name: a.Company, Sector: a.Sector, City: a.City,
+		FoundedYear: a.FoundedYear, Headcount: a.Headcount, Revenue: a.Revenue}); err != nil {
+		s.logger.WarnContext(ctx, "company profile not updated from the application", "application", a.ID, "err", err)
+	}
 	if len(a.Misses) == 0 {
 		return textResponse(p.T("bureau.created.eligible", a.ID)), nil
 	}

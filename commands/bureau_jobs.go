@@ -102,7 +102,8 @@ func (s *Service) briefMessage(ctx context.Context, d *HearingDay, apps []*Appli
 
 // companyFacts is the company's sector, city, age, revenue and size.
 func companyFacts(a *Application, p *i18n.Printer) string {
-	return p.T("bureau.company.value", a.Sector, a.City, a.FoundedYear, p.T("bureau.revenue."+string(a.Revenue)), a.Headcount)
+	return p.T("bureau.company.value", a.Sector, a.City, a.FoundedYear, p.T("bureau.revenue."+string(a.Revenue)),
+		p.Plural("bureau.company.headcount", a.Headcount))
 }
 
 // markHeard marks heard the hearings whose slot ended, and asks their
