@@ -148,8 +148,8 @@ var guestCompany = map[string]string{"bureau_company": "Domaine des Garrigues", 
 func TestBureauAuthorizationMatrix(t *testing.T) {
 	actors := []commands.UserID{"author", "guest", "other", "staff", "filer"}
 	cases := []struct {
-		name      string
-		apply     func(t *testing.T, n *expertNet) *commands.Application
+		name    string
+		apply   func(t *testing.T, n *expertNet) *commands.Application
 		sees    map[commands.UserID]bool
 		decides map[commands.UserID]bool
 	}{

@@ -57,7 +57,8 @@ var demoNetwork = []demoMember{
 
 // SeedDemo fills the database with the demo network. Running it twice
 // changes nothing: members are found by id and companies rewritten;
-// events, groups and experts are created once.
+// events, groups, experts and the Bureau des pairs' day are created
+// once.
 func (s *Service) SeedDemo(ctx context.Context) error {
 	if err := s.seedDemoMembers(ctx, demoNetwork); err != nil {
 		return err
@@ -68,7 +69,10 @@ func (s *Service) SeedDemo(ctx context.Context) error {
 	if err := s.seedDemoGroups(ctx); err != nil {
 		return err
 	}
-	return s.seedDemoExperts(ctx)
+	if err := s.seedDemoExperts(ctx); err != nil {
+		return err
+	}
+	return s.seedDemoBureau(ctx)
 }
 
 // demoEvent is one event of the demo programme. Each comes at least

@@ -175,8 +175,8 @@ func TestDemoSeedIsIdempotent(t *testing.T) {
 		}
 	}
 	n, err := db.CountMembers(ctx)
-	if err != nil || n != 53 {
-		t.Fatalf("members = %d, %v; want 53: the network and its experts", n, err)
+	if err != nil || n != 56 {
+		t.Fatalf("members = %d, %v; want 56: the network, its experts and three guests heard by the Bureau des pairs", n, err)
 	}
 	m, _ := db.FindMemberByUserID(ctx, "claire")
 	if m.Role != commands.RoleFacilitator || m.Company == nil || m.Company.City != "Lille" {

@@ -17,7 +17,7 @@ func TestAsNamesMembersAsTyped(t *testing.T) {
 	out := s.typeLines(":as", ":as clare", ":as c", ":as Hélene", ":as helene delattre", ":as nobody",
 		":as Zoé Martin experte", ":as zoe", ":as @claire", ":as Léa animatrice")
 	for _, want := range []string{
-		"Membres (53) ; :as <nom> pour agir comme l'un d'eux :",
+		"Membres (56) ; :as <nom> pour agir comme l'un d'eux :",
 		"  claire       Claire Vasseur (animation)\n",
 		"  marc         Marc Dufour (membre)\n",
 		"aucun membre ne s'appelle « clare » ; vouliez-vous dire Claire Vasseur (claire), Émilie Carré (emilie) ?",
