@@ -264,7 +264,7 @@ func (a *app) prepare(ctx context.Context, demo bool) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(a.console.Writer(), "Données de démonstration chargées : %d membres de « Cercle Hauts-de-France », dont %d experts.\n", members, len(experts))
+		fmt.Fprintf(a.console.Writer(), "Données de démonstration chargées : %d membres de « Cercle Hauts-de-France », dont %d experts, et une séance du Bureau des pairs (/cercle bureau seances).\n", members, len(experts))
 	}
 	if _, err := a.service.EnsureMember(ctx, consoleUser, commands.RoleAdmin); err != nil {
 		return err

@@ -235,7 +235,7 @@ func TestBureauFromApplicationToFollowUp(t *testing.T) {
 
 	report := n.s.Handle(ctx, &commands.Request{Kind: commands.KindSlash, Text: "bureau bilan", User: commands.User{ID: "staff"}})
 	text := console.Render(report)
-	for _, want := range []string{"1 reçues", "1 tenues", "1 à retravailler", "4,0 sur 5 (1 réponse)", "Transition énergétique"} {
+	for _, want := range []string{"reçues : 1", "tenues : 1", "1 à retravailler", "4,0 sur 5 (1 réponse)", "Transition énergétique"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("report lacks %q:\n%s", want, text)
 		}

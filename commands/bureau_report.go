@@ -105,7 +105,7 @@ func (s *Service) reportCmd(ctx context.Context, c *Call, args []string) (*Respo
 	for _, k := range TurnKinds {
 		if rep.ByKind[k] > 0 {
 			kinds = append(kinds, Pair{Label: p.T("bureau.kind." + string(k)),
-				Value: p.T("bureau.report.kind.value", rep.ByKind[k], verdictCounts(rep.VerdictsByKind[k], p))})
+				Value: p.Plural("bureau.report.kind.value", rep.ByKind[k], verdictCounts(rep.VerdictsByKind[k], p))})
 		}
 	}
 	if len(kinds) > 0 {
