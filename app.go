@@ -68,6 +68,7 @@ func (m *Main) build(ctx context.Context, out io.Writer) (*app, error) {
 		DigestTime:       m.Config.Digest.Time,
 		MaxOpenRequests:  m.Config.Experts.MaxOpenRequests,
 		AutoRouteExperts: m.Config.Experts.AutoRoute,
+		BureauCriteria:   m.Config.Experts.Bureau,
 		AskLimits:        commands.AskLimits{PerHour: m.Config.Digest.AskPerHour, DailyTokens: m.Config.Digest.AskDailyTokens},
 	}
 	if m.Config.Digest.UsesModel() {

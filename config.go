@@ -137,7 +137,8 @@ Usage :
                                    offers (places proposées échues), reminders (rappels),
                                    announcements (annonces à jour), members (membres de l'espace Slack),
                                    outbox (messages en attente), digest (résumés dus de la semaine),
-                                   purge (messages de groupe trop anciens), requests (demandes d'entretien échues)
+                                   purge (messages de groupe trop anciens), requests (demandes d'entretien échues),
+                                   bureau (dossiers du Bureau des pairs la veille, avis à rédiger, bilans à 3 mois)
   cercle outbox                    état de la file d'envoi ; liste les messages abandonnés
   cercle outbox retry ID|all       remet en file un message abandonné, ou tous
   cercle healthcheck               interroge /healthz (pour Docker)
@@ -168,6 +169,8 @@ Variables d'environnement :
   CERCLE_MESSAGE_RETENTION durée de conservation des messages des canaux de groupe, en jours (défaut 35)
   CERCLE_MAX_OPEN_REQUESTS demandes d'entretien ouvertes à la fois par membre (défaut 3)
   CERCLE_EXPERT_AUTOROUTE on : chaque demande va d'emblée au meilleur expert ; off (défaut) : les animateurs choisissent
+  CERCLE_BUREAU_MIN_AGE, CERCLE_BUREAU_MIN_REVENUE, CERCLE_BUREAU_MIN_HEADCOUNT
+                         critères du Bureau des pairs : années d'existence, chiffre d'affaires en euros, salariés (défaut 3, 300000, 3)
   OPENAI_API_KEY         clé d'un serveur compatible OpenAI : résumés des groupes par un modèle ; absente,
                          aucun message n'est envoyé à un modèle et le résumé reprend les messages les plus suivis
   OPENAI_BASE_URL        adresse du serveur, avec /v1 (défaut https://api.openai.com/v1 ; Mistral, Ollama, vLLM…) ;

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cercle/commands"
 	"strconv"
 	"strings"
 	"time"
@@ -95,12 +96,16 @@ func retention(v string) (time.Duration, bool) {
 	return d, err == nil && d >= 24*time.Hour && d <= 365*24*time.Hour
 }
 
-// ExpertsConfig is how expert requests flow.
+// ExpertsConfig is how expert requests flow, and who the Bureau des
+// pairs hears.
 type ExpertsConfig struct {
 	// MaxOpenRequests is how many requests a member may have open (3).
 	MaxOpenRequests int
 	// AutoRoute routes each request to its best candidate at once.
 	AutoRoute bool
+	// Bureau are the Bureau des pairs' eligibility criteria; zero ones
+	// are the seed's.
+	Bureau commands.BureauCriteria
 }
 
 // applyExperts reads the expert requests' settings.
@@ -113,6 +118,11 @@ func (c *Config) applyExperts(getenv func(string) string) {
 			c.Experts.MaxOpenRequests = n
 		}
 	}
+	c.positive("CERCLE_BUREAU_MIN_AGE", getenv("CERCLE_BUREAU_MIN_AGE"), 100, &c.Experts.Bureau.MinAgeYears)
+	c.positive("CERCLE_BUREAU_MIN_HEADCOUNT", getenv("CERCLE_BUREAU_MIN_HEADCOUNT"), 100_000, &c.Experts.Bureau.MinHeadcount)
+	revenue := 0
+	c.positive("CERCLE_BUREAU_MIN_REVENUE", getenv("CERCLE_BUREAU_MIN_REVENUE"), 1_000_000_000, &revenue)
+	c.Experts.Bureau.MinRevenue = int64(revenue)
 	switch v := strings.ToLower(strings.TrimSpace(getenv("CERCLE_EXPERT_AUTOROUTE"))); v {
 	case "", "off", "non", "0", "false":
 	case "on", "oui", "1", "true":

@@ -84,20 +84,21 @@ func TestConfigReportsEveryProblem(t *testing.T) {
 	m := NewMain()
 	m.Stderr = io.Discard
 	err := m.Run(context.Background(), nil, env(map[string]string{
-		"SLACK_BOT_TOKEN":          "xoxp-user-token",
-		"CERCLE_TZ":                "Mars/Olympus",
-		"CERCLE_LANG":              "de",
-		"LOG_LEVEL":                "loud",
-		"CERCLE_ADMINS":            "U1,<!channel>",
-		"CERCLE_CORE_CONCURRENCY":  "0",
-		"CERCLE_SLACK_CONCURRENCY": "beaucoup",
-		"CERCLE_SLACK_APP_ID":      "cercle",
+		"SLACK_BOT_TOKEN":           "xoxp-user-token",
+		"CERCLE_TZ":                 "Mars/Olympus",
+		"CERCLE_LANG":               "de",
+		"LOG_LEVEL":                 "loud",
+		"CERCLE_ADMINS":             "U1,<!channel>",
+		"CERCLE_CORE_CONCURRENCY":   "0",
+		"CERCLE_SLACK_CONCURRENCY":  "beaucoup",
+		"CERCLE_SLACK_APP_ID":       "cercle",
+		"CERCLE_BUREAU_MIN_REVENUE": "-300000",
 	}))
 	if err == nil {
 		t.Fatal("bad configuration accepted")
 	}
 	for _, want := range []string{"CERCLE_TZ", "CERCLE_LANG", "LOG_LEVEL", "CERCLE_ADMINS", "xoxb-", "SLACK_SIGNING_SECRET",
-		"CERCLE_CORE_CONCURRENCY", "CERCLE_SLACK_CONCURRENCY", "CERCLE_SLACK_APP_ID"} {
+		"CERCLE_CORE_CONCURRENCY", "CERCLE_SLACK_CONCURRENCY", "CERCLE_SLACK_APP_ID", "CERCLE_BUREAU_MIN_REVENUE"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %s:\n%v", want, err)
 		}
@@ -116,7 +117,7 @@ func TestHelpExitsCleanly(t *testing.T) {
 		t.Errorf("--help: %v\n%s", err, out.String())
 	}
 	// Every job run-job takes is listed.
-	for _, job := range []string{"offers", "reminders", "announcements", "members", "outbox"} {
+	for _, job := range []string{"offers", "reminders", "announcements", "members", "outbox", "bureau"} {
 		if !strings.Contains(out.String(), job) {
 			t.Errorf("--help does not list the job %s", job)
 		}
