@@ -65,6 +65,8 @@ func (s *Service) expireUnrouted(ctx context.Context, now time.Time) error {
 // returnRequestsOf takes back the requests waiting on an expert who is
 // removed: those proposed or accepted pass on as if declined; meetings
 // already booked stay, and the facilitators see them in /cercle demandes.
+// An accepted request being moved still holds its old meeting in both
+// calendars: that one is called off, since nobody will hold it.
 func (s *Service) returnRequestsOf(ctx context.Context, expert UserID) error {
 	rs, err := s.store.FindRequests(ctx, RequestFilter{Expert: expert, Statuses: []RequestStatus{RequestProposed, RequestAccepted}})
 	if err != nil {
@@ -72,6 +74,9 @@ func (s *Service) returnRequestsOf(ctx context.Context, expert UserID) error {
 	}
 	for _, r := range rs {
 		_, err := s.systemChange(ctx, r.ID, func(tx RequestTx, r *ExpertRequest) error {
+			if err := s.callOffBooked(ctx, tx, r); err != nil {
+				return err
+			}
 			r.Status = RequestProposed // an accepted one is taken back the same way
 			r.AnswerBy = time.Time{}
 			if err := decideDecline(r, "", s.now(), true); err != nil {
@@ -87,6 +92,31 @@ func (s *Service) returnRequestsOf(ctx context.Context, expert UserID) error {
 			return err
 		}
 	}
+	return nil
+}
+
+// callOffBooked takes back the time r holds, if a meeting was booked
+// (even one being moved): both sides get the calendar cancellation, at a
+// sequence above the invitation's, and r keeps no slot, proposed or
+// picked, for the next expert to propose their own.
+func (s *Service) callOffBooked(ctx context.Context, tx RequestTx, r *ExpertRequest) error {
+	if r.booked() {
+		r.Sequence++
+		names := map[UserID]string{}
+		for _, u := range []UserID{r.Requester, r.Expert} {
+			names[u] = string(u)
+			if m, err := s.store.FindMemberByUserID(ctx, u); err == nil {
+				names[u] = m.Name
+			}
+		}
+		if err := tx.Enqueue(
+			s.meetingMessage(r, r.Requester, names[r.Expert], "cancel", s.Printer(ctx, User{ID: r.Requester})),
+			s.meetingMessage(r, r.Expert, names[r.Requester], "cancel", s.Printer(ctx, User{ID: r.Expert})),
+		); err != nil {
+			return err
+		}
+	}
+	r.Slot, r.Slots, r.Place = time.Time{}, nil, ""
 	return nil
 }
 

@@ -76,23 +76,26 @@ func slotsMessage(r *ExpertRequest, e *Expert, p *i18n.Printer) *OutboxMessage {
 
 // meetingEntry is what a calendar holds of a scheduled meeting, titled
 // with the other side's name.
-func meetingEntry(r *ExpertRequest, other string, p *i18n.Printer) CalendarEntry {
+func meetingEntry(r *ExpertRequest, other string, p *i18n.Printer, cancelled bool) CalendarEntry {
 	return CalendarEntry{UID: fmt.Sprintf("expert-request-%d@cercle", r.ID), Sequence: r.Sequence,
 		Title: p.T("request.calendar.title", other), Location: r.Place, Start: r.Slot, End: r.Slot.Add(r.Duration),
-		Description: p.T("request.calendar.description", r.ID), Cancelled: r.Status == RequestCancelled}
+		Description: p.T("request.calendar.description", r.ID), Cancelled: cancelled}
 }
 
-// meetingMessage confirms (or, cancelled, calls off) a meeting to one
-// side, with its .ics and add-to-calendar links.
+// meetingMessage confirms a meeting to one side or, when step is
+// "cancel", calls it off, with its .ics and add-to-calendar links. The
+// step, not the request's status, says which: a meeting is also called
+// off when its request goes back to be routed again.
 func (s *Service) meetingMessage(r *ExpertRequest, to UserID, other string, step string, p *i18n.Printer) *OutboxMessage {
-	entry := meetingEntry(r, other, p)
+	cancelled := step == "cancel"
+	entry := meetingEntry(r, other, p, cancelled)
 	msg := &OutboxMessage{DedupeKey: fmt.Sprintf("xreq:%d:%s:%d:%s", r.ID, step, r.Sequence, to), To: Recipient{User: to}}
 	text := p.T("request.meeting.confirmed", other, p.DateTime(r.Slot), r.Place)
-	if r.Status == RequestCancelled {
+	if cancelled {
 		text = p.T("request.meeting.cancelled", r.ID, p.DateTime(r.Slot))
 	}
 	msg.Message.Sections = []Section{Paragraph(Text(text))}
-	if r.Status == RequestScheduled {
+	if !cancelled {
 		ev := &Event{Title: entry.Title, Place: r.Place, Start: r.Slot, End: r.Slot.Add(r.Duration)}
 		msg.Message.Sections = append(msg.Message.Sections, calendarLinks(ev, p))
 	}
