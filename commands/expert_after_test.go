@@ -3,8 +3,10 @@ package commands_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"cercle/commands"
 )
@@ -50,4 +52,74 @@ func TestRetiredExpertCallsOffMeetingBeingMoved(t *testing.T) {
 			}
 		}
 	}
+}
+
+// An accepted request times out like a proposed one: once every slot
+// offered has passed unpicked, or when the expert proposes no new slots
+// after a reschedule, it goes back to the facilitators and the member is
+// told.
+func TestAcceptedRequestLapses(t *testing.T) {
+	ctx := context.Background()
+	t.Run("SlotsPassed", func(t *testing.T) {
+		n := newExpertNet(t)
+		id := n.ask(t, "Recruter un commercial export pour notre PME de métallerie.")
+		n.act("staff", commands.ActionRouteRequest, fmt.Sprintf("%d:expert", id))
+		n.proposeSlots(t, id)
+		slots := n.request(t, id).Slots
+		n.clock.Set(slots[0].Add(time.Minute)) // one slot left
+		if err := n.s.ExpireRequestAnswers(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if r := n.request(t, id); r.Status != commands.RequestAccepted {
+			t.Fatalf("taken back with a slot still to come: %+v", r)
+		}
+		n.clock.Set(slots[len(slots)-1].Add(time.Minute))
+		if err := n.s.ExpireRequestAnswers(ctx); err != nil {
+			t.Fatal(err)
+		}
+		r := n.request(t, id)
+		if r.Status != commands.RequestNew || r.Expert != "" || len(r.Slots) != 0 || len(r.Tried) != 1 {
+			t.Fatalf("after every slot passed: %+v", r)
+		}
+		if got := n.outbox(t, "author", ":member:"); !slices.ContainsFunc(got, func(s string) bool { return strings.Contains(s, "n'a été choisi à temps") }) {
+			t.Errorf("the member was not told: %v", got)
+		}
+		if got := n.outbox(t, "staff", "staff"); len(got) != 2 {
+			t.Errorf("the facilitators were told %d times, want at asking and now", len(got))
+		}
+		if err := n.s.ExpireRequestAnswers(ctx); err != nil || n.request(t, id).Version != r.Version {
+			t.Errorf("a second run changed the request again (%v)", err)
+		}
+	})
+	t.Run("NoNewSlots", func(t *testing.T) {
+		n := newExpertNet(t)
+		id := n.ask(t, "Recruter un commercial export pour notre PME de métallerie.")
+		n.act("staff", commands.ActionRouteRequest, fmt.Sprintf("%d:expert", id))
+		slots := n.proposeSlots(t, id)
+		n.act("author", commands.ActionPickSlot, fmt.Sprintf("%d:%s", id, slots[1]))
+		start := n.clock.Now()
+		n.act("author", commands.ActionRescheduleRequest, fmt.Sprint(id))
+		n.clock.Set(start.Add(71 * time.Hour))
+		if err := n.s.ExpireRequestAnswers(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if r := n.request(t, id); r.Status != commands.RequestAccepted {
+			t.Fatalf("taken back before the answer delay: %+v", r)
+		}
+		n.clock.Set(start.Add(72*time.Hour + time.Minute))
+		if err := n.s.ExpireRequestAnswers(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if r := n.request(t, id); r.Status != commands.RequestNew || !r.Slot.IsZero() || len(r.Tried) != 1 {
+			t.Fatalf("after the expert proposed nothing: %+v", r)
+		}
+		if got := n.outbox(t, "author", ":member:"); !slices.ContainsFunc(got, func(s string) bool { return strings.Contains(s, "pas proposé de nouveaux créneaux") }) {
+			t.Errorf("the member was not told: %v", got)
+		}
+		for _, u := range []commands.UserID{"author", "expert"} {
+			if got := n.outbox(t, u, ":cancel:"); len(got) != 1 || !strings.Contains(got[0], "est annulé") {
+				t.Errorf("%s's calendar cancellation: %v", u, got)
+			}
+		}
+	})
 }
