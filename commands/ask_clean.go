@@ -12,9 +12,6 @@ import (
 // the network owns survive; Slack's <…> syntax never does (the transport
 // escapes what remains, so no mention comes alive).
 
-// urlLike matches an address a reader's client would turn into a link.
-var urlLike = regexp.MustCompile(`(?i)\b(?:https?|ftp|slack)://[^\s<>]+|\bwww\.[^\s<>]+`)
-
 // slackSyntax matches Slack's <…> links and mentions.
 var slackSyntax = regexp.MustCompile(`<[^>\n]*>`)
 
@@ -51,12 +48,7 @@ func cleanAnswer(text string, own ...string) string {
 		return -1
 	}, text)
 	text = slackSyntax.ReplaceAllString(text, "…")
-	text = urlLike.ReplaceAllStringFunc(text, func(u string) string {
-		if allowedLink(u, own...) {
-			return u
-		}
-		return "…"
-	})
+	text = replaceLinks(text, func(u string) bool { return allowedLink(u, own...) })
 	if utf8.RuneCountInString(text) > maxAnswer {
 		text = string([]rune(text)[:maxAnswer]) + "…"
 	}
