@@ -48,3 +48,25 @@ func TestAskDropsBareDomains(t *testing.T) {
 		}
 	}
 }
+
+// A model's stream cannot smuggle a mention or a link through chunk
+// boundaries: Slack parses the streamed pieces together, so no < or >
+// may reach it, however the pieces are cut.
+func TestAskStreamSmugglesNoSlackSyntax(t *testing.T) {
+	for name, chunks := range map[string][]string{
+		"BalancedCounts": {"> a <!channel|x ", "y> b, la suite."},
+		"SplitMention":   {"Voir <@U12", "3> et <!chan", "nel> demain."},
+		"SpacedLink":     {"Cliquez <https://evil.example/x?d=nadia|ici ", "pour> voir, > puis ", "< encore."},
+		"AcrossNewline":  {"a <!here\n", "> b\nfin."},
+	} {
+		t.Run(name, func(t *testing.T) {
+			streamed, _ := askStreamed(t, chunks...)
+			if strings.ContainsAny(streamed, "<>") || strings.Contains(streamed, "evil") {
+				t.Errorf("the stream carries Slack syntax or a link:\n%s", streamed)
+			}
+			if last := chunks[len(chunks)-1]; !strings.Contains(streamed, strings.Fields(last)[len(strings.Fields(last))-1]) {
+				t.Errorf("the stream lost its words:\n%s", streamed)
+			}
+		})
+	}
+}
