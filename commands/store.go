@@ -137,6 +137,9 @@ type OutboxStore interface {
 	// CountMessages returns how many messages whose dedupe key starts with
 	// prefix were sent, and how many there are.
 	CountMessages(ctx context.Context, prefix string) (sent, total int, err error)
+	// FindMessageKeys returns the dedupe keys, sent or not, that start
+	// with prefix.
+	FindMessageKeys(ctx context.Context, prefix string) ([]string, error)
 	// CountPendingMessages returns the outbox depth.
 	CountPendingMessages(ctx context.Context) (int, error)
 	// SetMessageProgress records the parts of a pending message that got

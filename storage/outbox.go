@@ -240,3 +240,20 @@ func (db *DB) CountMessages(ctx context.Context, prefix string) (sent, total int
 		WHERE dedupe_key >= ? AND dedupe_key < ?`, prefix, prefix+"\U0010FFFF").Scan(&sent, &total)
 	return sent, total, err
 }
+
+// FindMessageKeys returns the dedupe keys, sent or not, that start with
+// prefix.
+func (db *DB) FindMessageKeys(ctx context.Context, prefix string) ([]string, error) {
+	scan := func(s scanner) (string, error) {
+		var k string
+		err := s.Scan(&k)
+		return k, err
+	}
+	// A range, not LIKE, as in CountMessages: a key may hold % or _.
+	keys, err := queryAll(ctx, db.read, scan, `SELECT dedupe_key FROM outbox WHERE dedupe_key >= ? AND dedupe_key < ?`,
+		prefix, prefix+"\U0010FFFF")
+	if err != nil {
+		return nil, fmt.Errorf("find message keys: %w", err)
+	}
+	return keys, nil
+}
