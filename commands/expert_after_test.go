@@ -3,12 +3,14 @@ package commands_test
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"cercle/commands"
+	"cercle/console"
 )
 
 // An expert retired while a meeting is being moved leaves no meeting
@@ -122,4 +124,67 @@ func TestAcceptedRequestLapses(t *testing.T) {
 			}
 		}
 	})
+}
+
+// A pick checks, in the request's transaction, that the request is still
+// with the expert whose calendar it read: moved meanwhile (the expert
+// retired, another took it and proposed the same time), it is refused,
+// not booked against the wrong calendar under the wrong name.
+func TestPickRefusedWhenTheRequestChangedExpert(t *testing.T) {
+	// moveOnce, armed, runs once when pickAction reads the clock: after
+	// it has read the request and its expert's calendar, before its
+	// transaction. Nothing else in the flow can run at that point.
+	var moveOnce func()
+	n := newExpertNet(t, func(c *commands.Config) {
+		now := c.Now
+		c.Now = func() time.Time {
+			if moveOnce != nil && calledFrom("pickAction") {
+				move := moveOnce
+				moveOnce = nil
+				move()
+			}
+			return now()
+		}
+	})
+	id := n.ask(t, "Recruter un commercial export pour notre PME de métallerie.")
+	n.act("staff", commands.ActionRouteRequest, fmt.Sprintf("%d:expert", id))
+	slot := n.proposeSlots(t, id)[0]
+	moveOnce = func() {
+		slash(n.s, "staff", "expert retirer <@expert>")
+		n.act("staff", commands.ActionRouteRequest, fmt.Sprintf("%d:expert2", id))
+		form := n.s.Act(context.Background(), &commands.Action{ID: commands.ActionAcceptRequest, Value: fmt.Sprint(id), User: commands.User{ID: "expert2"}})
+		if form.Form == nil {
+			t.Fatalf("expert2's slot form: %s", console.Render(form))
+		}
+		n.submit("expert2", commands.FormRequestSlots, form.Form.State, map[string]string{"request_slots": slot, "request_place": "Téléphone"})
+	}
+	out := n.act("author", commands.ActionPickSlot, fmt.Sprintf("%d:%s", id, slot))
+	if moveOnce != nil {
+		t.Fatal("the request was not moved during the pick")
+	}
+	r := n.request(t, id)
+	if r.Expert != "expert2" || r.Status != commands.RequestAccepted {
+		t.Errorf("the pick went through with the old expert's calendar (%s): %+v", out, r)
+	}
+	if !strings.Contains(out, "vient de changer") {
+		t.Errorf("the member was not told the request changed: %s", out)
+	}
+}
+
+// calledFrom, called by a Config.Now func, reports whether the Service
+// method name is reading the clock: above the Now func come Service.now,
+// then its caller.
+func calledFrom(name string) bool {
+	pcs := make([]uintptr, 8)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(3, pcs)])
+	for range 2 {
+		f, more := frames.Next()
+		if strings.HasSuffix(f.Function, ".(*Service)."+name) {
+			return true
+		}
+		if !more {
+			break
+		}
+	}
+	return false
 }

@@ -103,6 +103,11 @@ func (s *Service) pickAction(ctx context.Context, m *Member, p *i18n.Printer, a 
 	expertPrinter := s.Printer(ctx, User{ID: e.User})
 	now := s.now()
 	r, err := s.changeRequest(ctx, m, r0.ID, []RequestRole{RoleAuthor}, func(tx RequestTx, r *ExpertRequest) error {
+		if r.Expert != e.User {
+			// Moved to another expert since e was read: their calendar,
+			// name and language would be the wrong ones.
+			return Errorf(ECONFLICT, "request.error.stale")
+		}
 		free, err := s.freeInTx(tx, e, r, busy, now)
 		if err != nil {
 			return err
