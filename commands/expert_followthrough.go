@@ -182,7 +182,7 @@ func (s *Service) cancelRequestAction(ctx context.Context, m *Member, p *i18n.Pr
 			if booked {
 				msgs = append(msgs, s.meetingMessage(r, to, m.Name, "cancel", pt))
 			} else {
-				msgs = append(msgs, &OutboxMessage{DedupeKey: "xreq:" + strconv.FormatInt(r.ID, 10) + ":cancel:" + string(to), To: Recipient{User: to},
+				msgs = append(msgs, &OutboxMessage{DedupeKey: "xreq:" + strconv.FormatInt(r.ID, 10) + ":cancel:" + sideOf(r, to), To: Recipient{User: to},
 					Message: *textResponse(pt.T("request.update.cancelled", r.ID))})
 			}
 		}

@@ -115,7 +115,8 @@ type EventTx interface {
 // they are delivered.
 type OutboxStore interface {
 	// EnqueueMessages stores messages to send and returns how many were new:
-	// a message whose DedupeKey is already stored is skipped.
+	// a message whose DedupeKey is already stored for its recipient is
+	// skipped.
 	EnqueueMessages(ctx context.Context, msgs []*OutboxMessage) (int, error)
 	// DueMessages returns up to limit pending messages whose next attempt is
 	// at or before now, oldest first.

@@ -14,7 +14,8 @@ import (
 // maxErrorText bounds the failure reason kept per message.
 const maxErrorText = 500
 
-// EnqueueMessages stores messages to send; a known dedupe key is skipped.
+// EnqueueMessages stores messages to send; a dedupe key already stored
+// for the same recipient is skipped.
 func (db *DB) EnqueueMessages(ctx context.Context, msgs []*commands.OutboxMessage) (int, error) {
 	added := 0
 	err := db.inTx(ctx, func(ctx context.Context, tx *Tx) error {
@@ -42,7 +43,7 @@ func enqueueMessages(ctx context.Context, tx *Tx, msgs []*commands.OutboxMessage
 			due = tx.now
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO outbox (dedupe_key, recipient, message, notice, due_at, created_at, track)
-			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key, recipient) DO NOTHING`,
 			m.DedupeKey, m.To.String(), body, notice, formatTime(due), formatTime(tx.now), m.Track)
 		if err != nil {
 			return 0, fmt.Errorf("enqueue %s: %w", m.DedupeKey, err)
