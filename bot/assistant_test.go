@@ -126,6 +126,9 @@ func TestAssistantAnswerStreamed(t *testing.T) {
 	if s.Get("thread_ts") != "400.1" || s.Get("recipient_user_id") != "U4" || s.Get("recipient_team_id") != "T1" {
 		t.Errorf("startStream = %v", s)
 	}
+	if s.Get("unfurl_links") != "false" || s.Get("unfurl_media") != "false" {
+		t.Errorf("streamed with link previews on: unfurl_links=%q unfurl_media=%q", s.Get("unfurl_links"), s.Get("unfurl_media"))
+	}
 	streamed := s.Get("markdown_text")
 	for _, a := range appends {
 		streamed += a.Form.Get("markdown_text")

@@ -131,8 +131,11 @@ func (s *streamer) send(ctx context.Context, text string) {
 		text = text[len(piece):]
 		var err error
 		if s.ts == "" {
+			// No link previews, as for every post (msgOptions): the model's
+			// words are untrusted, and a preview fetches the address.
 			_, s.ts, err = s.b.api.StartStreamContext(ctx, s.channel, slack.MsgOptionTS(s.thread),
-				slack.MsgOptionRecipientUserID(s.user), slack.MsgOptionRecipientTeamID(s.team), slack.MsgOptionMarkdownText(piece))
+				slack.MsgOptionRecipientUserID(s.user), slack.MsgOptionRecipientTeamID(s.team), slack.MsgOptionMarkdownText(piece),
+				slack.MsgOptionDisableLinkUnfurl(), slack.MsgOptionDisableMediaUnfurl())
 		} else {
 			_, _, err = s.b.api.AppendStreamContext(ctx, s.channel, s.ts, slack.MsgOptionMarkdownText(piece))
 		}

@@ -12,9 +12,6 @@ import (
 // the network owns survive; Slack's <…> syntax never does (the transport
 // escapes what remains, so no mention comes alive).
 
-// urlLike matches an address a reader's client would turn into a link.
-var urlLike = regexp.MustCompile(`(?i)\b(?:https?|ftp|slack)://[^\s<>]+|\bwww\.[^\s<>]+`)
-
 // slackSyntax matches Slack's <…> links and mentions.
 var slackSyntax = regexp.MustCompile(`<[^>\n]*>`)
 
@@ -51,12 +48,7 @@ func cleanAnswer(text string, own ...string) string {
 		return -1
 	}, text)
 	text = slackSyntax.ReplaceAllString(text, "…")
-	text = urlLike.ReplaceAllStringFunc(text, func(u string) string {
-		if allowedLink(u, own...) {
-			return u
-		}
-		return "…"
-	})
+	text = replaceLinks(text, func(u string) bool { return allowedLink(u, own...) })
 	if utf8.RuneCountInString(text) > maxAnswer {
 		text = string([]rune(text)[:maxAnswer]) + "…"
 	}
@@ -80,8 +72,10 @@ func (c *streamCleaner) write(delta string) {
 	c.pending.WriteString(delta)
 	text := c.pending.String()
 	cut := strings.LastIndexAny(text, " \n")
-	if cut < 0 || strings.Count(text[:cut], "<") > strings.Count(text[:cut], ">") {
-		return // an unfinished word, or an open <…>
+	// Positions, not counts: in "> a <!channel|x" the counts balance,
+	// yet the < is open, its > still to come.
+	if cut < 0 || strings.LastIndex(text[:cut], "<") > strings.LastIndex(text[:cut], ">") {
+		return // an unfinished word, or an open <…>: it goes out whole
 	}
 	ready, rest := text[:cut+1], text[cut+1:]
 	c.pending.Reset()
@@ -91,11 +85,21 @@ func (c *streamCleaner) write(delta string) {
 	}
 }
 
-// cleanStreamed cleans a piece of a stream, keeping its spacing.
+// streamedBrackets turns the < and > a cleaned piece still holds into
+// look-alikes.
+var streamedBrackets = strings.NewReplacer("<", "‹", ">", "›")
+
+// cleanStreamed cleans a piece of a stream, keeping its spacing. Unlike
+// the final answer, a piece is sent as is (markdown_text, which the
+// transport does not escape), and what the reader's client parses is all
+// the pieces together: a < left in one could pair with a > in the next
+// into a live <!channel>. So no < or > survives in a piece; the final
+// answer, escaped by the transport, replaces the streamed one when they
+// differ.
 func cleanStreamed(piece string, own []string) string {
 	trail := piece[len(strings.TrimRight(piece, " \n")):]
 	lead := piece[:len(piece)-len(strings.TrimLeft(piece, " \n"))]
-	body := cleanAnswer(piece, own...)
+	body := streamedBrackets.Replace(cleanAnswer(piece, own...))
 	if body == "" {
 		return lead + trail
 	}

@@ -90,13 +90,14 @@ func (s *Service) SendDigests(ctx context.Context) error {
 		periods[period.Key] = period
 	}
 	for key, list := range due {
-		// A period whose digests are all queued costs one count.
-		_, queued, err := s.store.CountMessages(ctx, digestPrefix(key))
+		missing, err := s.notQueued(ctx, key, list)
 		if err != nil {
 			return err
 		}
-		if queued >= len(list) {
+		if len(missing) == 0 {
 			delete(due, key)
+		} else {
+			due[key] = missing
 		}
 	}
 	if len(due) == 0 {
@@ -113,6 +114,29 @@ func (s *Service) SendDigests(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// notQueued returns the members of list whose digest of period is not
+// queued yet. A period whose digests are all queued costs one read of its
+// keys. Those keys are matched member by member, never counted: a count
+// would take a member gone since the last run (or who reads monthly now)
+// for a newcomer still waiting for theirs.
+func (s *Service) notQueued(ctx context.Context, period string, list []*Member) ([]*Member, error) {
+	keys, err := s.store.FindMessageKeys(ctx, digestPrefix(period))
+	if err != nil {
+		return nil, err
+	}
+	queued := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		queued[k] = true
+	}
+	var missing []*Member
+	for _, m := range list {
+		if !queued[digestPrefix(period)+string(m.UserID)] {
+			missing = append(missing, m)
+		}
+	}
+	return missing, nil
 }
 
 // summaryCalls is how many summaries are made at once before a run: a

@@ -426,3 +426,30 @@ func TestDigestSplitsLongDigests(t *testing.T) {
 		t.Errorf("U5's digest of 13 groups came in %d message(s), want it split", parts)
 	}
 }
+
+// A member who joins after the week's run still gets that week's digest,
+// even when someone who had theirs has since stopped reading weekly: the
+// run matches who was queued, it does not count them.
+func TestDigestNewcomerAfterRunGetsTheirs(t *testing.T) {
+	n := newDigestNet(t, false)
+	ctx := context.Background()
+	if err := n.s.SendDigests(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := n.digests(t); len(got) != 5 {
+		t.Fatalf("%d digests on Monday, want 5", len(got))
+	}
+	n.clock.Set(paris("2026-12-08 11:00"))
+	slash(n.s, "U4", "digest mensuel") // had this week's; now reads monthly
+	slash(n.s, "U6", "aide")           // joins on Tuesday
+	if err := n.s.SendDigests(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got := n.digests(t)
+	if !strings.Contains(got["U6"], "Votre semaine au Cercle") {
+		t.Errorf("the newcomer got no digest this week: %q", got["U6"])
+	}
+	if _, total, err := n.db.CountMessages(ctx, "digest:2026-W49:"); err != nil || total != 6 {
+		t.Errorf("%d weekly digests queued (err %v), want 6, each once", total, err)
+	}
+}

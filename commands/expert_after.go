@@ -15,8 +15,9 @@ import (
 // meetings held, reminders) and the feedback each side gives after.
 
 // ExpireRequestAnswers passes on the requests whose expert let the answer
-// window lapse, and closes those left unrouted for too long. The job runs
-// every few minutes; each step is idempotent.
+// window lapse, and those accepted that can no longer end in a meeting;
+// it closes those left unrouted for too long. The job runs every few
+// minutes; each step is idempotent.
 func (s *Service) ExpireRequestAnswers(ctx context.Context) error {
 	now := s.now()
 	lapsed, err := s.store.FindRequests(ctx, RequestFilter{Statuses: []RequestStatus{RequestProposed}, AnswerDueBefore: now})
@@ -28,10 +29,32 @@ func (s *Service) ExpireRequestAnswers(ctx context.Context) error {
 			return err
 		}
 	}
+	if err := s.lapseAccepted(ctx, now); err != nil {
+		return err
+	}
 	if err := s.expireUnrouted(ctx, now); err != nil {
 		return err
 	}
 	return s.closeHeldMeetings(ctx, now)
+}
+
+// lapseAccepted takes back the accepted requests that can no longer end
+// in a meeting (acceptedLapse): like a lapsed answer, each goes to the
+// next expert or the facilitators, and the member is told why.
+func (s *Service) lapseAccepted(ctx context.Context, now time.Time) error {
+	accepted, err := s.store.FindRequests(ctx, RequestFilter{Statuses: []RequestStatus{RequestAccepted}})
+	if err != nil {
+		return err
+	}
+	for _, r := range accepted {
+		if acceptedLapse(r, now) == "" {
+			continue
+		}
+		if err := s.takeBack(ctx, r.ID, func(r *ExpertRequest) string { return acceptedLapse(r, now) }); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // unroutedLimit is how long a request may wait for an expert before it
@@ -65,28 +88,76 @@ func (s *Service) expireUnrouted(ctx context.Context, now time.Time) error {
 // returnRequestsOf takes back the requests waiting on an expert who is
 // removed: those proposed or accepted pass on as if declined; meetings
 // already booked stay, and the facilitators see them in /cercle demandes.
+// An accepted request being moved still holds its old meeting in both
+// calendars: that one is called off, since nobody will hold it.
 func (s *Service) returnRequestsOf(ctx context.Context, expert UserID) error {
 	rs, err := s.store.FindRequests(ctx, RequestFilter{Expert: expert, Statuses: []RequestStatus{RequestProposed, RequestAccepted}})
 	if err != nil {
 		return err
 	}
-	for _, r := range rs {
-		_, err := s.systemChange(ctx, r.ID, func(tx RequestTx, r *ExpertRequest) error {
-			r.Status = RequestProposed // an accepted one is taken back the same way
-			r.AnswerBy = time.Time{}
-			if err := decideDecline(r, "", s.now(), true); err != nil {
-				return err
-			}
-			pm := s.Printer(ctx, User{ID: r.Requester})
-			return tx.Enqueue(memberMessage(r, "passed", pm, Text(pm.T("request.update.passed", r.ID))))
-		})
-		if err != nil && ErrorCode(err) != ECONFLICT {
-			return err
+	waiting := func(r *ExpertRequest) string {
+		if r.Expert != expert || r.Status != RequestProposed && r.Status != RequestAccepted {
+			return ""
 		}
-		if err := s.handOn(ctx, r.ID); err != nil {
+		return "request.update.passed"
+	}
+	for _, r := range rs {
+		if err := s.takeBack(ctx, r.ID, waiting); err != nil {
 			return err
 		}
 	}
+	return nil
+}
+
+// takeBack takes request id from its expert without their answer, if
+// why, read in the request's transaction, gives the catalog key of what
+// the member is told (empty: the request moved on meanwhile, it is left
+// alone). A meeting it still holds is called off, and it is handed on.
+func (s *Service) takeBack(ctx context.Context, id int64, why func(r *ExpertRequest) string) error {
+	_, err := s.systemChange(ctx, id, func(tx RequestTx, r *ExpertRequest) error {
+		key := why(r)
+		if key == "" {
+			return errRequestState(r)
+		}
+		if err := s.callOffBooked(ctx, tx, r); err != nil {
+			return err
+		}
+		r.Status = RequestProposed // an accepted one is taken back the same way
+		r.AnswerBy = time.Time{}
+		if err := decideDecline(r, "", s.now(), true); err != nil {
+			return err
+		}
+		pm := s.Printer(ctx, User{ID: r.Requester})
+		return tx.Enqueue(memberMessage(r, "passed", pm, Text(pm.T(key, r.ID))))
+	})
+	if err != nil && ErrorCode(err) != ECONFLICT {
+		return err
+	}
+	return s.handOn(ctx, id)
+}
+
+// callOffBooked takes back the time r holds, if a meeting was booked
+// (even one being moved): both sides get the calendar cancellation, at a
+// sequence above the invitation's, and r keeps no slot, proposed or
+// picked, for the next expert to propose their own.
+func (s *Service) callOffBooked(ctx context.Context, tx RequestTx, r *ExpertRequest) error {
+	if r.booked() {
+		r.Sequence++
+		names := map[UserID]string{}
+		for _, u := range []UserID{r.Requester, r.Expert} {
+			names[u] = string(u)
+			if m, err := s.store.FindMemberByUserID(ctx, u); err == nil {
+				names[u] = m.Name
+			}
+		}
+		if err := tx.Enqueue(
+			s.meetingMessage(r, r.Requester, names[r.Expert], "cancel", s.Printer(ctx, User{ID: r.Requester})),
+			s.meetingMessage(r, r.Expert, names[r.Requester], "cancel", s.Printer(ctx, User{ID: r.Expert})),
+		); err != nil {
+			return err
+		}
+	}
+	r.Slot, r.Slots, r.Place = time.Time{}, nil, ""
 	return nil
 }
 

@@ -103,6 +103,11 @@ func (s *Service) pickAction(ctx context.Context, m *Member, p *i18n.Printer, a 
 	expertPrinter := s.Printer(ctx, User{ID: e.User})
 	now := s.now()
 	r, err := s.changeRequest(ctx, m, r0.ID, []RequestRole{RoleAuthor}, func(tx RequestTx, r *ExpertRequest) error {
+		if r.Expert != e.User {
+			// Moved to another expert since e was read: their calendar,
+			// name and language would be the wrong ones.
+			return Errorf(ECONFLICT, "request.error.stale")
+		}
 		free, err := s.freeInTx(tx, e, r, busy, now)
 		if err != nil {
 			return err
@@ -177,7 +182,7 @@ func (s *Service) cancelRequestAction(ctx context.Context, m *Member, p *i18n.Pr
 			if booked {
 				msgs = append(msgs, s.meetingMessage(r, to, m.Name, "cancel", pt))
 			} else {
-				msgs = append(msgs, &OutboxMessage{DedupeKey: "xreq:" + strconv.FormatInt(r.ID, 10) + ":cancel:" + string(to), To: Recipient{User: to},
+				msgs = append(msgs, &OutboxMessage{DedupeKey: "xreq:" + strconv.FormatInt(r.ID, 10) + ":cancel:" + sideOf(r, to), To: Recipient{User: to},
 					Message: *textResponse(pt.T("request.update.cancelled", r.ID))})
 			}
 		}

@@ -9,8 +9,19 @@ import (
 )
 
 // This file words what the request flow tells each side. Dedupe keys
-// carry ids and versions only, never a name or a word of the problem:
-// the outbox table is confidential's neighbour, not its keeper.
+// carry ids, versions and sides (member, expert, staff) only, never a
+// name, a Slack id or a word of the problem: the outbox table is
+// confidential's neighbour, not its keeper, and keys also reach logs and
+// Slack's message metadata. A key is unique per recipient (the outbox's
+// recipient column says who), so a side's key serves each person on it.
+
+// sideOf names to's side of r in a dedupe key.
+func sideOf(r *ExpertRequest, to UserID) string {
+	if to == r.Requester {
+		return "member"
+	}
+	return "expert"
+}
 
 // monthStart is the first instant of now's month in zone.
 func monthStart(now time.Time, zone *time.Location) time.Time {
@@ -76,23 +87,26 @@ func slotsMessage(r *ExpertRequest, e *Expert, p *i18n.Printer) *OutboxMessage {
 
 // meetingEntry is what a calendar holds of a scheduled meeting, titled
 // with the other side's name.
-func meetingEntry(r *ExpertRequest, other string, p *i18n.Printer) CalendarEntry {
+func meetingEntry(r *ExpertRequest, other string, p *i18n.Printer, cancelled bool) CalendarEntry {
 	return CalendarEntry{UID: fmt.Sprintf("expert-request-%d@cercle", r.ID), Sequence: r.Sequence,
 		Title: p.T("request.calendar.title", other), Location: r.Place, Start: r.Slot, End: r.Slot.Add(r.Duration),
-		Description: p.T("request.calendar.description", r.ID), Cancelled: r.Status == RequestCancelled}
+		Description: p.T("request.calendar.description", r.ID), Cancelled: cancelled}
 }
 
-// meetingMessage confirms (or, cancelled, calls off) a meeting to one
-// side, with its .ics and add-to-calendar links.
+// meetingMessage confirms a meeting to one side or, when step is
+// "cancel", calls it off, with its .ics and add-to-calendar links. The
+// step, not the request's status, says which: a meeting is also called
+// off when its request goes back to be routed again.
 func (s *Service) meetingMessage(r *ExpertRequest, to UserID, other string, step string, p *i18n.Printer) *OutboxMessage {
-	entry := meetingEntry(r, other, p)
-	msg := &OutboxMessage{DedupeKey: fmt.Sprintf("xreq:%d:%s:%d:%s", r.ID, step, r.Sequence, to), To: Recipient{User: to}}
+	cancelled := step == "cancel"
+	entry := meetingEntry(r, other, p, cancelled)
+	msg := &OutboxMessage{DedupeKey: fmt.Sprintf("xreq:%d:%s:%d:%s", r.ID, step, r.Sequence, sideOf(r, to)), To: Recipient{User: to}}
 	text := p.T("request.meeting.confirmed", other, p.DateTime(r.Slot), r.Place)
-	if r.Status == RequestCancelled {
+	if cancelled {
 		text = p.T("request.meeting.cancelled", r.ID, p.DateTime(r.Slot))
 	}
 	msg.Message.Sections = []Section{Paragraph(Text(text))}
-	if r.Status == RequestScheduled {
+	if !cancelled {
 		ev := &Event{Title: entry.Title, Place: r.Place, Start: r.Slot, End: r.Slot.Add(r.Duration)}
 		msg.Message.Sections = append(msg.Message.Sections, calendarLinks(ev, p))
 	}
@@ -111,7 +125,7 @@ func reminderNotices(r *ExpertRequest) []*OutboxMessage {
 	for _, before := range []time.Duration{24 * time.Hour, time.Hour} {
 		for _, to := range []UserID{r.Requester, r.Expert} {
 			out = append(out, &OutboxMessage{
-				DedupeKey: fmt.Sprintf("xreq:%d:remind:%d:%d:%s", r.ID, r.Sequence, int(before.Hours()), to),
+				DedupeKey: fmt.Sprintf("xreq:%d:remind:%d:%d:%s", r.ID, r.Sequence, int(before.Hours()), sideOf(r, to)),
 				To:        Recipient{User: to},
 				DueAt:     r.Slot.Add(-before),
 				Notice:    &Notice{Kind: NoticeMeetingReminder, Request: r.ID, Sequence: r.Sequence, For: to},

@@ -116,7 +116,7 @@ func (s *Service) alertStaff(ctx context.Context, r *ExpertRequest, candidates i
 		}
 		p := s.printer(m)
 		msgs = append(msgs, &OutboxMessage{
-			DedupeKey: fmt.Sprintf("xreq:%d:staff:%d:%s", r.ID, r.Version, m.UserID),
+			DedupeKey: fmt.Sprintf("xreq:%d:staff:%d", r.ID, r.Version), // one per facilitator: keys are per recipient
 			To:        Recipient{User: m.UserID},
 			Message: Response{Sections: []Section{Paragraph(
 				Text(p.T("request.staff.waiting", r.ID, p.T("request.urgency."+string(r.Urgency)))+" "+p.Plural("request.staff.candidates", candidates)+" "),

@@ -173,6 +173,24 @@ func decideReschedule(r *ExpertRequest) error {
 	return nil
 }
 
+// acceptedLapse says why an accepted request can no longer end in a
+// meeting, as the catalog key of what its member is told: every slot
+// proposed has passed unpicked, or, after a reschedule, the expert
+// proposed none within answerWindow of it (nothing changes an accepted
+// request without slots but its next step, so its last change is the
+// reschedule). Empty while it still can.
+func acceptedLapse(r *ExpertRequest, now time.Time) string {
+	switch {
+	case r.Status != RequestAccepted:
+		return ""
+	case len(r.Slots) == 0 && !now.Before(r.UpdatedAt.Add(answerWindow)):
+		return "request.update.no_new_slots"
+	case len(r.Slots) > 0 && !slices.ContainsFunc(r.Slots, now.Before):
+		return "request.update.slots_passed"
+	}
+	return ""
+}
+
 // booked reports whether calendars hold a time for r: a slot was picked,
 // even if a new one is being chosen.
 func (r *ExpertRequest) booked() bool { return !r.Slot.IsZero() }

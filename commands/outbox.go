@@ -26,7 +26,9 @@ func (r Recipient) String() string {
 
 // OutboxMessage is a message the bot sends on its own initiative. It is
 // stored before it is sent, so a crash loses nothing, and its DedupeKey
-// (such as "reminder:event42:U123:J-1") makes a second enqueue a no-op.
+// (such as "reminder:42:U123:24h:…") makes a second enqueue to the same
+// recipient a no-op. Keys are unique per recipient: one message to several
+// people may share a key that names what it is, not who gets it.
 type OutboxMessage struct {
 	ID        int64
 	DedupeKey string

@@ -116,7 +116,8 @@ type EventTx interface {
 // they are delivered.
 type OutboxStore interface {
 	// EnqueueMessages stores messages to send and returns how many were new:
-	// a message whose DedupeKey is already stored is skipped.
+	// a message whose DedupeKey is already stored for its recipient is
+	// skipped.
 	EnqueueMessages(ctx context.Context, msgs []*OutboxMessage) (int, error)
 	// DueMessages returns up to limit pending messages whose next attempt is
 	// at or before now, oldest first.
@@ -138,6 +139,9 @@ type OutboxStore interface {
 	// CountMessages returns how many messages whose dedupe key starts with
 	// prefix were sent, and how many there are.
 	CountMessages(ctx context.Context, prefix string) (sent, total int, err error)
+	// FindMessageKeys returns the dedupe keys, sent or not, that start
+	// with prefix.
+	FindMessageKeys(ctx context.Context, prefix string) ([]string, error)
 	// CountPendingMessages returns the outbox depth.
 	CountPendingMessages(ctx context.Context) (int, error)
 	// SetMessageProgress records the parts of a pending message that got

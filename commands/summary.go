@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -184,16 +183,12 @@ func checkBullets(in []SummaryBullet, byTS map[string]*GroupMessage) []SummaryBu
 	return out
 }
 
-// linkLike matches what a reader's client would turn into a link: URLs,
-// bare web addresses, and Slack's <…> link and mention syntax.
-var linkLike = regexp.MustCompile(`(?i)<[^>]*>|\b(?:https?|ftp|slack)://\S+|\bwww\.\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|fr|net|org|io|co|ly|me|info|biz|xyz|app|dev)(?:/\S*)?`)
-
 // untrustedLine makes text a model (or a member) wrote safe to show as one
 // line: no links of any kind (the only links a summary carries are the
 // permalinks the core adds), no control characters, at most n runes. The
 // transport escapes what remains, so no mention can come alive.
 func untrustedLine(text string, n int) string {
-	text = linkLike.ReplaceAllString(cleanLine(text), "…")
+	text = replaceLinks(cleanLine(text), nil)
 	return truncate(strings.TrimSpace(text), n)
 }
 

@@ -384,3 +384,38 @@ func TestMigration00010(t *testing.T) {
 		t.Errorf("applications after down and up = %v, %v; want none", apps, err)
 	}
 }
+
+// TestMigration00011 makes dedupe keys unique per recipient: every row of
+// the outbox is kept, with its progress, and a key stored for one person
+// no longer stops the same key to another.
+func TestMigration00011(t *testing.T) {
+	ctx := context.Background()
+	path, raw, p := migratedTo(t, 10)
+	const at = "2027-01-10T09:00:00.000Z"
+	if _, err := raw.ExecContext(ctx, `INSERT INTO outbox (id, dedupe_key, recipient, message, status, attempts, due_at, created_at, sent_at, parts_done, ref_ts)
+		VALUES (1, 'xreq:1:staff:1:U1', 'user:U1', '{"Title":"À confier"}', 'sent', 1, '`+at+`', '`+at+`', '`+at+`', 1, '1.2'),
+		       (2, 'digest:2027-W01:U2', 'user:U2', '{"Title":"Votre semaine"}', 'pending', 0, '`+at+`', '`+at+`', '', 0, '')`); err != nil {
+		t.Fatal(err)
+	}
+	upDownUp(t, raw, p)
+
+	db, err := storage.Open(ctx, path, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if sent, total, err := db.CountMessages(ctx, ""); err != nil || sent != 1 || total != 2 {
+		t.Errorf("outbox = %d sent of %d, %v; want 1 of 2", sent, total, err)
+	}
+	due, err := db.DueMessages(ctx, time.Date(2027, 1, 10, 10, 0, 0, 0, time.UTC), 10)
+	if err != nil || len(due) != 1 || due[0].DedupeKey != "digest:2027-W01:U2" || due[0].Message.Title != "Votre semaine" {
+		t.Errorf("due = %+v, %v; want the digest", due, err)
+	}
+	n, err := db.EnqueueMessages(ctx, []*commands.OutboxMessage{
+		{DedupeKey: "digest:2027-W01:U2", To: commands.Recipient{User: "U3"}, Message: commands.Response{Title: "x"}},
+		{DedupeKey: "digest:2027-W01:U2", To: commands.Recipient{User: "U2"}, Message: commands.Response{Title: "x"}},
+	})
+	if err != nil || n != 1 {
+		t.Errorf("enqueued %d, %v; want 1: the key is new for U3 only", n, err)
+	}
+}

@@ -14,7 +14,8 @@ import (
 // maxErrorText bounds the failure reason kept per message.
 const maxErrorText = 500
 
-// EnqueueMessages stores messages to send; a known dedupe key is skipped.
+// EnqueueMessages stores messages to send; a dedupe key already stored
+// for the same recipient is skipped.
 func (db *DB) EnqueueMessages(ctx context.Context, msgs []*commands.OutboxMessage) (int, error) {
 	added := 0
 	err := db.inTx(ctx, func(ctx context.Context, tx *Tx) error {
@@ -42,7 +43,7 @@ func enqueueMessages(ctx context.Context, tx *Tx, msgs []*commands.OutboxMessage
 			due = tx.now
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO outbox (dedupe_key, recipient, message, notice, due_at, created_at, track)
-			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key, recipient) DO NOTHING`,
 			m.DedupeKey, m.To.String(), body, notice, formatTime(due), formatTime(tx.now), m.Track)
 		if err != nil {
 			return 0, fmt.Errorf("enqueue %s: %w", m.DedupeKey, err)
@@ -239,4 +240,21 @@ func (db *DB) CountMessages(ctx context.Context, prefix string) (sent, total int
 	err = db.read.QueryRowContext(ctx, `SELECT COUNT(*) FILTER (WHERE status = 'sent'), COUNT(*) FROM outbox
 		WHERE dedupe_key >= ? AND dedupe_key < ?`, prefix, prefix+"\U0010FFFF").Scan(&sent, &total)
 	return sent, total, err
+}
+
+// FindMessageKeys returns the dedupe keys, sent or not, that start with
+// prefix.
+func (db *DB) FindMessageKeys(ctx context.Context, prefix string) ([]string, error) {
+	scan := func(s scanner) (string, error) {
+		var k string
+		err := s.Scan(&k)
+		return k, err
+	}
+	// A range, not LIKE, as in CountMessages: a key may hold % or _.
+	keys, err := queryAll(ctx, db.read, scan, `SELECT dedupe_key FROM outbox WHERE dedupe_key >= ? AND dedupe_key < ?`,
+		prefix, prefix+"\U0010FFFF")
+	if err != nil {
+		return nil, fmt.Errorf("find message keys: %w", err)
+	}
+	return keys, nil
 }

@@ -331,3 +331,23 @@ func TestUnreadableOutboxRowIsGivenUp(t *testing.T) {
 		t.Errorf("pending = %d, want 1 (the unreadable one given up)", n)
 	}
 }
+
+// A dedupe key is unique per recipient: one key serves a message to each
+// of several people, and is still enqueued once for each.
+func TestOutboxDedupePerRecipient(t *testing.T) {
+	db, _ := MustOpenDB(t)
+	ctx := context.Background()
+	to := func(user commands.UserID) *commands.OutboxMessage {
+		return &commands.OutboxMessage{DedupeKey: "xreq:1:staff:1", To: commands.Recipient{User: user}, Message: commands.Response{Title: "À confier"}}
+	}
+	n, err := db.EnqueueMessages(ctx, []*commands.OutboxMessage{to("U1"), to("U2"), to("U1")})
+	if err != nil || n != 2 {
+		t.Fatalf("enqueued %d, %v; want 2 (one per recipient)", n, err)
+	}
+	if n, err := db.EnqueueMessages(ctx, []*commands.OutboxMessage{to("U2")}); err != nil || n != 0 {
+		t.Errorf("enqueued again %d, %v; want 0", n, err)
+	}
+	if keys, err := db.FindMessageKeys(ctx, "xreq:1:"); err != nil || len(keys) != 2 {
+		t.Errorf("keys = %v, %v; want the key twice", keys, err)
+	}
+}
