@@ -156,7 +156,7 @@ func TestBureauFromApplicationToFollowUp(t *testing.T) {
 	if strings.Contains(prop, "@p_met") || strings.Contains(prop, "@p_conf") {
 		t.Errorf("same sector or conflict proposed:\n%s", prop)
 	}
-	if inv := n.outbox(t, "p_btp", "bureau:day:1:panel:"); len(inv) != 1 || !strings.Contains(inv[0], "bureau-des-pairs-1.ics") {
+	if inv := n.outbox(t, "p_btp", "bureau:day:1:panel"); len(inv) != 1 || !strings.Contains(inv[0], "bureau-des-pairs-1.ics") {
 		t.Errorf("panelist invited: %v", inv)
 	}
 
@@ -171,7 +171,7 @@ func TestBureauFromApplicationToFollowUp(t *testing.T) {
 	if err := n.s.RunBureau(ctx); err != nil {
 		t.Fatal(err)
 	}
-	brief := n.outbox(t, "p_btp", "bureau:day:1:brief:")
+	brief := n.outbox(t, "p_btp", "bureau:day:1:brief")
 	if len(brief) != 1 || !strings.Contains(brief[0], "mobilier urbain") || !strings.Contains(brief[0], "Confidentiel") {
 		t.Fatalf("brief: %v", brief)
 	}
@@ -185,7 +185,7 @@ func TestBureauFromApplicationToFollowUp(t *testing.T) {
 	if got, _ := n.db.FindApplication(ctx, a.ID); got.Status != commands.ApplicationHeard {
 		t.Fatalf("status after the slot: %s", got.Status)
 	}
-	if ask := n.outbox(t, "p_tour", fmt.Sprintf("bureau:%d:heard:", a.ID)); len(ask) != 1 {
+	if ask := n.outbox(t, "p_tour", fmt.Sprintf("bureau:%d:heard", a.ID)); len(ask) != 1 {
 		t.Errorf("panelist asked for the opinion: %v", ask)
 	}
 

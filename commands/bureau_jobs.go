@@ -79,7 +79,7 @@ func (s *Service) sendBriefs(ctx context.Context, now time.Time) error {
 // sit out are named by slot only.
 func (s *Service) briefMessage(ctx context.Context, d *HearingDay, apps []*Application, m *Member) *OutboxMessage {
 	p := s.Printer(ctx, User{ID: m.UserID})
-	msg := &OutboxMessage{DedupeKey: fmt.Sprintf("bureau:day:%d:brief:%s", d.ID, m.UserID), To: Recipient{User: m.UserID}}
+	msg := &OutboxMessage{DedupeKey: fmt.Sprintf("bureau:day:%d:brief", d.ID), To: Recipient{User: m.UserID}}
 	msg.Message.Title = p.T("bureau.brief.title", p.Date(d.StartsAt))
 	msg.Message.Sections = []Section{{Note: true, Body: []Span{Text("🔒 " + p.T("bureau.brief.confidential"))}}, dayHeader(d, p)}
 	for _, a := range apps {
@@ -142,7 +142,7 @@ func (s *Service) opinionRequests(ctx context.Context, a *Application) []*Outbox
 			continue
 		}
 		p := s.Printer(ctx, User{ID: u})
-		out = append(out, &OutboxMessage{DedupeKey: fmt.Sprintf("bureau:%d:heard:%s", a.ID, u), To: Recipient{User: u},
+		out = append(out, &OutboxMessage{DedupeKey: fmt.Sprintf("bureau:%d:heard", a.ID), To: Recipient{User: u},
 			Message: Response{Sections: []Section{{Body: []Span{Text(p.T("bureau.heard.ask", a.Company))},
 				Buttons: []Button{{ActionID: ActionWriteOpinion, Value: strconv.FormatInt(a.ID, 10), Label: p.T("bureau.button.write_opinion"), Style: ButtonPrimary}}}}}})
 	}

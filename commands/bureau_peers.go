@@ -220,7 +220,7 @@ func (s *Service) setPanel(ctx context.Context, m *Member, p *i18n.Printer, dayR
 // panelInvitation tells a new panelist they sit on a day, with its .ics.
 func (s *Service) panelInvitation(ctx context.Context, d *HearingDay, to UserID) *OutboxMessage {
 	p := s.Printer(ctx, User{ID: to})
-	msg := &OutboxMessage{DedupeKey: fmt.Sprintf("bureau:day:%d:panel:%s", d.ID, to), To: Recipient{User: to}}
+	msg := &OutboxMessage{DedupeKey: fmt.Sprintf("bureau:day:%d:panel", d.ID), To: Recipient{User: to}}
 	msg.Message.Sections = []Section{Paragraph(Text(p.T("bureau.panel.invited", p.DateTime(d.StartsAt)))), dayHeader(d, p)}
 	if f := s.dayInvitation(d, p); f != nil {
 		msg.Message.Files = []File{*f}
