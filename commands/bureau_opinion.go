@@ -188,15 +188,17 @@ func (s *Service) opinionMessage(ctx context.Context, a *Application) *OutboxMes
 	p := s.Printer(ctx, User{ID: a.Applicant})
 	msg := &OutboxMessage{DedupeKey: fmt.Sprintf("bureau:%d:opinion", a.ID), To: Recipient{User: a.Applicant}}
 	o := a.Opinion
-	sec := Section{Heading: p.T("bureau.opinion.sent.heading", a.Company),
-		Body: []Span{Text(p.T("bureau.opinion.sent.intro"))},
-		Pairs: []Pair{{Label: p.T("bureau.opinion.verdict"), Value: p.T("bureau.verdict." + string(o.Verdict))},
-			{Label: p.T("bureau.opinion.strengths"), Value: o.Strengths}, {Label: p.T("bureau.opinion.risks"), Value: o.Risks},
-			{Label: p.T("bureau.opinion.recommendations"), Value: o.Recommendations}}}
-	if o.Contacts != "" {
-		sec.Pairs = append(sec.Pairs, Pair{Label: p.T("bureau.opinion.contacts"), Value: o.Contacts})
+	// Each part is a section of its own: up to 3,000 characters, more
+	// than a label/value pair holds in Slack.
+	msg.Message.Title = p.T("bureau.opinion.sent.heading", a.Company)
+	msg.Message.Sections = []Section{Paragraph(Text(p.T("bureau.opinion.sent.intro"))),
+		{Pairs: []Pair{{Label: p.T("bureau.opinion.verdict"), Value: p.T("bureau.verdict." + string(o.Verdict))}}}}
+	for _, part := range []struct{ label, text string }{{"bureau.opinion.strengths", o.Strengths}, {"bureau.opinion.risks", o.Risks},
+		{"bureau.opinion.recommendations", o.Recommendations}, {"bureau.opinion.contacts", o.Contacts}} {
+		if part.text != "" {
+			msg.Message.Sections = append(msg.Message.Sections, Section{Heading: p.T(part.label), Body: []Span{Text(part.text)}})
+		}
 	}
-	msg.Message.Sections = []Section{sec}
 	if len(o.Experts) > 0 {
 		experts := Section{Body: []Span{Bold(p.T("bureau.opinion.experts") + " ")}}
 		for i, u := range o.Experts {
