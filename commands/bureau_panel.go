@@ -28,19 +28,47 @@ const MinHearingPanel = 3
 // recusalOf returns why m may not hear a, or "" when they may. conflicts
 // are the companies m declared a conflict with.
 func recusalOf(m *Member, conflicts []string, a *Application) Recusal {
-	company := Fold(a.Company)
-	switch {
-	case m.UserID == a.Applicant:
-		return RecusedApplicant
-	case m.Company != nil && company != "" && Fold(m.Company.Name) == company:
-		return RecusedCompany
-	case m.Company != nil && a.Sector != "" && Fold(m.Company.Sector) == Fold(a.Sector):
-		return RecusedSector
+	return foldPeer(m, conflicts).recusal(foldApplication(a))
+}
+
+// foldedPeer and foldedApplication are what recusal compares, folded
+// once (Fold): the proposal compares every peer with every hearing.
+type foldedPeer struct {
+	user                  UserID
+	company, sector, name string
+	conflicts             []string
+}
+
+type foldedApplication struct {
+	applicant       UserID
+	company, sector string
+}
+
+func foldPeer(m *Member, conflicts []string) foldedPeer {
+	f := foldedPeer{user: m.UserID, name: Fold(m.Name)}
+	if m.Company != nil {
+		f.company, f.sector = Fold(m.Company.Name), Fold(m.Company.Sector)
 	}
 	for _, c := range conflicts {
-		if Fold(c) == company {
-			return RecusedConflict
-		}
+		f.conflicts = append(f.conflicts, Fold(c))
+	}
+	return f
+}
+
+func foldApplication(a *Application) foldedApplication {
+	return foldedApplication{applicant: a.Applicant, company: Fold(a.Company), sector: Fold(a.Sector)}
+}
+
+func (p foldedPeer) recusal(a foldedApplication) Recusal {
+	switch {
+	case p.user == a.applicant:
+		return RecusedApplicant
+	case a.company != "" && p.company == a.company:
+		return RecusedCompany
+	case a.sector != "" && p.sector == a.sector:
+		return RecusedSector
+	case a.company != "" && slices.Contains(p.conflicts, a.company):
+		return RecusedConflict
 	}
 	return ""
 }
@@ -78,43 +106,52 @@ type PanelProposal struct {
 // so the same input gives the same panel. A peer who can hear none of the
 // day is never chosen.
 func ProposePanel(peers []*Peer, apps []*Application, size int) PanelProposal {
-	candidates := make([]PanelSeat, 0, len(peers))
+	folded := make([]foldedApplication, len(apps))
+	for i, a := range apps {
+		folded[i] = foldApplication(a)
+	}
+	type candidate struct {
+		seat PanelSeat
+		peer foldedPeer
+	}
+	candidates := make([]candidate, 0, len(peers))
 	for _, p := range peers {
-		seat := PanelSeat{Peer: p, Recused: map[int64]Recusal{}}
-		for _, a := range apps {
-			if why := recusalOf(p.Member, p.Conflicts, a); why != "" {
-				seat.Recused[a.ID] = why
+		c := candidate{seat: PanelSeat{Peer: p, Recused: map[int64]Recusal{}}, peer: foldPeer(p.Member, p.Conflicts)}
+		for i, a := range apps {
+			if why := c.peer.recusal(folded[i]); why != "" {
+				c.seat.Recused[a.ID] = why
 			} else {
-				seat.Hears++
+				c.seat.Hears++
 			}
 		}
-		if seat.Hears > 0 || len(apps) == 0 {
-			candidates = append(candidates, seat)
+		if c.seat.Hears > 0 || len(apps) == 0 {
+			candidates = append(candidates, c)
 		}
 	}
 	heard := map[int64]int{}
 	sectors := map[string]bool{}
+	isNew := func(c candidate) bool { return c.peer.sector != "" && !sectors[c.peer.sector] }
 	var out PanelProposal
 	for len(out.Seats) < size && len(candidates) > 0 {
-		best := slices.MinFunc(candidates, func(x, y PanelSeat) int {
+		best := slices.MinFunc(candidates, func(x, y candidate) int {
 			return cmp.Or(
-				-cmp.Compare(helpsShort(x, apps, heard), helpsShort(y, apps, heard)),
-				-compareBool(newSector(x, sectors), newSector(y, sectors)),
-				-cmp.Compare(x.Hears, y.Hears),
-				cmp.Compare(x.Peer.Sittings, y.Peer.Sittings),
-				cmp.Compare(Fold(x.Peer.Member.Name), Fold(y.Peer.Member.Name)),
-				cmp.Compare(x.Peer.Member.UserID, y.Peer.Member.UserID),
+				-cmp.Compare(helpsShort(x.seat, apps, heard), helpsShort(y.seat, apps, heard)),
+				-compareBool(isNew(x), isNew(y)),
+				-cmp.Compare(x.seat.Hears, y.seat.Hears),
+				cmp.Compare(x.seat.Peer.Sittings, y.seat.Peer.Sittings),
+				cmp.Compare(x.peer.name, y.peer.name),
+				cmp.Compare(x.peer.user, y.peer.user),
 			)
 		})
-		best.NewSector = newSector(best, sectors)
-		sectors[sectorOf(best.Peer.Member)] = true
+		best.seat.NewSector = isNew(best)
+		sectors[best.peer.sector] = true
 		for _, a := range apps {
-			if _, out := best.Recused[a.ID]; !out {
+			if _, out := best.seat.Recused[a.ID]; !out {
 				heard[a.ID]++
 			}
 		}
-		out.Seats = append(out.Seats, best)
-		candidates = slices.DeleteFunc(candidates, func(c PanelSeat) bool { return c.Peer == best.Peer })
+		out.Seats = append(out.Seats, best.seat)
+		candidates = slices.DeleteFunc(candidates, func(c candidate) bool { return c.seat.Peer == best.seat.Peer })
 	}
 	for _, a := range apps {
 		if heard[a.ID] < MinHearingPanel {
@@ -134,20 +171,6 @@ func helpsShort(seat PanelSeat, apps []*Application, heard map[int64]int) int {
 		}
 	}
 	return n
-}
-
-// newSector reports whether seat's sector is one the panel lacks; a peer
-// with no sector on file brings none.
-func newSector(seat PanelSeat, sectors map[string]bool) bool {
-	s := sectorOf(seat.Peer.Member)
-	return s != "" && !sectors[s]
-}
-
-func sectorOf(m *Member) string {
-	if m.Company == nil {
-		return ""
-	}
-	return Fold(m.Company.Sector)
 }
 
 func compareBool(a, b bool) int {

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -164,5 +165,25 @@ func TestHearingLife(t *testing.T) {
 	}
 	if err := decideApplicationFollowUp(a, 5, "", now); ErrorCode(err) != ECONFLICT {
 		t.Errorf("answering twice: %v", err)
+	}
+}
+
+// BenchmarkProposePanel is a large network's day: 500 peers over 40
+// sectors, 6 hearings, a panel of 5.
+func BenchmarkProposePanel(b *testing.B) {
+	var peers []*Peer
+	for i := range 500 {
+		peers = append(peers, peer(fmt.Sprintf("p%03d", i), fmt.Sprintf("Pair %03d", i), fmt.Sprintf("Entreprise %d", i),
+			fmt.Sprintf("Secteur %d", i%40), i%7, fmt.Sprintf("Candidate %d", i%11)))
+	}
+	var apps []*Application
+	for i := range 6 {
+		apps = append(apps, &Application{ID: int64(i + 1), Applicant: UserID(fmt.Sprint("a", i)), Company: fmt.Sprintf("Candidate %d", i), Sector: fmt.Sprintf("Secteur %d", i)})
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if p := ProposePanel(peers, apps, DefaultPanelSize); len(p.Seats) != DefaultPanelSize {
+			b.Fatal(len(p.Seats))
+		}
 	}
 }
