@@ -233,3 +233,36 @@ func opinionButtons(a *Application, m *Member, p *i18n.Printer) []Button {
 	}
 	return out
 }
+
+// homeBureau is the « Bureau des pairs » section of the Home tab, shown
+// only to whom it concerns: an applicant's applications under way (with
+// the hearing's date once given) and a peer's next hearing day.
+func (s *Service) homeBureau(ctx context.Context, m *Member, p *i18n.Printer) ([]Section, error) {
+	apps, err := s.store.FindApplications(ctx, ApplicationFilter{Applicant: m.UserID, Limit: 3, Statuses: []ApplicationStatus{
+		ApplicationSubmitted, ApplicationEligible, ApplicationToDecide, ApplicationAccepted, ApplicationScheduled, ApplicationHeard}})
+	if err != nil {
+		return nil, err
+	}
+	days, err := s.store.FindHearingDays(ctx, HearingDayFilter{From: s.now(), Panelist: m.UserID, Limit: 1})
+	if err != nil {
+		return nil, err
+	}
+	if len(apps)+len(days) == 0 {
+		return nil, nil
+	}
+	out := []Section{{Heading: p.T("home.bureau")}}
+	for _, a := range apps {
+		line := p.T("bureau.heading", a.ID, a.Company, p.T("bureau.status."+string(a.Status)))
+		if a.Status == ApplicationScheduled {
+			if d, err := s.store.FindHearingDay(ctx, a.Day); err == nil {
+				line += " · " + p.T("home.bureau.hearing", p.DateTime(d.SlotStart(a.Slot)))
+			}
+		}
+		out = append(out, Paragraph(Text(line)))
+	}
+	for _, d := range days {
+		out = append(out, Section{Body: []Span{Text(p.T("home.bureau.sitting", p.Date(d.StartsAt), d.ID))},
+			Buttons: []Button{{ActionID: ActionShowHearingDay, Value: strconv.FormatInt(d.ID, 10), Label: p.T("bureau.button.day")}}})
+	}
+	return out, nil
+}

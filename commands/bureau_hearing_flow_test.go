@@ -156,6 +156,16 @@ func TestBureauFromApplicationToFollowUp(t *testing.T) {
 	if strings.Contains(prop, "@p_met") || strings.Contains(prop, "@p_conf") {
 		t.Errorf("same sector or conflict proposed:\n%s", prop)
 	}
+	home := func(u commands.UserID) string { return console.Render(n.s.Home(ctx, commands.User{ID: u})) }
+	if h := home("author"); !strings.Contains(h, "Métallerie Secrète · programmée · audition le mardi 15 décembre") {
+		t.Errorf("applicant's Home:\n%s", h)
+	}
+	if h := home("p_btp"); !strings.Contains(h, "Vous siégez au panel le mardi 15 décembre") || strings.Contains(h, "Métallerie") {
+		t.Errorf("panelist's Home:\n%s", h)
+	}
+	if h := home("other"); strings.Contains(h, "## Bureau des pairs") {
+		t.Errorf("a member with nothing at the Bureau sees it on their Home:\n%s", h)
+	}
 	if inv := n.outbox(t, "p_btp", "bureau:day:1:panel"); len(inv) != 1 || !strings.Contains(inv[0], "bureau-des-pairs-1.ics") {
 		t.Errorf("panelist invited: %v", inv)
 	}

@@ -41,6 +41,11 @@ func (s *Service) Home(ctx context.Context, u User) *Response {
 		return s.errorResponse(ctx, p, err, nil)
 	}
 	r.Sections = append(r.Sections, groups...)
+	bureau, err := s.homeBureau(ctx, m, p)
+	if err != nil {
+		return s.errorResponse(ctx, p, err, nil)
+	}
+	r.Sections = append(r.Sections, bureau...)
 	r.Sections = append(r.Sections, Section{Heading: p.T("home.digest")})
 	r.Sections = append(r.Sections, digestSettingsSections(m, p)...)
 	drafts, err := s.homeDrafts(ctx, m, p)
