@@ -31,6 +31,7 @@ func (s *Service) bureauFeature() feature {
 			{ID: ActionWithdrawApplication, Run: s.withdrawAction},
 			{ID: ActionScheduleApplication, Allowed: (*Member).IsFacilitator, Refusal: "error.forbidden.facilitator", Run: s.scheduleAction},
 			{ID: ActionProposePanel, Allowed: (*Member).IsFacilitator, Refusal: "error.forbidden.facilitator", Run: s.proposePanelAction},
+			{ID: ActionCancelHearingDay, Allowed: (*Member).IsFacilitator, Refusal: "error.forbidden.facilitator", Run: s.cancelDayAction},
 			{ID: ActionSetPanel, Allowed: (*Member).IsFacilitator, Refusal: "error.forbidden.facilitator", Run: s.setPanelAction},
 			{ID: ActionShowHearingDay, Run: s.showDayAction},
 			{ID: ActionWriteOpinion, Run: s.writeOpinionAction},

@@ -152,8 +152,16 @@ func (s *Service) hearingDayView(ctx context.Context, m *Member, p *i18n.Printer
 	}
 	r := &Response{Title: p.T("bureau.day.title", d.ID)}
 	head := dayHeader(d, p)
+	if d.Cancelled() {
+		r.Sections = append(r.Sections, head, Paragraph(Text(p.T("bureau.day.was_cancelled", p.Date(d.CancelledAt)))))
+		return r, nil
+	}
 	if m.IsFacilitator() {
-		head.Buttons = []Button{{ActionID: ActionProposePanel, Value: strconv.FormatInt(d.ID, 10), Label: p.T("bureau.button.propose_panel")}}
+		id := strconv.FormatInt(d.ID, 10)
+		head.Buttons = []Button{{ActionID: ActionProposePanel, Value: id, Label: p.T("bureau.button.propose_panel")},
+			{ActionID: ActionCancelHearingDay, Value: id, Label: p.T("bureau.button.cancel_day"), Style: ButtonDanger,
+				Confirm: &Confirm{Title: p.T("bureau.day.cancel.confirm_title"), Text: p.T("bureau.day.cancel.confirm_text", len(apps)),
+					Yes: p.T("bureau.button.cancel_day"), No: p.T("button.back")}}}
 	}
 	r.Sections = append(r.Sections, head)
 	for n := 1; n <= d.Hearings; n++ {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"cercle/commands"
 	"cercle/console"
@@ -333,5 +334,62 @@ func TestBureauHearingAuthorizationMatrix(t *testing.T) {
 	}
 	if got := n.outbox(t, "p_gone", "brief"); len(got) != 0 {
 		t.Errorf("a peer who left got a brief: %v", got)
+	}
+}
+
+// TestBureauCancelledDay: a facilitator calls a day off. Its hearing goes
+// back to be scheduled, the applicant gets the calendar cancellation and
+// no reminder, the panel is told and gets no brief, nothing is marked
+// heard, and the application takes a slot of another day.
+func TestBureauCancelledDay(t *testing.T) {
+	n, a, day := newHearingNet(t)
+	ctx := context.Background()
+	n.schedule(t, a)
+	n.setProposedPanel(t, day)
+	if out := slash(n.s, "p_btp", "bureau seance 1"); strings.Contains(out, "bureau.day.cancel") {
+		t.Errorf("a panelist may cancel the day:\n%s", out)
+	}
+	if out := n.act("p_btp", commands.ActionCancelHearingDay, "1"); !strings.Contains(out, "animateurs") {
+		t.Errorf("a panelist cancels the day: %s", out)
+	}
+	if out := n.act("staff", commands.ActionCancelHearingDay, "1"); !strings.Contains(out, "Séance n°1 annulée") {
+		t.Fatalf("cancel: %s", out)
+	}
+	got, _ := n.db.FindApplication(ctx, a.ID)
+	if got.Status != commands.ApplicationAccepted || got.Day != 0 || got.Slot != 0 {
+		t.Errorf("after the cancellation: %s day %d slot %d", got.Status, got.Day, got.Slot)
+	}
+	called := n.outbox(t, "author", fmt.Sprintf("bureau:%d:hearing:2", a.ID))
+	if len(called) != 1 || !strings.Contains(called[0], "est annulée") {
+		t.Errorf("applicant told: %v", called)
+	}
+	msgs, _ := n.db.DueMessages(ctx, n.clock.Now().Add(400*24*time.Hour), 1000)
+	for _, m := range msgs {
+		if m.DedupeKey == fmt.Sprintf("bureau:%d:hearing:2", a.ID) && (len(m.Message.Files) != 1 || !strings.Contains(string(m.Message.Files[0].Content), "STATUS:CANCELLED")) {
+			t.Errorf("no calendar cancellation: %+v", m.Message.Files)
+		}
+	}
+	if told := n.outbox(t, "p_tour", "bureau:day:1:cancelled"); len(told) != 1 {
+		t.Errorf("panel told: %v", told)
+	}
+	n.clock.Set(paris("2026-12-14 09:05"))
+	if err := n.s.RunBureau(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if b := n.outbox(t, "p_btp", "brief"); len(b) != 0 {
+		t.Errorf("brief for a cancelled day: %v", b)
+	}
+	n.heard(t)
+	if got, _ := n.db.FindApplication(ctx, a.ID); got.Status != commands.ApplicationAccepted {
+		t.Errorf("heard on a cancelled day: %s", got.Status)
+	}
+	if out := n.act("staff", commands.ActionScheduleApplication, fmt.Sprint(a.ID)); !strings.Contains(out, "Aucun créneau libre") {
+		t.Errorf("the cancelled day's slots are offered: %s", out)
+	}
+	if out := console.Render(n.submit("staff", commands.FormBureauSchedule, fmt.Sprint(a.ID), map[string]string{"bureau_slot": "1:2"})); !strings.Contains(out, "annulée") {
+		t.Errorf("a forged slot on the cancelled day: %s", out)
+	}
+	if out := slash(n.s, "staff", "bureau seance 1"); !strings.Contains(out, "Séance annulée le") || strings.Contains(out, "bureau.panel.propose") {
+		t.Errorf("cancelled day's view:\n%s", out)
 	}
 }

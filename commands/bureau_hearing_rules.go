@@ -28,6 +28,9 @@ func decideSchedule(a *Application, d *HearingDay, n int, now time.Time) error {
 	if a.Status != ApplicationAccepted && a.Status != ApplicationScheduled {
 		return errApplicationState(a)
 	}
+	if d.Cancelled() {
+		return Errorf(EINVALID, "bureau.error.slot_cancelled")
+	}
 	if n < 1 || n > d.Hearings {
 		return Errorf(EINVALID, "bureau.error.slot_range", d.Hearings)
 	}
@@ -44,10 +47,21 @@ func decideSchedule(a *Application, d *HearingDay, n int, now time.Time) error {
 
 // decideHeard marks a scheduled application heard once its slot ended.
 func decideHeard(a *Application, d *HearingDay, now time.Time) bool {
-	if a.Status != ApplicationScheduled || a.Day != d.ID || now.Before(d.SlotEnd(a.Slot)) {
+	if a.Status != ApplicationScheduled || a.Day != d.ID || d.Cancelled() || now.Before(d.SlotEnd(a.Slot)) {
 		return false
 	}
 	a.Status = ApplicationHeard
+	return true
+}
+
+// decideUnschedule takes a scheduled application off its cancelled day:
+// accepted again, to be given another slot.
+func decideUnschedule(a *Application, d *HearingDay) bool {
+	if a.Status != ApplicationScheduled || a.Day != d.ID || !d.Cancelled() {
+		return false
+	}
+	a.Status, a.Day, a.Slot = ApplicationAccepted, 0, 0
+	a.HearingSeq++
 	return true
 }
 

@@ -29,7 +29,14 @@ type HearingDay struct {
 	Panel     []UserID
 	CreatedBy UserID
 	CreatedAt time.Time
+	// CancelledAt is when a facilitator cancelled the day; zero while it
+	// stands.
+	CancelledAt time.Time
+	CancelledBy UserID
 }
+
+// Cancelled reports whether the day was called off.
+func (d *HearingDay) Cancelled() bool { return !d.CancelledAt.IsZero() }
 
 // Hearing day defaults, from the seed: five to six companies heard for
 // about 45 minutes each.
@@ -152,9 +159,14 @@ type PeerStore interface {
 	DeclareConflict(ctx context.Context, user UserID, company string) error
 	// CreateHearingDay stores a new day and sets its ID and CreatedAt.
 	CreateHearingDay(ctx context.Context, d *HearingDay) error
-	// FindHearingDay returns a day with its panel, or ENOTFOUND.
+	// FindHearingDay returns a day with its panel, cancelled or not, or
+	// ENOTFOUND.
 	FindHearingDay(ctx context.Context, id int64) (*HearingDay, error)
-	// FindHearingDays returns days by start, earliest first.
+	// CancelHearingDay marks a day cancelled, once, and records who did
+	// it in the audit log; ENOTFOUND for an unknown day.
+	CancelHearingDay(ctx context.Context, id int64, by UserID) error
+	// FindHearingDays returns the days not cancelled, by start, earliest
+	// first.
 	FindHearingDays(ctx context.Context, f HearingDayFilter) ([]*HearingDay, error)
 	// SetPanel replaces a day's panel (ENOTFOUND for an unknown day; every
 	// panelist must be an active peer, or EINVALID) and records who did

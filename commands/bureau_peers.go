@@ -200,6 +200,9 @@ func (s *Service) setPanel(ctx context.Context, m *Member, p *i18n.Printer, dayR
 	if len(panel) == 0 {
 		return nil, Errorf(EINVALID, "bureau.error.panel_usage")
 	}
+	if d.Cancelled() {
+		return nil, Errorf(ECONFLICT, "bureau.error.day_cancelled", d.ID)
+	}
 	if err := s.store.SetPanel(ctx, d.ID, panel, m.UserID); err != nil {
 		return nil, err
 	}
@@ -228,7 +231,8 @@ func (s *Service) panelInvitation(ctx context.Context, d *HearingDay, to UserID)
 	return msg
 }
 
-// dayInvitation is a panelist's .ics for the whole day.
+// dayInvitation is a panelist's .ics for the whole day, or its
+// cancellation.
 func (s *Service) dayInvitation(d *HearingDay, p *i18n.Printer) *File {
 	if s.calendar == nil {
 		return nil
@@ -238,7 +242,8 @@ func (s *Service) dayInvitation(d *HearingDay, p *i18n.Printer) *File {
 		where = d.VideoURL
 	}
 	entry := CalendarEntry{UID: fmt.Sprintf("bureau-day-%d@cercle", d.ID), Title: p.T("bureau.calendar.day"),
-		Location: where, URL: d.VideoURL, Start: d.StartsAt, End: d.EndsAt(), Description: p.T("bureau.calendar.day.description")}
+		Location: where, URL: d.VideoURL, Start: d.StartsAt, End: d.EndsAt(), Description: p.T("bureau.calendar.day.description"),
+		Cancelled: d.Cancelled()}
 	b, err := s.calendar.Invitation(entry)
 	if err != nil {
 		return nil

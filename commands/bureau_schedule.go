@@ -17,9 +17,11 @@ import (
 // reminder worded at delivery.
 
 // Scheduling: the button's value is the application id; the form's state
-// too, and its one field's value "<day>:<slot>".
+// too, and its one field's value "<day>:<slot>". Cancelling a day: the
+// button's value is the day id.
 const (
 	ActionScheduleApplication = "bureau.schedule"
+	ActionCancelHearingDay    = "bureau.day.cancel"
 	FormBureauSchedule        = "bureau.schedule"
 	fieldBureauSlot           = "bureau_slot"
 	maxSlotOptions            = 100 // Slack's limit on a select's options
@@ -98,7 +100,7 @@ func (s *Service) submitSchedule(ctx context.Context, m *Member, p *i18n.Printer
 		if err := decideSchedule(a, day, slot, now); err != nil {
 			return err
 		}
-		return tx.Enqueue(append(hearingReminders(a, day), s.hearingMessage(ctx, a, day))...)
+		return tx.Enqueue(append(hearingReminders(a, day), s.hearingMessage(ctx, a, day, a.Slot))...)
 	})
 	switch ErrorCode(err) {
 	case "":
@@ -115,26 +117,83 @@ func (s *Service) submitSchedule(ctx context.Context, m *Member, p *i18n.Printer
 }
 
 // hearingMessage gives the applicant their slot, with its .ics and
-// calendar links.
-func (s *Service) hearingMessage(ctx context.Context, a *Application, d *HearingDay) *OutboxMessage {
+// calendar links; slot is the one given, or, for a cancellation, the
+// one called off.
+func (s *Service) hearingMessage(ctx context.Context, a *Application, d *HearingDay, slot int) *OutboxMessage {
 	p := s.Printer(ctx, User{ID: a.Applicant})
-	start, end := d.SlotStart(a.Slot), d.SlotEnd(a.Slot)
+	start, end := d.SlotStart(slot), d.SlotEnd(slot)
 	where := d.Place
 	if where == "" {
 		where = d.VideoURL
 	}
 	msg := &OutboxMessage{DedupeKey: fmt.Sprintf("bureau:%d:hearing:%d", a.ID, a.HearingSeq), To: Recipient{User: a.Applicant}}
-	msg.Message.Sections = []Section{Paragraph(Text(p.T("bureau.hearing.given", a.ID, p.DateTime(start), where))),
-		calendarLinks(&Event{Title: p.T("bureau.calendar.hearing"), Place: where, Start: start, End: end}, p)}
+	if d.Cancelled() {
+		msg.Message.Sections = []Section{Paragraph(Text(p.T("bureau.hearing.cancelled", a.ID, p.DateTime(start))))}
+	} else {
+		msg.Message.Sections = []Section{Paragraph(Text(p.T("bureau.hearing.given", a.ID, p.DateTime(start), where))),
+			calendarLinks(&Event{Title: p.T("bureau.calendar.hearing"), Place: where, Start: start, End: end}, p)}
+	}
 	if s.calendar != nil {
 		entry := CalendarEntry{UID: fmt.Sprintf("bureau-hearing-%d@cercle", a.ID), Sequence: a.HearingSeq,
 			Title: p.T("bureau.calendar.hearing"), Location: where, URL: d.VideoURL, Start: start, End: end,
-			Description: p.T("bureau.calendar.hearing.description", a.ID)}
+			Description: p.T("bureau.calendar.hearing.description", a.ID), Cancelled: d.Cancelled()}
 		if b, err := s.calendar.Invitation(entry); err == nil {
 			msg.Message.Files = []File{{Name: fmt.Sprintf("audition-%d.ics", a.ID), Title: entry.Title, Content: b}}
 		}
 	}
 	return msg
+}
+
+// cancelDayAction calls a hearing day off: its hearings go back to be
+// scheduled again, and their applicants and the panel are told, with
+// the calendar cancellations. Running it again finishes what a first
+// run left undone.
+func (s *Service) cancelDayAction(ctx context.Context, m *Member, p *i18n.Printer, act *Action) (*Response, error) {
+	d, err := s.visibleDay(ctx, m, act.Value)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.CancelHearingDay(ctx, d.ID, m.UserID); err != nil {
+		return nil, err
+	}
+	if d, err = s.store.FindHearingDay(ctx, d.ID); err != nil {
+		return nil, err
+	}
+	apps, err := s.store.FindApplications(ctx, ApplicationFilter{Day: d.ID, Statuses: []ApplicationStatus{ApplicationScheduled}})
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range apps {
+		err := s.store.ChangeApplication(ctx, a.ID, func(tx ApplicationTx) error {
+			a := tx.Application()
+			slot := a.Slot
+			if !decideUnschedule(a, d) {
+				return nil
+			}
+			if err := tx.Save(a); err != nil {
+				return err
+			}
+			return tx.Enqueue(s.hearingMessage(ctx, a, d, slot))
+		})
+		if err != nil && ErrorCode(err) != ECONFLICT {
+			return nil, err
+		}
+	}
+	var msgs []*OutboxMessage
+	for _, u := range d.Panel {
+		pu := s.Printer(ctx, User{ID: u})
+		msg := &OutboxMessage{DedupeKey: fmt.Sprintf("bureau:day:%d:cancelled", d.ID), To: Recipient{User: u},
+			Message: Response{Sections: []Section{Paragraph(Text(pu.T("bureau.day.cancelled.panel", pu.Date(d.StartsAt))))}}}
+		if f := s.dayInvitation(d, pu); f != nil {
+			msg.Message.Files = []File{*f}
+		}
+		msgs = append(msgs, msg)
+	}
+	if _, err := s.store.EnqueueMessages(ctx, msgs); err != nil {
+		return nil, err
+	}
+	s.wake()
+	return textResponse(p.T("bureau.day.cancelled", d.ID, len(apps))), nil
 }
 
 // hearingReminders are the J-1 and H-1 reminders of a hearing to its

@@ -11,18 +11,23 @@ import (
 
 // hearingDayColumns reads a hearing day, without its panel.
 const hearingDayColumns = `id, starts_at, place, video_url, hearings, hearing_minutes, buffer_minutes,
-	COALESCE(created_by, ''), created_at`
+	COALESCE(created_by, ''), created_at, cancelled_at, COALESCE(cancelled_by, '')`
 
 func scanHearingDay(s scanner) (*commands.HearingDay, error) {
 	var (
-		d                   commands.HearingDay
-		starts, by, created string
+		d                    commands.HearingDay
+		starts, by, created  string
+		cancelled, canceller string
 	)
-	err := s.Scan(&d.ID, &starts, &d.Place, &d.VideoURL, &d.Hearings, &d.HearingMinutes, &d.BufferMinutes, &by, &created)
+	err := s.Scan(&d.ID, &starts, &d.Place, &d.VideoURL, &d.Hearings, &d.HearingMinutes, &d.BufferMinutes, &by, &created,
+		&cancelled, &canceller)
 	if err != nil {
 		return nil, err
 	}
-	d.CreatedBy = commands.UserID(by)
+	d.CreatedBy, d.CancelledBy = commands.UserID(by), commands.UserID(canceller)
+	if d.CancelledAt, err = parseTime(cancelled); err != nil {
+		return nil, err
+	}
 	if d.StartsAt, err = parseTime(starts); err != nil {
 		return nil, err
 	}
@@ -60,7 +65,24 @@ func (db *DB) CreateHearingDay(ctx context.Context, d *commands.HearingDay) erro
 	})
 }
 
-// FindHearingDay returns a day with its panel, or ENOTFOUND.
+// CancelHearingDay marks a day cancelled, once: cancelling it again
+// changes nothing. ENOTFOUND for an unknown day.
+func (db *DB) CancelHearingDay(ctx context.Context, id int64, by commands.UserID) error {
+	return db.inTx(ctx, func(ctx context.Context, tx *Tx) error {
+		d, err := findHearingDay(ctx, tx, id)
+		if err != nil || !d.CancelledAt.IsZero() {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE bureau_days SET cancelled_at = ?, cancelled_by = NULLIF(?, '') WHERE id = ?`,
+			formatTime(tx.now), string(by), id); err != nil {
+			return formatError(fmt.Errorf("cancel hearing day %d: %w", id, err))
+		}
+		return audit(ctx, tx, by, "bureau.day.cancel", fmt.Sprint(id), "")
+	})
+}
+
+// FindHearingDay returns a day with its panel, cancelled or not, or
+// ENOTFOUND.
 func (db *DB) FindHearingDay(ctx context.Context, id int64) (*commands.HearingDay, error) {
 	return findHearingDay(ctx, db.read, id)
 }
@@ -81,14 +103,15 @@ func findHearingDay(ctx context.Context, q queryer, id int64) (*commands.Hearing
 const defaultHearingDayLimit = 500
 
 // FindHearingDays returns the days f selects, with their panels, by
-// start. Panelist keeps the days whose panel shows them: an active peer
-// on it, as Panel reads.
+// start; never a cancelled day. Panelist keeps the days whose panel
+// shows them: an active peer on it, as Panel reads.
 func (db *DB) FindHearingDays(ctx context.Context, f commands.HearingDayFilter) ([]*commands.HearingDay, error) {
 	var (
 		where []string
 		args  []any
 	)
 	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
+	add("cancelled_at = ''")
 	if !f.From.IsZero() {
 		add("starts_at >= ?", formatTime(f.From))
 	}

@@ -444,3 +444,32 @@ func TestFindHearingDays(t *testing.T) {
 		t.Errorf("FindHearingDays = %+v, %v; want the early day as created, the past one without its former peer", days, err)
 	}
 }
+
+// TestCancelHearingDay: a cancelled day keeps its row, read with who
+// cancelled it and when, and leaves every list; cancelling it again
+// changes nothing, and an unknown day is ENOTFOUND.
+func TestCancelHearingDay(t *testing.T) {
+	db, path, clock := hearingDB(t)
+	ctx := context.Background()
+	kept := mustDay(t, db, clock.Add(24*time.Hour), "P1")
+	gone := mustDay(t, db, clock.Add(48*time.Hour), "P1")
+	for range 2 {
+		if err := db.CancelHearingDay(ctx, gone.ID, "F1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, err := db.FindHearingDay(ctx, gone.ID)
+	if err != nil || !d.CancelledAt.Equal(clock) || d.CancelledBy != "F1" || !d.Cancelled() {
+		t.Errorf("cancelled day = %+v, %v", d, err)
+	}
+	days, err := db.FindHearingDays(ctx, commands.HearingDayFilter{Panelist: "P1"})
+	if err != nil || len(days) != 1 || days[0].ID != kept.ID || days[0].Cancelled() {
+		t.Errorf("days = %+v, %v; want the one kept", days, err)
+	}
+	if err := db.CancelHearingDay(ctx, 999, "F1"); commands.ErrorCode(err) != commands.ENOTFOUND {
+		t.Errorf("unknown day: %v", err)
+	}
+	if n := slices.Index(auditTrail(t, path), "F1 bureau.day.cancel 2"); n < 0 || slices.Index(auditTrail(t, path)[n+1:], "F1 bureau.day.cancel 2") >= 0 {
+		t.Errorf("audit: %v; want the cancellation once", auditTrail(t, path))
+	}
+}

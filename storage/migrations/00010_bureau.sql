@@ -28,7 +28,11 @@ CREATE TABLE bureau_days (
     hearing_minutes INTEGER NOT NULL CHECK (hearing_minutes BETWEEN 10 AND 240),
     buffer_minutes  INTEGER NOT NULL CHECK (buffer_minutes BETWEEN 0 AND 120),
     created_by      TEXT    REFERENCES members (user_id),
-    created_at      TEXT    NOT NULL
+    created_at      TEXT    NOT NULL,
+    -- A cancelled day keeps its row; its hearings went back to be
+    -- scheduled again.
+    cancelled_at    TEXT    NOT NULL DEFAULT '',
+    cancelled_by    TEXT    REFERENCES members (user_id)
 );
 CREATE INDEX bureau_days_starts_at ON bureau_days (starts_at);
 -- A day's panel.
