@@ -206,7 +206,7 @@ func slotSection(d *HearingDay, n int, a *Application, m *Member, p *i18n.Printe
 	}
 	sec := Paragraph(Bold(when), Text(" · "+p.T("bureau.slot.app", a.ID, a.Company, a.Sector, p.T("bureau.kind."+string(a.Kind)))))
 	sec.Pairs = []Pair{{Label: p.T("bureau.opinion"), Value: opinionState(a, p)}}
-	sec.Buttons = opinionButtons(a, m, p)
+	sec.Buttons = applicationButtons(a, m, p)
 	return sec
 }
 

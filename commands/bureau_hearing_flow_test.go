@@ -393,3 +393,37 @@ func TestBureauCancelledDay(t *testing.T) {
 		t.Errorf("cancelled day's view:\n%s", out)
 	}
 }
+
+// TestBureauMalformedCommands: every malformed /cercle bureau gets a
+// French sentence saying what to type, for a facilitator and a member,
+// and nothing changes.
+func TestBureauMalformedCommands(t *testing.T) {
+	n, _, _ := newHearingNet(t)
+	for _, tt := range []struct{ user, text, want string }{
+		{"staff", "bureau seance", "Usage"},
+		{"staff", "bureau seance abc", "n'est pas un numéro de séance"},
+		{"staff", "bureau seance 999", "Je ne trouve pas de séance n°999"},
+		{"staff", "bureau avis", "Usage"},
+		{"staff", "bureau avis deux", "Usage"},
+		{"staff", "bureau avis 999", "Je ne trouve pas de candidature n°999"},
+		{"staff", "bureau pair", "Usage"},
+		{"staff", "bureau pair retirer", "Usage"},
+		{"staff", "bureau pair @inconnu", "inconnu"},
+		{"staff", "bureau panel 1", "Usage"},
+		{"staff", "bureau panel 1 <@other>", "pairs du Bureau"},
+		{"staff", "bureau bilan 2026", "Usage"},
+		{"staff", "bureau pourquoi", "Usage"},
+		{"p_btp", "bureau conflit", "Usage"},
+		{"other", "bureau pairs", "animateurs"},
+		{"other", "bureau seance nouvelle", "animateurs"},
+		{"other", "bureau panel 1 <@p_btp>", "animateurs"},
+	} {
+		out := slash(n.s, commands.UserID(tt.user), tt.text)
+		if !strings.Contains(out, tt.want) || strings.Contains(out, "%!") {
+			t.Errorf("%s: /cercle %s = %q, want %q", tt.user, tt.text, out, tt.want)
+		}
+	}
+	if d, err := n.db.FindHearingDay(context.Background(), 1); err != nil || len(d.Panel) != 0 {
+		t.Errorf("day after malformed commands: %+v, %v", d, err)
+	}
+}

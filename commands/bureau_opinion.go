@@ -36,7 +36,11 @@ func (s *Service) opinionCmd(ctx context.Context, c *Call, args []string) (*Resp
 	if len(args) != 1 {
 		return nil, Errorf(EINVALID, "bureau.error.opinion_usage")
 	}
-	return s.writeOpinionAction(ctx, c.Member, c.P, &Action{ID: ActionWriteOpinion, Value: strings.TrimPrefix(args[0], "#")})
+	ref := strings.TrimPrefix(strings.TrimPrefix(args[0], "#"), "n°")
+	if _, err := applicationID(ref); err != nil {
+		return nil, Errorf(EINVALID, "bureau.error.opinion_usage")
+	}
+	return s.writeOpinionAction(ctx, c.Member, c.P, &Action{ID: ActionWriteOpinion, Value: ref})
 }
 
 // writeOpinionAction opens the opinion form, filled with the draft so
