@@ -94,6 +94,25 @@ func TestBureauApplicationEligible(t *testing.T) {
 	if mine := slash(n.s, "author", "bureau"); !strings.Contains(mine, "mobilier urbain") || !strings.Contains(mine, "éligible") {
 		t.Errorf("/cercle bureau:\n%s", mine)
 	}
+	// The band given goes to the profile, survives the profile form, and
+	// fills the next application.
+	profile := n.s.Handle(context.Background(), &commands.Request{Kind: commands.KindSlash, Text: "profil", User: commands.User{ID: "author"}}).Form
+	values := map[string]string{}
+	for _, f := range profile.Fields {
+		values[f.ID] = f.Value
+	}
+	if r := n.submit("author", profile.ID, profile.State, values); len(r.FieldErrors) > 0 {
+		t.Fatalf("profile: %v", r.FieldErrors)
+	}
+	if m, _ := n.db.FindMemberByUserID(context.Background(), "author"); m.Company.Revenue != commands.Revenue1MTo5M {
+		t.Errorf("revenue band after the profile form: %q", m.Company.Revenue)
+	}
+	next := n.s.Handle(context.Background(), &commands.Request{Kind: commands.KindSlash, Text: "bureau candidater", User: commands.User{ID: "author"}}).Form
+	for _, f := range next.Fields {
+		if f.ID == "bureau_revenue" && f.Value != string(commands.Revenue1MTo5M) {
+			t.Errorf("next form's band: %q", f.Value)
+		}
+	}
 }
 
 func TestBureauToDecideAcceptedWithReason(t *testing.T) {

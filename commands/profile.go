@@ -99,6 +99,9 @@ func (s *Service) submitProfile(ctx context.Context, m *Member, p *i18n.Printer,
 	if fe != nil {
 		return nil, fe
 	}
+	if m.Company != nil {
+		c.Revenue = m.Company.Revenue // given to the Bureau des pairs; the profile form does not ask it
+	}
 	saved, err := s.store.SaveCompany(ctx, m.UserID, c)
 	if err != nil {
 		return nil, err
