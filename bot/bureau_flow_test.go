@@ -508,3 +508,29 @@ func TestBureauOverSlack(t *testing.T) {
 	n.confidential(t, projectSecret, nadia, claire, pBTP, pTour, pNum)
 	n.confidential(t, amendment, nadia)
 }
+
+// TestBureauReportCSVOverSlack: /cercle bureau bilan gives the
+// evaluation with a CSV of one row per application; over Slack the CSV
+// must reach the facilitator who asked, and no one else. It fails today:
+// the core returns the CSV in the command's own Response.Files
+// (commands/bureau_report.go), and the bot's answer to a slash command
+// (message in bot/render.go) carries no files, so Slack never gets it.
+func TestBureauReportCSVOverSlack(t *testing.T) {
+	t.Parallel()
+	n := newBureauNet(t)
+	n.command(t, nadia, "bureau candidater")
+	n.submit(t, nadia, commands.FormBureauApplication, "", map[string]any{
+		"bureau_company": textInput("Métallerie Haddad"), "bureau_sector": textInput("Métallurgie"), "bureau_city": textInput("Douai"),
+		"bureau_founded": textInput("1995"), "bureau_revenue": choice("1M-5M"), "bureau_headcount": textInput("42"),
+		"bureau_kind": choice("energetique"), "bureau_project": textInput(nadiaProject), "bureau_expectations": textInput("Un regard neuf."),
+	})
+	wantSaid(t, "report", n.command(t, claire, "bureau bilan"), "Bilan du Bureau des pairs", "1 reçues")
+	n.flush(t)
+	name := "bureau-des-pairs-bilan-2026-12-07.csv"
+	if _, ok := n.slack.Uploads()[name]; !ok {
+		t.Fatalf("the report's CSV %s was never uploaded to Slack; uploads: %v", name, n.slack.Uploads())
+	}
+	if csv := n.uploadsTo(t, claire)[name]; len(csv) != 1 || !strings.Contains(csv[0], "Métallerie Haddad") || strings.Contains(csv[0], projectSecret) {
+		t.Errorf("Claire's CSV: %q", csv)
+	}
+}
