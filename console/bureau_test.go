@@ -252,3 +252,26 @@ func TestBureauInTheConsole(t *testing.T) {
 	wantPrinted(t, "the report", out, "Bilan du Bureau des pairs", "Avis scellés — 0 validé, 1 à retravailler, 0 déconseillé",
 		"Satisfaction à 3 mois — 4,0 sur 5 (1 réponse)", "📎 bureau-des-pairs-bilan-2027-03-16.csv")
 }
+
+// TestBureauPanelInvitationNamesThePanel: a peer invited to a day's panel
+// reads, under the invitation, the day with the panel just set. It fails
+// today: setPanel (commands/bureau_peers.go) words the invitations from
+// the day as loaded, before its panel is replaced, so the first panelists
+// read « Panel : pas encore composé ».
+func TestBureauPanelInvitationNamesThePanel(t *testing.T) {
+	t.Parallel()
+	s := newBureauSession(t)
+	out := s.typeDelivering(":as claire", "/cercle bureau seance nouvelle", "15/12/2026 9h00", "Maison des entreprises, Lille", "", "", "", "",
+		"/cercle bureau pair @julien @camille @thomas", "/cercle bureau panel 1 @julien @camille @thomas")
+	wantPrinted(t, "the panel set", out, "Séance n°1 créée", "Panel : @julien, @camille, @thomas")
+	told := dmsTo(s.dms.take())
+	for _, u := range []string{"julien", "camille", "thomas"} {
+		wantPrinted(t, u+"'s invitation", told[u], "Vous siégez au panel du Bureau des pairs le mardi 15 décembre 2026 à 9h.")
+		line := regexp.MustCompile(`(?m)^Panel : .*$`).FindString(told[u])
+		for _, member := range []string{"@julien", "@camille", "@thomas"} {
+			if !strings.Contains(line, member) {
+				t.Errorf("%s's invitation shows %q, without %s", u, line, member)
+			}
+		}
+	}
+}
