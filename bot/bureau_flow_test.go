@@ -502,8 +502,8 @@ func TestBureauOverSlack(t *testing.T) {
 
 	// The evaluation's figures.
 	report := n.commandPage(t, claire, "bureau bilan")
-	wantSaid(t, "report", strings.ReplaceAll(said(report.text), "*", ""), "Bilan du Bureau des pairs", "1 reçues · 1 acceptées · 0 refusées · 0 retirées",
-		"1 tenues · 1 séances passées", "0 validé, 1 à retravailler, 0 déconseillé", "4,0 sur 5 (1 réponse)")
+	wantSaid(t, "report", strings.ReplaceAll(said(report.text), "*", ""), "Bilan du Bureau des pairs", "reçues : 1 · acceptées : 1 · refusées : 0 · retirées : 0",
+		"tenues : 1 · séances passées : 1", "0 validé, 1 à retravailler, 0 déconseillé", "4,0 sur 5 (1 réponse)")
 
 	n.confidential(t, projectSecret, nadia, claire, pBTP, pTour, pNum)
 	n.confidential(t, amendment, nadia)
@@ -511,10 +511,8 @@ func TestBureauOverSlack(t *testing.T) {
 
 // TestBureauReportCSVOverSlack: /cercle bureau bilan gives the
 // evaluation with a CSV of one row per application; over Slack the CSV
-// must reach the facilitator who asked, and no one else. It fails today:
-// the core returns the CSV in the command's own Response.Files
-// (commands/bureau_report.go), and the bot's answer to a slash command
-// (message in bot/render.go) carries no files, so Slack never gets it.
+// must reach the facilitator who asked, and no one else: a slash
+// command's answer carries no file, so it comes by DM.
 func TestBureauReportCSVOverSlack(t *testing.T) {
 	t.Parallel()
 	n := newBureauNet(t)
@@ -524,7 +522,7 @@ func TestBureauReportCSVOverSlack(t *testing.T) {
 		"bureau_founded": textInput("1995"), "bureau_revenue": choice("1M-5M"), "bureau_headcount": textInput("42"),
 		"bureau_kind": choice("energetique"), "bureau_project": textInput(nadiaProject), "bureau_expectations": textInput("Un regard neuf."),
 	})
-	wantSaid(t, "report", n.command(t, claire, "bureau bilan"), "Bilan du Bureau des pairs", "1 reçues")
+	wantSaid(t, "report", n.command(t, claire, "bureau bilan"), "Bilan du Bureau des pairs", "reçues : 1", "envoyé en message privé")
 	n.flush(t)
 	name := "bureau-des-pairs-bilan-2026-12-07.csv"
 	if _, ok := n.slack.Uploads()[name]; !ok {

@@ -251,9 +251,9 @@ func TestBureauFromApplicationToFollowUp(t *testing.T) {
 			t.Errorf("report lacks %q:\n%s", want, text)
 		}
 	}
-	if len(report.Files) != 1 || !strings.Contains(string(report.Files[0].Content), "Métallerie Secrète") ||
-		strings.Contains(string(report.Files[0].Content), "mobilier") || strings.Contains(string(report.Files[0].Content), "acier") {
-		t.Errorf("report CSV: %+v", report.Files)
+	csv := n.outboxFiles(t, "staff", "bureau:report:")
+	if len(csv) != 1 || !strings.Contains(csv[0], "Métallerie Secrète") || strings.Contains(csv[0], "mobilier") || strings.Contains(csv[0], "acier") {
+		t.Errorf("report CSV: %q", csv)
 	}
 	if out := slash(n.s, "p_btp", "bureau bilan"); !strings.Contains(out, "animateurs") {
 		t.Errorf("a peer reads the report: %s", out)
@@ -426,4 +426,23 @@ func TestBureauMalformedCommands(t *testing.T) {
 	if d, err := n.db.FindHearingDay(context.Background(), 1); err != nil || len(d.Panel) != 0 {
 		t.Errorf("day after malformed commands: %+v, %v", d, err)
 	}
+}
+
+// outboxFiles returns the files of the pending messages to user whose
+// key contains part.
+func (n *expertNet) outboxFiles(t *testing.T, user commands.UserID, part string) []string {
+	t.Helper()
+	msgs, err := n.db.DueMessages(context.Background(), n.clock.Now().Add(400*24*time.Hour), 10000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, m := range msgs {
+		if m.To.User == user && strings.Contains(m.DedupeKey, part) {
+			for _, f := range m.Message.Files {
+				out = append(out, string(f.Content))
+			}
+		}
+	}
+	return out
 }

@@ -206,17 +206,23 @@ func (s *Service) setPanel(ctx context.Context, m *Member, p *i18n.Printer, dayR
 	if err := s.store.SetPanel(ctx, d.ID, panel, m.UserID); err != nil {
 		return nil, err
 	}
-	var msgs []*OutboxMessage
+	var newcomers []UserID
 	for _, u := range panel {
 		if !d.OnPanel(u) {
-			msgs = append(msgs, s.panelInvitation(ctx, d, u))
+			newcomers = append(newcomers, u)
 		}
+	}
+	if d, err = s.store.FindHearingDay(ctx, d.ID); err != nil {
+		return nil, err
+	}
+	var msgs []*OutboxMessage
+	for _, u := range newcomers {
+		msgs = append(msgs, s.panelInvitation(ctx, d, u)) // naming the panel as it now is
 	}
 	if _, err := s.store.EnqueueMessages(ctx, msgs); err != nil {
 		return nil, err
 	}
 	s.wake()
-	d.Panel = panel
 	return s.hearingDayView(ctx, m, p, d)
 }
 

@@ -111,7 +111,14 @@ func (s *Service) reportCmd(ctx context.Context, c *Call, args []string) (*Respo
 	if len(kinds) > 0 {
 		resp.Sections = append(resp.Sections, Section{Heading: p.T("bureau.report.by_kind"), Pairs: kinds})
 	}
-	resp.Files = []File{reportCSV(apps, dates, s.now(), p)}
+	// A slash command's answer carries no file in Slack: the CSV comes by
+	// DM, as the attendees' list does.
+	err = s.enqueue(ctx, &OutboxMessage{DedupeKey: fmt.Sprintf("bureau:report:%d", s.now().UnixNano()), To: Recipient{User: c.Member.UserID},
+		Message: Response{Sections: []Section{Paragraph(Text(p.T("bureau.report.csv.text")))}, Files: []File{reportCSV(apps, dates, s.now(), p)}}})
+	if err != nil {
+		return nil, err
+	}
+	resp.Sections = append(resp.Sections, Section{Note: true, Body: []Span{Text(p.T("bureau.report.csv.sent"))}})
 	return resp, nil
 }
 

@@ -110,6 +110,10 @@ func TestBureauInTheConsole(t *testing.T) {
 	s := newBureauSession(t)
 	ctx := context.Background()
 
+	// The demo's own hearing day is n°1, with applications n°1 to 6 and
+	// three more peers, who step down here so the panel below is the
+	// test's.
+	s.typeDelivering(":as claire", "/cercle bureau pair retirer @antoine @lea @marc")
 	out := s.typeDelivering(":as nadia", "/cercle bureau candidater",
 		"", "", "", "", "1M-5M", "", "energetique", "Trop court.", "Un regard de dirigeants d'autres secteurs.",
 		consoleProject) // the project is asked again
@@ -117,8 +121,8 @@ func TestBureauInTheConsole(t *testing.T) {
 		"Chiffre d'affaires annuel {Moins de 300 000 €, De 300 000 € à 1 M€, De 1 à 5 M€, De 5 à 20 M€, Plus de 20 M€} : ",
 		"Virage stratégique {Transition numérique, Transition énergétique, Démarche responsable, Transition organisationnelle, Autre virage} : ",
 		"! Le projet stratégique : Le projet doit faire entre 100 et 3000 caractères (il en fait 11).",
-		"Votre candidature n°1 est enregistrée et votre entreprise remplit les critères du Bureau des pairs.")
-	a, err := s.db.FindApplication(ctx, 1)
+		"Votre candidature n°7 est enregistrée et votre entreprise remplit les critères du Bureau des pairs.")
+	a, err := s.db.FindApplication(ctx, 7)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,12 +131,12 @@ func TestBureauInTheConsole(t *testing.T) {
 		t.Fatalf("stored %+v", a)
 	}
 
-	out = s.typeDelivering(":as claire", "/cercle bureau candidatures", ":clic bureau.accept 1", "Projet mûr, équipe prête.")
-	wantPrinted(t, "the queue", out, "## Candidature n°1 · Métallerie Haddad · éligible", consoleProject,
-		"[Accepter] (:clic bureau.accept 1)  [Refuser] (:clic bureau.refuse 1)", "== Accepter n°1 ==",
-		"Raison de la décision (facultatif) : ", "Candidature n°1 (Métallerie Haddad) acceptée.")
+	out = s.typeDelivering(":as claire", "/cercle bureau candidatures", ":clic bureau.accept 7", "Projet mûr, équipe prête.")
+	wantPrinted(t, "the queue", out, "## Candidature n°7 · Métallerie Haddad · éligible", consoleProject,
+		"[Accepter] (:clic bureau.accept 7)  [Refuser] (:clic bureau.refuse 7)", "== Accepter n°7 ==",
+		"Raison de la décision (facultatif) : ", "Candidature n°7 (Métallerie Haddad) acceptée.")
 	told := dmsTo(s.dms.take())
-	wantPrinted(t, "Nadia told", told["nadia"], "Bonne nouvelle : votre candidature n°1 au Bureau des pairs est acceptée.")
+	wantPrinted(t, "Nadia told", told["nadia"], "Bonne nouvelle : votre candidature n°7 au Bureau des pairs est acceptée.")
 	if strings.Contains(told["nadia"], "mûr") {
 		t.Errorf("the applicant reads the reason:\n%s", told["nadia"])
 	}
@@ -141,26 +145,26 @@ func TestBureauInTheConsole(t *testing.T) {
 	out = s.typeDelivering(":as claire", "/cercle bureau seance nouvelle", "15/12/2026 9h00", "Maison des entreprises, Lille", "", "", "", "",
 		"/cercle bureau pair @julien @camille @thomas @isabelle",
 		":as isabelle", "/cercle bureau conflit Métallerie Haddad",
-		":as claire", ":clic bureau.schedule 1", "1:1")
-	wantPrinted(t, "the day and the slot", out, "== Nouvelle séance ==", "Nombre d'auditions [6] : ", "Séance n°1 créée",
-		"## Séance n°1 · mardi 15 décembre 2026", "Horaires — de 9h à 14h45, 6 auditions de 45 min", "Lieu — Maison des entreprises, Lille",
+		":as claire", ":clic bureau.schedule 7", "2:1")
+	wantPrinted(t, "the day and the slot", out, "== Nouvelle séance ==", "Nombre d'auditions [6] : ", "Séance n°2 créée",
+		"## Séance n°2 · mardi 15 décembre 2026", "Horaires — de 9h à 14h45, 6 auditions de 45 min", "Lieu — Maison des entreprises, Lille",
 		"Désormais pairs : Julien Roussel, Camille Lefebvre, Thomas Wauquier, Isabelle Morel.",
 		"Conflit déclaré avec « Métallerie Haddad » : vous ne siégerez pas pour son audition",
-		"== Programmer n°1 ==", "Créneau pour Métallerie Haddad {Séance n°1 · mardi 15 décembre 2026 à 9h, Séance n°1 · mardi 15 décembre 2026 à 10h,",
-		"Candidature n°1 (Métallerie Haddad) programmée le mardi 15 décembre 2026 à 9h.")
+		"== Programmer n°7 ==", "Créneau pour Métallerie Haddad {Séance n°2 · mardi 15 décembre 2026 à 9h, Séance n°2 · mardi 15 décembre 2026 à 10h,",
+		"Candidature n°7 (Métallerie Haddad) programmée le mardi 15 décembre 2026 à 9h.")
 	told = dmsTo(s.dms.take())
-	wantPrinted(t, "Nadia's slot", told["nadia"], "Votre audition au Bureau des pairs (candidature n°1) aura lieu le mardi 15 décembre 2026 à 9h, Maison des entreprises, Lille.",
-		"📎 audition-1.ics")
+	wantPrinted(t, "Nadia's slot", told["nadia"], "Votre audition au Bureau des pairs (candidature n°7) aura lieu le mardi 15 décembre 2026 à 9h, Maison des entreprises, Lille.",
+		"📎 audition-7.ics")
 
 	// The panel, proposed with its reasons, then kept.
-	out = s.typeDelivering(":as claire", ":clic bureau.panel.propose 1")
-	wantPrinted(t, "the proposal", out, "Panel proposé · séance n°1 du mardi 15 décembre 2026", "au moins 3 panélistes par audition",
+	out = s.typeDelivering(":as claire", ":clic bureau.panel.propose 2")
+	wantPrinted(t, "the proposal", out, "Panel proposé · séance n°2 du mardi 15 décembre 2026", "au moins 3 panélistes par audition",
 		"@camille · Lefebvre Menuiseries · BTP", "@julien · Imprimerie du Beffroi · Imprimerie", "@thomas · Opale Informatique · Services numériques",
 		"apporte un secteur de plus")
 	if strings.Contains(out, "@isabelle") {
 		t.Errorf("Isabelle, in conflict, is proposed:\n%s", out)
 	}
-	set := regexp.MustCompile(`\[Retenir ce panel\] \(:clic (bureau\.panel\.set 1:(\S+))\)`).FindStringSubmatch(out)
+	set := regexp.MustCompile(`\[Retenir ce panel\] \(:clic (bureau\.panel\.set 2:(\S+))\)`).FindStringSubmatch(out)
 	if set == nil {
 		t.Fatalf("no button to keep the panel:\n%s", out)
 	}
@@ -170,10 +174,10 @@ func TestBureauInTheConsole(t *testing.T) {
 	}
 	out = s.typeDelivering(":as claire", ":clic "+set[1])
 	wantPrinted(t, "the day with its panel", out, "Panel : @camille, @julien, @thomas",
-		"Créneau 1 · 9h–9h45 · n°1 · Métallerie Haddad (Métallurgie) · Transition énergétique", "Créneau 2 · 10h–10h45 · libre")
+		"Créneau 1 · 9h–9h45 · n°7 · Métallerie Haddad (Métallurgie) · Transition énergétique", "Créneau 2 · 10h–10h45 · libre")
 	told = dmsTo(s.dms.take())
 	for _, u := range panel {
-		wantPrinted(t, u+"'s invitation", told[u], "Vous siégez au panel du Bureau des pairs le mardi 15 décembre 2026 à 9h.", "📎 bureau-des-pairs-1.ics")
+		wantPrinted(t, u+"'s invitation", told[u], "Vous siégez au panel du Bureau des pairs le mardi 15 décembre 2026 à 9h.", "📎 bureau-des-pairs-2.ics")
 	}
 	if len(told) != 3 {
 		t.Errorf("invitations sent to %v, want the panel's three", told)
@@ -194,11 +198,11 @@ func TestBureauInTheConsole(t *testing.T) {
 	// The hearing ends: the panel is asked for its opinion; Marc and
 	// Isabelle cannot open it.
 	dms = s.runBureau(parisAt("2026-12-15 09:50"))
-	onlyTo(t, dms, "[Rédiger l'avis] (:clic bureau.opinion.write 1)", panel...)
+	onlyTo(t, dms, "[Rédiger l'avis] (:clic bureau.opinion.write 7)", panel...)
 	wantPrinted(t, "the panel asked", dms["julien"], "L'audition de Métallerie Haddad est terminée.")
 	for _, u := range []string{"marc", "isabelle"} {
-		out = s.typeDelivering(":as "+u, ":clic bureau.opinion.write 1")
-		wantPrinted(t, u+"'s forged click", out, "Je ne trouve pas de candidature n°1 parmi celles que vous pouvez voir.")
+		out = s.typeDelivering(":as "+u, ":clic bureau.opinion.write 7")
+		wantPrinted(t, u+"'s forged click", out, "Je ne trouve pas de candidature n°7 parmi celles que vous pouvez voir.")
 		if strings.Contains(out, "== Avis") || strings.Contains(out, "Haddad ") {
 			t.Errorf("%s opened the opinion:\n%s", u, out)
 		}
@@ -206,64 +210,65 @@ func TestBureauInTheConsole(t *testing.T) {
 
 	// Julien writes it, with an expert the form offers; Camille amends
 	// the risks, the rest kept with Enter.
-	out = s.typeDelivering(":as julien", ":clic bureau.opinion.write 1",
+	out = s.typeDelivering(":as julien", ":clic bureau.opinion.write 7",
 		"Un savoir-faire rare.", "La trésorerie devra tenir six mois.", "Tester avec deux transporteurs.", "", "vincent", "retravailler")
-	wantPrinted(t, "the opinion", out, "== Avis · candidature n°1 ==", "Points forts : ", "Contacts à rencontrer (facultatif) : ",
+	wantPrinted(t, "the opinion", out, "== Avis · candidature n°7 ==", "Points forts : ", "Contacts à rencontrer (facultatif) : ",
 		"Experts du réseau à rencontrer (facultatif) {Vincent Hochart · logistique, transition énergétique",
 		"Conclusion {Projet validé, Projet à retravailler, Projet déconseillé} : ",
-		"Avis de la candidature n°1 (Métallerie Haddad) enregistré.")
-	out = s.typeDelivering(":as camille", ":clic bureau.opinion.write 1",
+		"Avis de la candidature n°7 (Métallerie Haddad) enregistré.")
+	out = s.typeDelivering(":as camille", ":clic bureau.opinion.write 7",
 		"", "La trésorerie devra tenir six mois. "+consoleAmendment, "", "", "", "")
 	wantPrinted(t, "the amendment", out, "Points forts [Un savoir-faire rare.] : ", "Risques [La trésorerie devra tenir six mois.] : ",
 		"[Vincent Hochart · logistique, transition énergétique] : ", "Conclusion {Projet validé, Projet à retravailler, Projet déconseillé} [Projet à retravailler] : ",
 		"enregistré.")
-	if a, _ := s.db.FindApplication(ctx, 1); a.Opinion.WrittenBy != "julien" || !slices.Equal(a.Opinion.AmendedBy, []commands.UserID{"camille"}) ||
+	if a, _ := s.db.FindApplication(ctx, 7); a.Opinion.WrittenBy != "julien" || !slices.Equal(a.Opinion.AmendedBy, []commands.UserID{"camille"}) ||
 		!slices.Equal(a.Opinion.Experts, []commands.UserID{"vincent"}) || a.Opinion.Verdict != commands.VerdictRework {
 		t.Fatalf("opinion %+v", a.Opinion)
 	}
 
 	// Claire seals it: Nadia alone receives it, with its file.
-	out = s.typeDelivering(":as claire", "/cercle bureau seance 1", ":clic bureau.opinion.seal 1")
+	out = s.typeDelivering(":as claire", "/cercle bureau seance 2", ":clic bureau.opinion.seal 7")
 	wantPrinted(t, "the seal", out, "Avis — brouillon · Projet à retravailler · contributeurs : 2",
-		"[Amender l'avis] (:clic bureau.opinion.write 1)  [Sceller et envoyer] (:clic bureau.opinion.seal 1)",
-		"Avis de la candidature n°1 scellé et envoyé à Métallerie Haddad.")
+		"[Amender l'avis] (:clic bureau.opinion.write 7)  [Sceller et envoyer] (:clic bureau.opinion.seal 7)",
+		"Avis de la candidature n°7 scellé et envoyé à Métallerie Haddad.")
 	dms = dmsTo(s.dms.take())
 	onlyTo(t, dms, consoleAmendment, "nadia")
-	wantPrinted(t, "the opinion sent", dms["nadia"], "## Avis du Bureau des pairs · Métallerie Haddad", "• Conclusion — Projet à retravailler",
-		"• Risques — La trésorerie devra tenir six mois. "+consoleAmendment, "Experts du réseau à rencontrer @vincent",
-		"[Demander un rendez-vous d'expert] (:clic bureau.opinion.expert 1)", "📎 avis-bureau-des-pairs-1.md")
+	wantPrinted(t, "the opinion sent", dms["nadia"], "Avis du Bureau des pairs · Métallerie Haddad", "• Conclusion — Projet à retravailler",
+		"## Risques\nLa trésorerie devra tenir six mois. "+consoleAmendment, "Experts du réseau à rencontrer @vincent",
+		"[Demander un rendez-vous d'expert] (:clic bureau.opinion.expert 7)", "📎 avis-bureau-des-pairs-7.md")
 
 	// Three months on: asked once whether it helped, she answers.
 	sealed := parisAt("2026-12-15 09:50")
 	dms = s.runBureau(sealed.Add(commands.FollowUpAfter))
 	wantPrinted(t, "the follow-up", dms["nadia"], "Il y a trois mois, le mardi 15 décembre 2026, le Bureau des pairs vous rendait son avis.",
-		"[Répondre] (:clic bureau.followup 1)")
+		"[Répondre] (:clic bureau.followup 7)")
 	if again := s.runBureau(sealed.Add(commands.FollowUpAfter + time.Hour)); strings.Contains(again["nadia"], "Il y a trois mois") {
 		t.Errorf("asked twice:\n%s", again["nadia"])
 	}
-	out = s.typeDelivering(":as nadia", ":clic bureau.followup 1", "4", "Deux transporteurs testent les bornes.")
+	out = s.typeDelivering(":as nadia", ":clic bureau.followup 7", "4", "Deux transporteurs testent les bornes.")
 	wantPrinted(t, "the answer", out, "== Bilan de l'avis ==",
 		"L'avis vous a-t-il aidé ? {5 · Beaucoup, 4 · Plutôt, 3 · Un peu, 2 · Peu, 1 · Pas du tout} : ", "Merci : votre réponse est enregistrée.")
-	if a, _ := s.db.FindApplication(ctx, 1); a.FollowUp.Score != 4 || a.FollowUp.Comment != "Deux transporteurs testent les bornes." {
+	if a, _ := s.db.FindApplication(ctx, 7); a.FollowUp.Score != 4 || a.FollowUp.Comment != "Deux transporteurs testent les bornes." {
 		t.Fatalf("follow-up %+v", a.FollowUp)
 	}
 
+	s.dms.take()
 	out = s.typeDelivering(":as claire", "/cercle bureau bilan")
 	wantPrinted(t, "the report", out, "Bilan du Bureau des pairs", "Avis scellés — 0 validé, 1 à retravailler, 0 déconseillé",
-		"Satisfaction à 3 mois — 4,0 sur 5 (1 réponse)", "📎 bureau-des-pairs-bilan-2027-03-16.csv")
+		"Satisfaction à 3 mois — 4,0 sur 5 (1 réponse)", "Le CSV vous est envoyé en message privé.")
+	wantPrinted(t, "the report's CSV", dmsTo(s.dms.take())["claire"], "📎 bureau-des-pairs-bilan-2027-03-16.csv")
 }
 
 // TestBureauPanelInvitationNamesThePanel: a peer invited to a day's panel
-// reads, under the invitation, the day with the panel just set. It fails
-// today: setPanel (commands/bureau_peers.go) words the invitations from
-// the day as loaded, before its panel is replaced, so the first panelists
-// read « Panel : pas encore composé ».
+// reads, under the invitation, the day with the panel just set, not the
+// one it replaced (« Panel : pas encore composé »). The demo's own day is
+// n°1.
 func TestBureauPanelInvitationNamesThePanel(t *testing.T) {
 	t.Parallel()
 	s := newBureauSession(t)
 	out := s.typeDelivering(":as claire", "/cercle bureau seance nouvelle", "15/12/2026 9h00", "Maison des entreprises, Lille", "", "", "", "",
-		"/cercle bureau pair @julien @camille @thomas", "/cercle bureau panel 1 @julien @camille @thomas")
-	wantPrinted(t, "the panel set", out, "Séance n°1 créée", "Panel : @julien, @camille, @thomas")
+		"/cercle bureau pair @julien @camille @thomas", "/cercle bureau panel 2 @julien @camille @thomas")
+	wantPrinted(t, "the panel set", out, "Séance n°2 créée", "Panel : @camille, @julien, @thomas")
 	told := dmsTo(s.dms.take())
 	for _, u := range []string{"julien", "camille", "thomas"} {
 		wantPrinted(t, u+"'s invitation", told[u], "Vous siégez au panel du Bureau des pairs le mardi 15 décembre 2026 à 9h.")
