@@ -15,6 +15,7 @@ type Store interface {
 	ExpertStore
 	BureauStore
 	PeerStore
+	PoolingStore
 	AskStore
 	// MarkEventProcessed records a delivery id (Slack's event_id) and
 	// reports whether this is its first delivery, so retried events are
