@@ -85,6 +85,7 @@ func (s *Service) features() []feature {
 		s.digestFeature(),
 		s.expertRequestsFeature(),
 		s.bureauFeature(),
+		s.poolingFeature(),
 		s.askFeature(),
 		s.rolesFeature(),
 	}

@@ -22,6 +22,7 @@ type Service struct {
 	directory Directory
 	notifier  Notifier
 	calendar  Calendar
+	charts    Charts
 	channels  Channels
 	summaries *summaryCache
 	metrics   Metrics
@@ -67,6 +68,7 @@ type Config struct {
 	// leaves messages queued.
 	Notifier Notifier
 	Calendar Calendar // nil: no .ics files
+	Charts   Charts   // nil: no pictures
 	// Channels creates working groups' channels and adds and removes
 	// their members; nil keeps groups without a channel.
 	Channels Channels
@@ -163,7 +165,7 @@ func NewService(cfg Config) *Service {
 		cfg.DigestAhead = 30 * 24 * time.Hour
 	}
 	s := &Service{
-		store: cfg.Store, directory: cfg.Directory, notifier: cfg.Notifier, calendar: cfg.Calendar,
+		store: cfg.Store, directory: cfg.Directory, notifier: cfg.Notifier, calendar: cfg.Calendar, charts: cfg.Charts,
 		metrics: cfg.Metrics, logger: cfg.Logger, now: cfg.Now,
 		defaultLang: cfg.DefaultLang, zone: cfg.Zone, announceChannel: cfg.AnnounceChannel,
 		offerPolicy: DefaultOfferPolicy(cfg.OfferWindow), reminderOffsets: cfg.ReminderOffsets,

@@ -1,0 +1,300 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"cercle/i18n"
+)
+
+// This file is the group's side of a campaign: the synthesis (counts and
+// spreads, never one company's answers unless it agreed to share), the
+// pictures, and the decision for each function, which creates a working
+// group for the companies committed to pooling it.
+
+// The decision form; its state is "<campaign>:<function>".
+const (
+	FormPoolingDecision  = "pooling.decision"
+	fieldDecisionWay     = "decision_way"
+	fieldDecisionComps   = "decision_companies"
+	fieldDecisionNote    = "decision_note"
+	maxDecisionNote      = 1000
+	maxPoolingGroupSlug  = 40
+	poolingGroupPrefixFr = "mutualisation-"
+)
+
+// synthesisCmd is /cercle mutualisation synthese [n°].
+func (s *Service) synthesisCmd(ctx context.Context, c *Call, ref string) (*Response, error) {
+	camp, err := s.campaignRef(ctx, c.Member, ref)
+	if err != nil {
+		return nil, err
+	}
+	return s.synthesisView(ctx, c.Member, c.P, camp)
+}
+
+// synthesisView shows, per function, how many companies answered and
+// want to pool it, the spread of the scores, the companies that agreed
+// to be named, and the group's decision; facilitators get Décider.
+func (s *Service) synthesisView(ctx context.Context, m *Member, p *i18n.Printer, c *Campaign) (*Response, error) {
+	if !canSeeSynthesis(m, c) {
+		return nil, Errorf(ENOTFOUND, "pooling.error.not_found", c.ID)
+	}
+	answers, err := s.store.FindAnswers(ctx, c.ID, 0)
+	if err != nil {
+		return nil, err
+	}
+	decisions, err := s.store.FindDecisions(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	byFunction := map[string]*PoolDecision{}
+	for _, d := range decisions {
+		byFunction[d.Function] = d
+	}
+	id := strconv.FormatInt(c.ID, 10)
+	head := campaignHeader(c, s.now(), p)
+	head.Pairs = append(head.Pairs, Pair{Label: p.T("pooling.synthesis.answered"), Value: p.T("pooling.synthesis.answered.value", len(answers), len(c.Companies))})
+	head.Buttons = []Button{{ActionID: ActionPoolingHeatMap, Value: id, Label: p.T("pooling.button.heatmap")}}
+	r := &Response{Title: p.T("pooling.synthesis.title"), Sections: []Section{head}}
+	for _, fs := range Synthesize(c, answers) {
+		sec := Section{Heading: functionLabel(c, fs.Function)}
+		sec.Body = []Span{Text(synthesisLine(fs, p))}
+		if len(fs.Poolers) > 0 {
+			sec.Pairs = append(sec.Pairs, Pair{Label: p.T("pooling.synthesis.poolers"), Value: strings.Join(fs.Poolers, ", ")})
+		}
+		if d := byFunction[fs.Function.Key]; d != nil {
+			sec.Pairs = append(sec.Pairs, Pair{Label: p.T("pooling.decision"), Value: p.T("pooling.way."+string(d.Way)) + decisionCount(d, p)})
+		}
+		if m.IsFacilitator() {
+			sec.Buttons = []Button{{ActionID: ActionPoolingDecide, Value: id + ":" + fs.Function.Key, Label: p.T("pooling.button.decide")}}
+		}
+		r.Sections = append(r.Sections, sec)
+	}
+	r.Sections = append(r.Sections, Section{Note: true, Body: []Span{Text(p.T("pooling.synthesis.privacy"))}})
+	return r, nil
+}
+
+func decisionCount(d *PoolDecision, p *i18n.Printer) string {
+	if !d.Way.Pools() {
+		return ""
+	}
+	return " · " + p.Plural("pooling.decision.companies", len(d.Companies))
+}
+
+// synthesisLine is a function's counts: answers, intentions, and the
+// spread of each score from low to high.
+func synthesisLine(fs FunctionSynthesis, p *i18n.Printer) string {
+	if fs.Answered == 0 {
+		return p.T("pooling.synthesis.no_answer")
+	}
+	intents := make([]string, 0, len(Intentions))
+	for _, in := range Intentions {
+		if n := fs.Intentions[in]; n > 0 {
+			intents = append(intents, p.T("pooling.synthesis.intent", p.T("pooling.intent."+string(in)), n))
+		}
+	}
+	return p.T("pooling.synthesis.line", fs.Answered, strings.Join(intents, ", "),
+		fs.Efficiency[0], fs.Efficiency[1], fs.Efficiency[2], fs.Importance[0], fs.Importance[1], fs.Importance[2])
+}
+
+// matrixAction sends the company's matrix as a picture, by DM.
+func (s *Service) matrixAction(ctx context.Context, m *Member, p *i18n.Printer, act *Action) (*Response, error) {
+	id, err := campaignID(act.Value)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.store.FindCampaign(ctx, id)
+	if err != nil || !c.Participates(m.CompanyID) || !canSeeAnswers(m, m.CompanyID) {
+		return nil, Errorf(ENOTFOUND, "pooling.error.not_found", id)
+	}
+	mine, err := s.companyAnswers(ctx, c, m.CompanyID)
+	if err != nil {
+		return nil, err
+	}
+	if s.charts == nil || len(mine.Answers) == 0 {
+		return nil, Errorf(ECONFLICT, "pooling.error.no_picture")
+	}
+	chart := MatrixChart{Title: p.T("pooling.chart.matrix.title", c.Name), XLabel: p.T("pooling.chart.efficiency"), YLabel: p.T("pooling.chart.importance"),
+		Ticks: [3]string{p.T("pooling.chart.low"), p.T("pooling.chart.medium"), p.T("pooling.chart.high")}}
+	for _, in := range Intentions {
+		chart.Series = append(chart.Series, p.T("pooling.intent."+string(in)))
+	}
+	for _, f := range c.Functions {
+		if a, ok := mine.Answers[f.Key]; ok {
+			chart.Points = append(chart.Points, MatrixPoint{Label: f.Name, X: a.Efficiency.Index(), Y: a.Importance.Index(),
+				Series: slices.Index(Intentions, a.Intention)})
+		}
+	}
+	png, err := s.charts.Matrix(chart)
+	if err != nil {
+		return nil, err
+	}
+	return s.sendPicture(ctx, m, p, campaignKey(c, "matrix"), p.T("pooling.matrix.text", c.Name),
+		File{Name: fmt.Sprintf("matrice-%d.png", c.ID), Title: chart.Title, Content: png})
+}
+
+// heatMapAction sends the network's heat map, by DM, to whoever may see
+// the synthesis.
+func (s *Service) heatMapAction(ctx context.Context, m *Member, p *i18n.Printer, act *Action) (*Response, error) {
+	c, err := s.campaignRef(ctx, m, act.Value)
+	if err != nil {
+		return nil, err
+	}
+	answers, err := s.store.FindAnswers(ctx, c.ID, 0)
+	if err != nil {
+		return nil, err
+	}
+	png, err := s.heatMapPNG(c, answers, p)
+	if err != nil {
+		return nil, err
+	}
+	if png == nil {
+		return nil, Errorf(ECONFLICT, "pooling.error.no_picture")
+	}
+	return s.sendPicture(ctx, m, p, campaignKey(c, "heatmap"), p.T("pooling.heatmap.text", c.Name), *png)
+}
+
+// heatMapPNG draws, for each function, how many companies hold each
+// intention: counts only.
+func (s *Service) heatMapPNG(c *Campaign, answers []*CompanyAnswers, p *i18n.Printer) (*File, error) {
+	if s.charts == nil {
+		return nil, nil
+	}
+	h := HeatMapChart{Title: p.T("pooling.chart.heatmap.title", c.Name), Note: p.T("pooling.chart.heatmap.note", len(answers), len(c.Companies))}
+	for _, in := range Intentions {
+		h.Columns = append(h.Columns, p.T("pooling.intent."+string(in)))
+	}
+	for _, fs := range Synthesize(c, answers) {
+		h.Rows = append(h.Rows, functionLabel(c, fs.Function))
+		row := make([]int, len(Intentions))
+		for i, in := range Intentions {
+			row[i] = fs.Intentions[in]
+		}
+		h.Cells = append(h.Cells, row)
+	}
+	png, err := s.charts.HeatMap(h)
+	if err != nil {
+		return nil, err
+	}
+	return &File{Name: fmt.Sprintf("mutualisation-%d-carte.png", c.ID), Title: h.Title, Content: png}, nil
+}
+
+// sendPicture sends a file to m by DM and says so.
+func (s *Service) sendPicture(ctx context.Context, m *Member, p *i18n.Printer, key, text string, f File) (*Response, error) {
+	err := s.enqueue(ctx, &OutboxMessage{DedupeKey: fmt.Sprintf("%s:%d", key, s.now().UnixNano()), To: Recipient{User: m.UserID},
+		Message: Response{Sections: []Section{Paragraph(Text(text))}, Files: []File{f}}})
+	if err != nil {
+		return nil, err
+	}
+	return textResponse(p.T("pooling.picture.sent")), nil
+}
+
+// decidingFunction reads "<campaign>:<function>" for a facilitator.
+func (s *Service) decidingFunction(ctx context.Context, m *Member, value string) (*Campaign, PoolFunction, error) {
+	rawID, key, _ := strings.Cut(value, ":")
+	c, err := s.campaignRef(ctx, m, rawID)
+	if err != nil {
+		return nil, PoolFunction{}, err
+	}
+	f, ok := c.Function(key)
+	if !ok {
+		return nil, PoolFunction{}, Errorf(EINVALID, "error.action.unknown")
+	}
+	return c, f, nil
+}
+
+// decideAction opens the decision form for a function: the way, the
+// companies committed (those who said they want to pool it, to start),
+// a note.
+func (s *Service) decideAction(ctx context.Context, m *Member, p *i18n.Printer, act *Action) (*Response, error) {
+	c, f, err := s.decidingFunction(ctx, m, act.Value)
+	if err != nil {
+		return nil, err
+	}
+	answers, err := s.store.FindAnswers(ctx, c.ID, 0)
+	if err != nil {
+		return nil, err
+	}
+	var poolers []string
+	for _, ca := range answers {
+		if a, ok := ca.Answers[f.Key]; ok && a.Intention == IntentPool {
+			poolers = append(poolers, ca.CompanyName)
+		}
+	}
+	ways := make([]Option, len(Ways))
+	for i, w := range Ways {
+		ways[i] = Option{Value: string(w), Label: p.T("pooling.way." + string(w))}
+	}
+	return &Response{Form: &Form{ID: FormPoolingDecision, Title: p.T("pooling.decision.form.title"), Submit: p.T("pooling.decision.form.submit"),
+		State: fmt.Sprintf("%d:%s", c.ID, f.Key), Fields: []Field{
+			{ID: fieldDecisionWay, Label: p.T("pooling.decision.field.way", functionLabel(c, f)), Kind: FieldSelect, Options: ways},
+			{ID: fieldDecisionComps, Label: p.T("pooling.decision.field.companies"), Hint: p.T("pooling.decision.field.companies.hint"),
+				Kind: FieldLongText, Optional: true, Value: strings.Join(poolers, "\n"), MaxLength: maxCampaignText},
+			{ID: fieldDecisionNote, Label: p.T("pooling.decision.field.note"), Kind: FieldLongText, Optional: true, MaxLength: maxDecisionNote},
+		}}}, nil
+}
+
+// submitPoolDecision records the decision; one that pools the function
+// gets a working group, with the committed companies' members invited.
+func (s *Service) submitPoolDecision(ctx context.Context, m *Member, p *i18n.Printer, sub *Submission) (*Response, error) {
+	c, f, err := s.decidingFunction(ctx, m, sub.State)
+	if err != nil {
+		return nil, err
+	}
+	d := &PoolDecision{Campaign: c.ID, Function: f.Key, Way: Way(sub.Values[fieldDecisionWay]), Note: cleanText(sub.Values[fieldDecisionNote]), DecidedBy: m.UserID}
+	if !slices.Contains(Ways, d.Way) {
+		return nil, FieldErrors{fieldDecisionWay: p.T("request.error.choice")}
+	}
+	if utf8.RuneCountInString(d.Note) > maxDecisionNote {
+		return nil, FieldErrors{fieldDecisionNote: p.T("event.error.too_long", maxDecisionNote)}
+	}
+	companies, err := s.store.ListCompanies(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var unknown []string
+	if strings.TrimSpace(sub.Values[fieldDecisionComps]) != "" {
+		d.Companies, unknown = matchCompanies(companies, sub.Values[fieldDecisionComps])
+	}
+	d.Companies = slices.DeleteFunc(d.Companies, func(id int64) bool { return !c.Participates(id) })
+	switch {
+	case len(unknown) > 0:
+		return nil, FieldErrors{fieldDecisionComps: p.T("pooling.error.companies", strings.Join(unknown, ", "))}
+	case d.Way.Pools() && len(d.Companies) == 0:
+		return nil, FieldErrors{fieldDecisionComps: p.T("pooling.error.no_committed")}
+	}
+	if previous, err := s.store.FindDecisions(ctx, c.ID); err == nil {
+		for _, old := range previous {
+			if old.Function == f.Key {
+				d.Group = old.Group // a group once made stays the function's
+			}
+		}
+	}
+	var g *Group
+	if d.Way.Pools() {
+		if g, err = s.poolingGroup(ctx, m, p, c, f, d); err != nil {
+			return nil, err
+		}
+		d.Group = g.ID
+	}
+	if err := s.store.SaveDecision(ctx, d); err != nil {
+		return nil, err
+	}
+	text := p.T("pooling.decided", functionLabel(c, f), p.T("pooling.way."+string(d.Way)))
+	body := []Span{Text(text)}
+	if g != nil {
+		invited, err := s.invitePoolers(ctx, g, d, c, f)
+		if err != nil {
+			return nil, err
+		}
+		body = append(body, Text(" "+p.T("pooling.decided.group", g.Name, invited)+" "))
+		if g.Channel != "" {
+			body = append(body, ChannelLink(g.Channel, g.Slug))
+		}
+	}
+	return &Response{Sections: []Section{Paragraph(body...)}}, nil
+}
