@@ -57,8 +57,8 @@ var demoNetwork = []demoMember{
 
 // SeedDemo fills the database with the demo network. Running it twice
 // changes nothing: members are found by id and companies rewritten;
-// events, groups, experts and the Bureau des pairs' day are created
-// once.
+// events, groups, experts, the Bureau des pairs' day and the pooling
+// campaign are created once.
 func (s *Service) SeedDemo(ctx context.Context) error {
 	if err := s.seedDemoMembers(ctx, demoNetwork); err != nil {
 		return err
@@ -72,7 +72,10 @@ func (s *Service) SeedDemo(ctx context.Context) error {
 	if err := s.seedDemoExperts(ctx); err != nil {
 		return err
 	}
-	return s.seedDemoBureau(ctx)
+	if err := s.seedDemoBureau(ctx); err != nil {
+		return err
+	}
+	return s.seedDemoPooling(ctx)
 }
 
 // demoEvent is one event of the demo programme. Each comes at least

@@ -196,7 +196,7 @@ func (s *Service) announceCampaign(ctx context.Context, c *Campaign, what string
 		}
 		p := s.Printer(ctx, User{ID: mem.UserID})
 		msgs = append(msgs, &OutboxMessage{DedupeKey: campaignKey(c, what), To: Recipient{User: mem.UserID}, Message: Response{Sections: []Section{{
-			Body: []Span{Text(p.T("pooling.announce."+strings.SplitN(what, "-", 2)[0], c.Name, p.DateTime(c.Deadline)))},
+			Body:    []Span{Text(p.T("pooling.announce."+strings.SplitN(what, "-", 2)[0], c.Name, p.DateTime(c.Deadline)))},
 			Buttons: []Button{{ActionID: ActionPoolingAnswer, Value: fmt.Sprintf("%d:0", c.ID), Label: p.T("pooling.button.start"), Style: ButtonPrimary}},
 		}}}})
 	}
