@@ -384,3 +384,48 @@ func TestListCompanies(t *testing.T) {
 		t.Errorf("company = %+v, %v\nwant %+v", got[3], err, m.Company)
 	}
 }
+
+// BenchmarkFindAnswers reads every answer to a campaign of 300 companies
+// that each answered 30 functions, as the group's synthesis does.
+func BenchmarkFindAnswers(b *testing.B) {
+	const companies, functions = 300, 30
+	db, _ := MustOpenDB(b)
+	ctx := context.Background()
+	var fs []commands.PoolFunction
+	for i := range functions {
+		fs = append(fs, commands.PoolFunction{Key: fmt.Sprintf("f%02d", i), Name: fmt.Sprintf("Fonction %d", i)})
+	}
+	var ids []int64
+	for i := range companies {
+		u := commands.UserID(fmt.Sprintf("U%03d", i))
+		MustCreateMembers(b, db, string(u), fmt.Sprintf("Dirigeant %d", i))
+		c, err := db.SaveCompany(ctx, u, &commands.Company{Name: fmt.Sprintf("Entreprise %03d", companies-i)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ids = append(ids, c.ID)
+	}
+	c := &commands.Campaign{Name: "Support", Mode: commands.ModeCluster, Functions: fs, Companies: ids}
+	if err := db.CreateCampaign(ctx, c); err != nil {
+		b.Fatal(err)
+	}
+	for i, id := range ids {
+		a := &commands.CompanyAnswers{Campaign: c.ID, Company: id, Shared: i%2 == 0, AnsweredBy: commands.UserID(fmt.Sprintf("U%03d", i)),
+			Answers: map[string]commands.PoolAnswer{}}
+		for j, f := range fs {
+			a.Answers[f.Key] = commands.PoolAnswer{Efficiency: commands.Levels[(i+j)%3], Importance: commands.Levels[j%3],
+				Intention: commands.Intentions[(i*j)%4], Chosen: j%5 == 0, Comment: map[bool]string{true: "À revoir en juin"}[j%7 == 0]}
+		}
+		if err := db.SaveAnswers(ctx, a); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		all, err := db.FindAnswers(ctx, c.ID, 0)
+		if err != nil || len(all) != companies || len(all[0].Answers) != functions || all[0].CompanyName != "Entreprise 001" {
+			b.Fatalf("read %d companies, %v", len(all), err)
+		}
+	}
+}
