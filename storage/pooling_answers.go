@@ -54,37 +54,25 @@ func (db *DB) SaveAnswers(ctx context.Context, a *commands.CompanyAnswers) error
 	})
 }
 
-// storedAnswer is a row of pool_answers.
-type storedAnswer struct {
-	company int64
-	answer  commands.PoolAnswer
-}
-
-func scanAnswer(s scanner) (storedAnswer, error) {
-	var (
-		r                              storedAnswer
-		x                              = &r.answer
-		efficiency, importance, intent string
-	)
-	if err := s.Scan(&r.company, &x.Function, &efficiency, &importance, &intent, &x.Chosen, &x.Comment); err != nil {
-		return r, err
-	}
-	x.Efficiency, x.Importance, x.Intention = commands.Level(efficiency), commands.Level(importance), commands.Intention(intent)
-	return r, nil
-}
-
+// scanResponse reads a company's standing, with its name and how many
+// answers it gave, into a CompanyAnswers whose Answers are made to hold
+// them.
 func scanResponse(s scanner) (*commands.CompanyAnswers, error) {
 	var (
 		a           commands.CompanyAnswers
 		by, updated string
+		answers     int
 	)
-	err := s.Scan(&a.Company, &a.CompanyName, &a.Shared, &by, &updated)
+	err := s.Scan(&a.Company, &a.CompanyName, &a.Shared, &by, &updated, &answers)
 	if err != nil {
 		return nil, err
 	}
 	a.AnsweredBy = commands.UserID(by)
 	if a.UpdatedAt, err = parseTime(updated); err != nil {
 		return nil, err
+	}
+	if answers > 0 {
+		a.Answers = make(map[string]commands.PoolAnswer, answers)
 	}
 	return &a, nil
 }
@@ -99,10 +87,13 @@ func (db *DB) FindAnswers(ctx context.Context, campaign, company int64) ([]*comm
 	if company != 0 {
 		only, args = " AND company_id = ?", []any{campaign, company, campaign, company, campaign}
 	}
+	// k counts each company's answers, so their maps are made once.
 	out, err := queryAll(ctx, db.read, scanResponse, `SELECT k.company_id, c.name, COALESCE(r.shared, 0),
-		COALESCE(r.answered_by, ''), COALESCE(r.updated_at, '')
-		FROM (SELECT company_id FROM pool_responses WHERE campaign_id = ?`+only+`
-			UNION SELECT company_id FROM pool_answers WHERE campaign_id = ?`+only+`) k
+		COALESCE(r.answered_by, ''), COALESCE(r.updated_at, ''), k.answers
+		FROM (SELECT company_id, MAX(answers) AS answers FROM (
+				SELECT company_id, 0 AS answers FROM pool_responses WHERE campaign_id = ?`+only+`
+				UNION ALL SELECT company_id, COUNT(*) FROM pool_answers WHERE campaign_id = ?`+only+` GROUP BY company_id)
+			GROUP BY company_id) k
 		JOIN companies c ON c.id = k.company_id
 		LEFT JOIN pool_responses r ON r.campaign_id = ? AND r.company_id = k.company_id
 		ORDER BY c.name COLLATE NOCASE, c.id`, args...)
@@ -112,34 +103,55 @@ func (db *DB) FindAnswers(ctx context.Context, campaign, company int64) ([]*comm
 	if len(out) == 0 {
 		return nil, nil
 	}
-	args = []any{campaign}
-	if company != 0 {
-		args = append(args, company)
-	}
-	rows, err := queryAll(ctx, db.read, scanAnswer, `SELECT company_id, function_key, efficiency, importance, intention,
-		chosen, comment FROM pool_answers WHERE campaign_id = ?`+only+` ORDER BY company_id, function_key`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("answers to campaign %d: %w", campaign, err)
-	}
 	byCompany := make(map[int64]*commands.CompanyAnswers, len(out))
 	for _, a := range out {
 		a.Campaign = campaign
 		byCompany[a.Company] = a
 	}
-	// Rows come by company: each run fills one map, sized to the run.
-	for start := 0; start < len(rows); {
-		end := start + 1
-		for end < len(rows) && rows[end].company == rows[start].company {
-			end++
-		}
-		answers := make(map[string]commands.PoolAnswer, end-start)
-		for _, r := range rows[start:end] {
-			answers[r.answer.Function] = r.answer
-		}
-		byCompany[rows[start].company].Answers = answers
-		start = end
+	args = []any{campaign}
+	if company != 0 {
+		args = append(args, company)
+	}
+	if err := fillAnswers(ctx, db.read, byCompany, `SELECT company_id, function_key, efficiency, importance, intention,
+		chosen, comment FROM pool_answers WHERE campaign_id = ?`+only+` ORDER BY company_id`, args...); err != nil {
+		return nil, fmt.Errorf("answers to campaign %d: %w", campaign, err)
 	}
 	return out, nil
+}
+
+// fillAnswers reads answers into the Answers of their companies, row by
+// row: the scan targets are shared by every row, which halves what a
+// large synthesis allocates. A row of a company not in byCompany, saved
+// between the two reads of FindAnswers, is left out.
+func fillAnswers(ctx context.Context, q queryer, byCompany map[int64]*commands.CompanyAnswers, query string, args ...any) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var (
+		company                     int64
+		key, efficiency, importance string
+		intention, comment          string
+		chosen                      bool
+		cur                         *commands.CompanyAnswers
+	)
+	for rows.Next() {
+		if err := rows.Scan(&company, &key, &efficiency, &importance, &intention, &chosen, &comment); err != nil {
+			return err
+		}
+		if cur == nil || cur.Company != company {
+			if cur = byCompany[company]; cur == nil {
+				continue
+			}
+		}
+		if cur.Answers == nil {
+			cur.Answers = map[string]commands.PoolAnswer{}
+		}
+		cur.Answers[key] = commands.PoolAnswer{Function: key, Efficiency: commands.Level(efficiency),
+			Importance: commands.Level(importance), Intention: commands.Intention(intention), Chosen: chosen, Comment: comment}
+	}
+	return rows.Err()
 }
 
 // SaveDecision records the group's decision for a function of a
