@@ -128,20 +128,30 @@ func (m *storedMember) setStored(role, lang, digest, synced, created string) err
 	return err
 }
 
-func findCompany(ctx context.Context, q queryer, id int64) (*commands.Company, error) {
+// companyColumns reads a company, as scanCompany takes it.
+const companyColumns = `id, name, sector, headcount, city, founded_year, revenue_band, updated_at`
+
+func scanCompany(s scanner) (*commands.Company, error) {
 	var (
 		c       commands.Company
 		updated string
 	)
-	err := q.QueryRowContext(ctx, `SELECT id, name, sector, headcount, city, founded_year, revenue_band, updated_at FROM companies WHERE id = ?`, id).
-		Scan(&c.ID, &c.Name, &c.Sector, &c.Headcount, &c.City, &c.FoundedYear, &c.Revenue, &updated)
+	err := s.Scan(&c.ID, &c.Name, &c.Sector, &c.Headcount, &c.City, &c.FoundedYear, &c.Revenue, &updated)
 	if err != nil {
-		return nil, fmt.Errorf("company %d: %w", id, err)
+		return nil, err
 	}
 	if c.UpdatedAt, err = parseTime(updated); err != nil {
 		return nil, err
 	}
 	return &c, nil
+}
+
+func findCompany(ctx context.Context, q queryer, id int64) (*commands.Company, error) {
+	c, err := scanCompany(q.QueryRowContext(ctx, `SELECT `+companyColumns+` FROM companies WHERE id = ?`, id))
+	if err != nil {
+		return nil, fmt.Errorf("company %d: %w", id, err)
+	}
+	return c, nil
 }
 
 // FindMembersByName returns the members named name, ignoring case.

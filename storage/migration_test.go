@@ -419,3 +419,65 @@ func TestMigration00011(t *testing.T) {
 		t.Errorf("enqueued %d, %v; want 1: the key is new for U3 only", n, err)
 	}
 }
+
+// TestMigration00012 takes the pooling campaigns back down with their
+// rows in place (a campaign with its companies, an answer, a standing and
+// a decision with its working group) and up again: the companies, their
+// members and the group are kept, the campaigns start empty and work.
+func TestMigration00012(t *testing.T) {
+	ctx := context.Background()
+	path, raw, p := migratedTo(t, 11)
+	const at = "2027-01-10T09:00:00.000Z"
+	exec := func(qs ...string) {
+		t.Helper()
+		for _, q := range qs {
+			if _, err := raw.ExecContext(ctx, q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+	}
+	exec(`INSERT INTO companies (id, name, updated_at) VALUES (1, 'Scierie', '`+at+`'), (2, 'Atelier', '`+at+`')`,
+		`INSERT INTO members (id, user_id, name, company_id, created_at) VALUES (1, 'U1', 'Ana', 1, '`+at+`'),
+			(2, 'U2', 'Bo', 2, '`+at+`')`,
+		`INSERT INTO groups (id, slug, name, created_by, created_at) VALUES (1, 'paie', 'Paie', 'U1', '`+at+`')`)
+	if _, err := p.Up(ctx); err != nil {
+		t.Fatal(err)
+	}
+	exec(`INSERT INTO pool_campaigns (id, name, mode, functions, status, created_by, created_at, updated_at)
+			VALUES (1, 'Support', 'allies', '[{"key":"paie","name":"Paie"}]', 'open', 'U1', '`+at+`', '`+at+`')`,
+		`INSERT INTO pool_campaign_companies (campaign_id, company_id) VALUES (1, 1), (1, 2)`,
+		`INSERT INTO pool_answers (campaign_id, company_id, function_key, efficiency, importance, intention)
+			VALUES (1, 1, 'paie', 'low', 'high', 'pool')`,
+		`INSERT INTO pool_responses (campaign_id, company_id, shared, answered_by, updated_at) VALUES (1, 1, 1, 'U1', '`+at+`')`,
+		`INSERT INTO pool_decisions (campaign_id, function_key, way, companies, group_id, decided_by, decided_at)
+			VALUES (1, 'paie', 'shared_team', '[1,2]', 1, 'U2', '`+at+`')`)
+	if _, err := p.Down(ctx); err != nil {
+		t.Fatalf("down: %v", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		t.Fatalf("up again: %v", err)
+	}
+	raw.Close()
+
+	db, err := storage.Open(ctx, path, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if cs, err := db.ListCompanies(ctx); err != nil || len(cs) != 2 || cs[0].Name != "Atelier" {
+		t.Errorf("companies after down and up = %v, %v; want both kept", cs, err)
+	}
+	if m, err := db.FindMemberByUserID(ctx, "U1"); err != nil || m.CompanyID != 1 {
+		t.Errorf("U1 = %+v, %v; want their company kept", m, err)
+	}
+	if cs, err := db.FindCampaigns(ctx, commands.CampaignFilter{}); err != nil || len(cs) != 0 {
+		t.Errorf("campaigns after down and up = %v, %v; want none", cs, err)
+	}
+	c := &commands.Campaign{Name: "Support", Mode: commands.ModeAllies, Companies: []int64{1, 2}, CreatedBy: "U1"}
+	if err := db.CreateCampaign(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveDecision(ctx, &commands.PoolDecision{Campaign: c.ID, Function: "paie", Way: commands.WaySharedTeam, Group: 1}); err != nil {
+		t.Errorf("decision with the kept group: %v", err)
+	}
+}

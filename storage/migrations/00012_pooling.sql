@@ -2,7 +2,9 @@
 -- Pooling campaigns (issue 13): companies map their support functions on
 -- an efficiency × importance matrix and the group decides how to pool
 -- each. functions is a JSON list of {"key", "name", "parent"}; instants
--- are stored as everywhere (see db.go).
+-- are stored as everywhere (see db.go). The tables keyed by campaign are
+-- WITHOUT ROWID, so a campaign's rows lie together in key order: the
+-- synthesis reads every answer of a campaign at once.
 CREATE TABLE pool_campaigns (
     id         INTEGER PRIMARY KEY,
     name       TEXT    NOT NULL,
@@ -19,7 +21,7 @@ CREATE TABLE pool_campaign_companies (
     campaign_id INTEGER NOT NULL REFERENCES pool_campaigns (id) ON DELETE CASCADE,
     company_id  INTEGER NOT NULL REFERENCES companies (id),
     PRIMARY KEY (campaign_id, company_id)
-);
+) WITHOUT ROWID;
 CREATE INDEX pool_campaign_companies_company ON pool_campaign_companies (company_id);
 -- A company's answer for one function. chosen: the company chose its
 -- intention rather than take the matrix's suggestion.
@@ -33,7 +35,7 @@ CREATE TABLE pool_answers (
     chosen       INTEGER NOT NULL DEFAULT 0 CHECK (chosen IN (0, 1)),
     comment      TEXT    NOT NULL DEFAULT '',
     PRIMARY KEY (campaign_id, company_id, function_key)
-);
+) WITHOUT ROWID;
 -- A company's standing in a campaign: its agreement to share its answers
 -- with the group, who last answered, and when.
 CREATE TABLE pool_responses (
@@ -43,7 +45,7 @@ CREATE TABLE pool_responses (
     answered_by TEXT    REFERENCES members (user_id),
     updated_at  TEXT    NOT NULL,
     PRIMARY KEY (campaign_id, company_id)
-);
+) WITHOUT ROWID;
 -- The group's decision for a function; companies is a JSON list of
 -- company ids; group_id the working group it created.
 CREATE TABLE pool_decisions (
@@ -56,7 +58,7 @@ CREATE TABLE pool_decisions (
     decided_by   TEXT    REFERENCES members (user_id),
     decided_at   TEXT    NOT NULL,
     PRIMARY KEY (campaign_id, function_key)
-);
+) WITHOUT ROWID;
 
 -- +goose Down
 DROP TABLE pool_decisions;
