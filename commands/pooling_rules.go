@@ -187,6 +187,9 @@ func Synthesize(c *Campaign, answers []*CompanyAnswers) []FunctionSynthesis {
 		index[f.Key] = i
 	}
 	for _, ca := range answers {
+		if !c.Participates(ca.Company) {
+			continue // taken out of the campaign since it answered
+		}
 		for key, a := range ca.Answers {
 			i, ok := index[key]
 			if !ok || a.Efficiency.Index() < 0 || a.Importance.Index() < 0 {
