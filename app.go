@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -92,7 +93,8 @@ func (m *Main) build(ctx context.Context, out io.Writer) (*app, error) {
 	// clients first, then the core over them, then the transport.
 	if a.mode == ModeConsole {
 		out = console.SyncWriter(out)
-		cfg.Notifier, cfg.Channels = console.Notifier{Out: out}, console.Channels{}
+		files := filepath.Join(filepath.Dir(m.Config.DB), "cercle-fichiers")
+		cfg.Notifier, cfg.Channels = console.Notifier{Out: out, Dir: files}, console.Channels{}
 		a.service = commands.NewService(cfg)
 		a.console = console.New(a.service, m.Stdin, out, consoleUser)
 		a.console.Prompt = m.Interactive

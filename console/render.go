@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -78,8 +80,13 @@ func spans(ss []commands.Span) string {
 }
 
 // Notifier prints the messages the bot sends on its own, as they would
-// reach a member's DM or a channel.
-type Notifier struct{ Out io.Writer }
+// reach a member's DM or a channel. With Dir set, each file a message
+// carries (an .ics, a CSV, a picture) is written there and its path
+// printed, so it can be opened.
+type Notifier struct {
+	Out io.Writer
+	Dir string
+}
 
 var _ commands.Notifier = Notifier{}
 
@@ -89,11 +96,38 @@ func (n Notifier) Notify(_ context.Context, to commands.Recipient, r *commands.R
 	if to.User != "" {
 		where = "message direct à @" + string(to.User)
 	}
-	if _, err := fmt.Fprintf(n.Out, "\n📨 [%s]\n%s\n", where, Render(r)); err != nil {
+	if _, err := fmt.Fprintf(n.Out, "\n📨 [%s]\n%s", where, Render(r)); err != nil {
 		return d, err
 	}
+	for _, f := range r.Files {
+		path, err := n.save(f)
+		if err != nil {
+			return d, err
+		}
+		if path != "" {
+			fmt.Fprintf(n.Out, "     → %s\n", path)
+		}
+	}
+	fmt.Fprintln(n.Out)
 	d.Done, d.Ref = 1+len(r.Files), commands.MessageRef{Channel: where, TS: "console"}
 	return d, nil
+}
+
+// save writes f into Dir under its own name (never a path of its own),
+// and returns where; nothing without a Dir.
+func (n Notifier) save(f commands.File) (string, error) {
+	if n.Dir == "" {
+		return "", nil
+	}
+	if err := os.MkdirAll(n.Dir, 0o755); err != nil {
+		return "", err
+	}
+	name := filepath.Base(filepath.Clean("/" + f.Name))
+	if name == "/" || name == "." {
+		name = "fichier"
+	}
+	path := filepath.Join(n.Dir, name)
+	return path, os.WriteFile(path, f.Content, 0o644)
 }
 
 // FindSent finds nothing: the terminal keeps no history to look in.
