@@ -25,6 +25,8 @@ import (
 // picture makes its own faces.
 type Charts struct{}
 
+var _ commands.Charts = (*Charts)(nil)
+
 // New returns a Charts.
 func New() *Charts { return &Charts{} }
 
@@ -33,6 +35,14 @@ func New() *Charts { return &Charts{} }
 // has more series than there are distinct colours.
 func (c *Charts) Matrix(m commands.MatrixChart) ([]byte, error) {
 	_, png, err := c.matrix(m)
+	return png, err
+}
+
+// HeatMap draws h as a PNG 1200 pixels wide and as high as its rows need.
+// It fails, drawing nothing, when h has no rows or no columns, more than
+// fit, a row of cells not as long as Columns, or a negative count.
+func (c *Charts) HeatMap(h commands.HeatMapChart) ([]byte, error) {
+	_, png, err := c.heatMap(h)
 	return png, err
 }
 
@@ -48,6 +58,21 @@ func (c *Charts) matrix(m commands.MatrixChart) (*matrixLayout, []byte, error) {
 	defer t.close()
 	l := layoutMatrix(t, m)
 	img := paintMatrix(t, l)
+	return finish(t, l, img)
+}
+
+// heatMap returns the layout of h along with its picture, for tests.
+func (c *Charts) heatMap(h commands.HeatMapChart) (*heatLayout, []byte, error) {
+	if err := validateHeatMap(h); err != nil {
+		return nil, nil, err
+	}
+	t, err := newTypesetter()
+	if err != nil {
+		return nil, nil, err
+	}
+	defer t.close()
+	l := layoutHeatMap(t, h)
+	img := paintHeatMap(t, l)
 	return finish(t, l, img)
 }
 

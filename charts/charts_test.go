@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"cercle/commands"
@@ -49,6 +52,43 @@ func sampleMatrix(n int) commands.MatrixChart {
 		m.Points = append(m.Points, commands.MatrixPoint{Label: f, X: x, Y: y, Series: (i * 7 / 3) % 4})
 	}
 	return m
+}
+
+func sampleHeatMap(n int) commands.HeatMapChart {
+	h := commands.HeatMapChart{
+		Title:   "Synthèse du réseau\u00a0: intentions par fonction",
+		Columns: intentions,
+		Note:    "Nombre d’entreprises par intention («\u202fGarder\u202f», «\u202fMutualiser\u202f»…), sur 12 réponses au 15 mars.",
+	}
+	for i := range n {
+		h.Rows = append(h.Rows, functions[i%len(functions)])
+		h.Cells = append(h.Cells, []int{i % 7, (i * 5) % 11, (i * 3) % 4, 0})
+	}
+	return h
+}
+
+// wideHeatMap has a column per company, as the synthesis of companies
+// that agreed to share, and rows named at length.
+func wideHeatMap(n int) commands.HeatMapChart {
+	h := commands.HeatMapChart{
+		Title: "Qui veut mutualiser quoi ? Entreprises ayant accepté le partage de leurs réponses",
+		Columns: []string{"Menuiserie Durand & Fils", "Boulangerie Martin", "Éts Lefèvre", "Garage Petit",
+			"Imprimerie de l’Ouest", "Ça Pousse SARL", "Transports Roux", "Atelier Blanc", "Hôtel du Lac", "Ferronnerie"},
+		Note: "1 = la fonction est à mutualiser pour l’entreprise. Les entreprises qui n’ont pas accepté le partage ne sont comptées que dans la synthèse anonyme ; les noms trop longs sont abrégés.",
+	}
+	for i := range n {
+		name := functions[i%len(functions)]
+		if i >= len(functions) {
+			name += " — site de Saint-Étienne-du-Rouvray et antennes régionales"
+		}
+		h.Rows = append(h.Rows, name)
+		row := make([]int, len(h.Columns))
+		for c := range row {
+			row[c] = (i*c + i/3) % 5
+		}
+		h.Cells = append(h.Cells, row)
+	}
+	return h
 }
 
 func decode(t *testing.T, b []byte) *image.RGBA {
@@ -253,6 +293,145 @@ func TestMatrixEmpty(t *testing.T) {
 	}
 }
 
+func TestHeatMapLayout(t *testing.T) {
+	h := sampleHeatMap(30)
+	h.Rows[3] = "Gestion administrative et financière des subventions européennes, régionales et départementales"
+	l, b, err := New().heatMap(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := decode(t, b)
+	if got := img.Bounds().Size(); got.X != 1200 || got != l.Size || got.Y < 30*28 {
+		t.Fatalf("size %v, layout %v; want 1200 wide and over %d high", got, l.Size, 30*28)
+	}
+	if row := l.Rows[3].Text; !strings.HasSuffix(row, "…") || !strings.HasPrefix(row, "Gestion administrative") {
+		t.Errorf("long row shown as %q, want it cut with …", row)
+	}
+	if l.Rows[0].Text != "Ressources humaines" || l.Headers[1][0].Text != "Mutualiser" || len(l.Note) == 0 {
+		t.Errorf("row %q, header %v, note %v", l.Rows[0].Text, l.Headers[1], l.Note)
+	}
+	var boxes []image.Rectangle
+	for r, row := range l.Cells {
+		boxes = append(boxes, l.Rows[r].Rect)
+		if l.Rows[r].Rect.Max.X > l.Grid.Min.X {
+			t.Errorf("row name %q ends at %d, in the grid from %d", l.Rows[r].Text, l.Rows[r].Rect.Max.X, l.Grid.Min.X)
+		}
+		for c, cell := range row {
+			boxes = append(boxes, cell.Rect)
+			if !cell.Rect.In(l.Grid) || !cell.Count.Rect.In(cell.Rect) || cell.Count.Text != fmt.Sprint(h.Cells[r][c]) {
+				t.Errorf("cell %d,%d: %q at %v in %v, grid %v", r, c, cell.Count.Text, cell.Count.Rect, cell.Rect, l.Grid)
+			}
+		}
+	}
+	for _, col := range l.Headers {
+		for _, b := range col {
+			boxes = append(boxes, b.Rect)
+		}
+	}
+	checkApart(t, boxes)
+	checkShading(t, l, h, img)
+}
+
+// checkShading checks that a higher count is darker, on the picture, and
+// that each count is written in a colour that stands out of its cell.
+func checkShading(t *testing.T, l *heatLayout, h commands.HeatMapChart, img *image.RGBA) {
+	t.Helper()
+	type sample struct {
+		n   int
+		lum float64
+	}
+	var seen []sample
+	for r, row := range l.Cells {
+		for c, cell := range row {
+			p := cell.Rect.Min.Add(image.Pt(4, 4))
+			got := img.RGBAAt(p.X, p.Y)
+			if got != cell.Fill {
+				t.Errorf("cell %d,%d painted %v, want %v", r, c, got, cell.Fill)
+			}
+			n := h.Cells[r][c]
+			if n == 0 && got != white {
+				t.Errorf("empty cell %d,%d painted %v", r, c, got)
+			}
+			if n > 0 && contrast(cell.Fill, cell.Count.Color) < 3 {
+				t.Errorf("cell %d,%d: count in %v on %v, too little contrast", r, c, cell.Count.Color, cell.Fill)
+			}
+			seen = append(seen, sample{n, luminance(got)})
+		}
+	}
+	for _, a := range seen {
+		for _, b := range seen {
+			if a.n > b.n && a.lum >= b.lum {
+				t.Fatalf("count %d has luminance %.3f, count %d %.3f: a higher count must be darker", a.n, a.lum, b.n, b.lum)
+			}
+		}
+	}
+}
+
+func TestHeatMapErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(h *commands.HeatMapChart)
+	}{
+		{"ragged cells", func(h *commands.HeatMapChart) { h.Cells[2] = h.Cells[2][:3] }},
+		{"too many cells", func(h *commands.HeatMapChart) { h.Cells[2] = append(h.Cells[2], 1) }},
+		{"fewer rows of cells", func(h *commands.HeatMapChart) { h.Cells = h.Cells[:4] }},
+		{"no rows", func(h *commands.HeatMapChart) { h.Rows, h.Cells = nil, nil }},
+		{"no columns", func(h *commands.HeatMapChart) {
+			h.Columns = nil
+			for i := range h.Cells {
+				h.Cells[i] = nil
+			}
+		}},
+		{"negative count", func(h *commands.HeatMapChart) { h.Cells[1][1] = -2 }},
+		{"too many columns", func(h *commands.HeatMapChart) {
+			h.Columns = strings.Fields(strings.Repeat("x ", maxColumns+1))
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := sampleHeatMap(5)
+			tt.edit(&h)
+			if b, err := New().HeatMap(h); err == nil || b != nil {
+				t.Errorf("HeatMap = %d bytes, %v; want an error", len(b), err)
+			}
+		})
+	}
+}
+
+func TestHeatMapAllZero(t *testing.T) {
+	h := sampleHeatMap(3)
+	for _, row := range h.Cells {
+		clear(row)
+	}
+	if _, err := New().HeatMap(h); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestHeatMapTurnsLongHeaders(t *testing.T) {
+	h := wideHeatMap(12)
+	l, _, err := New().heatMap(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var boxes []image.Rectangle
+	for c, col := range l.Headers {
+		if len(col) != 1 || !col[0].Vertical {
+			t.Fatalf("header %d is %v, want one line turned upright", c, col)
+		}
+		b := col[0]
+		column := image.Rect(l.Cells[0][c].Rect.Min.X, 0, l.Cells[0][c].Rect.Max.X, l.Grid.Min.Y)
+		if !b.Rect.In(column) || b.Rect.Dy() > maxHeaderHeight {
+			t.Errorf("header %q at %v, outside %v", b.Text, b.Rect, column)
+		}
+		boxes = append(boxes, b.Rect)
+	}
+	checkApart(t, boxes)
+	if l.Headers[2][0].Text != "Éts Lefèvre" {
+		t.Errorf("header %q, want Éts Lefèvre whole", l.Headers[2][0].Text)
+	}
+}
+
 func TestCleanKeepsFrench(t *testing.T) {
 	ts, err := newTypesetter()
 	if err != nil {
@@ -299,10 +478,76 @@ func TestFit(t *testing.T) {
 	}
 }
 
+func TestDeterministicAndConcurrent(t *testing.T) {
+	c := New()
+	m, h := sampleMatrix(30), sampleHeatMap(30)
+	wantM, err := c.Matrix(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantH, err := c.HeatMap(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			gotM, errM := c.Matrix(m)
+			gotH, errH := c.HeatMap(h)
+			if errM != nil || errH != nil || !bytes.Equal(gotM, wantM) || !bytes.Equal(gotH, wantH) {
+				t.Errorf("second drawing differs from the first (errors %v, %v)", errM, errH)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// TestWriteSamples writes the pictures for a person to look at: to
+// $CHARTS_OUT when set, else to a temporary directory named in the log.
+func TestWriteSamples(t *testing.T) {
+	dir := os.Getenv("CHARTS_OUT")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	c := New()
+	crowded := sampleMatrix(30)
+	for i := range 24 {
+		crowded.Points = append(crowded.Points, commands.MatrixPoint{Label: functions[i], X: 2, Y: 2, Series: i % 2})
+	}
+	samples := map[string]func() ([]byte, error){
+		"matrix.png":         func() ([]byte, error) { return c.Matrix(sampleMatrix(30)) },
+		"matrix-crowded.png": func() ([]byte, error) { return c.Matrix(crowded) },
+		"matrix-few.png":     func() ([]byte, error) { return c.Matrix(sampleMatrix(5)) },
+		"heatmap.png":        func() ([]byte, error) { return c.HeatMap(sampleHeatMap(30)) },
+		"heatmap-small.png":  func() ([]byte, error) { return c.HeatMap(sampleHeatMap(6)) },
+		"heatmap-wide.png":   func() ([]byte, error) { return c.HeatMap(wideHeatMap(40)) },
+	}
+	for name, draw := range samples {
+		b, err := draw()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("wrote %s", path)
+	}
+}
+
 func BenchmarkMatrix(b *testing.B) {
 	c, m := New(), sampleMatrix(30)
 	for b.Loop() {
 		if _, err := c.Matrix(m); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkHeatMap(b *testing.B) {
+	c, h := New(), sampleHeatMap(30)
+	for b.Loop() {
+		if _, err := c.HeatMap(h); err != nil {
 			b.Fatal(err)
 		}
 	}
