@@ -15,6 +15,7 @@ import (
 	"cercle/assistant"
 	"cercle/bot"
 	"cercle/calendar"
+	"cercle/charts"
 	"cercle/commands"
 	"cercle/console"
 	"cercle/jobs"
@@ -70,6 +71,7 @@ func (m *Main) build(ctx context.Context, out io.Writer) (*app, error) {
 		MaxOpenRequests:  m.Config.Experts.MaxOpenRequests,
 		AutoRouteExperts: m.Config.Experts.AutoRoute,
 		BureauCriteria:   m.Config.Experts.Bureau,
+		Charts:           charts.New(),
 		AskLimits:        commands.AskLimits{PerHour: m.Config.Digest.AskPerHour, DailyTokens: m.Config.Digest.AskDailyTokens},
 	}
 	if m.Config.Digest.UsesModel() {

@@ -53,7 +53,7 @@ func (s *Service) Home(ctx context.Context, u User) *Response {
 		return s.errorResponse(ctx, p, err, nil)
 	}
 	r.Sections = append(r.Sections, drafts...)
-	help := s.commandList(m, p)
+	help := s.commandNames(m, p)
 	r.Sections = append(r.Sections, Section{Heading: p.T("home.commands")})
 	r.Sections = append(r.Sections, help.Sections...)
 	return r

@@ -118,7 +118,10 @@ func (s *Service) parseCampaign(ctx context.Context, values map[string]string, p
 func matchCompanies(companies []*Company, text string) ([]int64, []string) {
 	byName := map[string]int64{}
 	for _, co := range companies {
-		byName[Fold(co.Name)] = co.ID
+		// Two profiles may name one company: the first keeps the name.
+		if _, ok := byName[Fold(co.Name)]; !ok {
+			byName[Fold(co.Name)] = co.ID
+		}
 	}
 	var ids []int64
 	var unknown []string
@@ -270,7 +273,7 @@ func (s *Service) exportCampaign(ctx context.Context, m *Member, p *i18n.Printer
 		return nil, err
 	}
 	files := []File{answersCSV(c, answers, p)}
-	if png, err := s.heatMapPNG(c, answers, p); err != nil {
+	if png, err := s.heatMapPNG(c, answers, p, true); err != nil {
 		return nil, err
 	} else if png != nil {
 		files = append(files, *png)

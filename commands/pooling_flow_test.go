@@ -27,9 +27,8 @@ var poolingCompanies = []struct {
 	{"julien", "Imprimerie du Beffroi", "Imprimerie"},
 }
 
-// newPoolingNet is a network with four companies (lea's colleague
-// lea2 works at Fontaine Textile too) and a facilitator, on Monday 7
-// December 2026, with charts drawn.
+// newPoolingNet is a network with four companies and a facilitator, on
+// Monday 7 December 2026, with charts drawn.
 func newPoolingNet(t *testing.T) *expertNet {
 	t.Helper()
 	n := newExpertNet(t, func(c *commands.Config) { c.Charts = charts.New() })
@@ -39,10 +38,6 @@ func newPoolingNet(t *testing.T) *expertNet {
 		if _, err := n.db.SaveCompany(ctx, pc.user, &commands.Company{Name: pc.company, Sector: pc.sector, City: "Lille", FoundedYear: 2000, Headcount: 20}); err != nil {
 			t.Fatal(err)
 		}
-	}
-	slash(n.s, "lea2", "aide")
-	if _, err := n.db.SaveCompany(ctx, "lea2", &commands.Company{Name: "Fontaine Textile", Sector: "Textile"}); err != nil {
-		t.Fatal(err)
 	}
 	return n
 }
@@ -125,7 +120,7 @@ func TestPoolingFromCampaignToWorkingGroup(t *testing.T) {
 	if len(c.Functions) != 8 || len(c.Companies) != 3 || c.Functions[1].Parent != c.Functions[0].Key {
 		t.Fatalf("campaign = %+v", c)
 	}
-	for _, u := range []commands.UserID{"lea", "lea2", "marc", "nadia"} {
+	for _, u := range []commands.UserID{"lea", "marc", "nadia"} {
 		if got := n.outbox(t, u, "pooling:1:open"); len(got) != 1 || !strings.Contains(got[0], "Fonctions support 2027") {
 			t.Errorf("%s announced: %v", u, got)
 		}
@@ -142,11 +137,11 @@ func TestPoolingFromCampaignToWorkingGroup(t *testing.T) {
 	}
 	n.act("lea", commands.ActionPoolingShare, "1:on")
 	n.answerAll(t, "marc", c, commands.LevelLow, commands.LevelMedium, nil) // pools too, without sharing
-	view := slash(n.s, "lea2", "mutualisation")
+	view := slash(n.s, "lea", "mutualisation")
 	for _, want := range []string{"fonctions placées\u00a0: 8 sur 8", "Recrutement · efficacité faible · importance moyenne → Mutualiser (suggéré par la matrice)",
 		"R&D et innovation · efficacité faible · importance moyenne → Garder et renforcer"} {
 		if !strings.Contains(view, want) {
-			t.Errorf("a colleague's view lacks %q:\n%s", want, view)
+			t.Errorf("the company's view lacks %q:\n%s", want, view)
 		}
 	}
 
@@ -165,10 +160,16 @@ func TestPoolingFromCampaignToWorkingGroup(t *testing.T) {
 	// The synthesis: counts for everyone who takes part, names only of
 	// those who share.
 	synth := slash(n.s, "nadia", "mutualisation synthese")
-	for _, want := range []string{"entreprises\u00a0: 2 sur 3", "réponses\u00a0: 2 · Mutualiser 2", "Fontaine Textile"} {
+	for _, want := range []string{"entreprises\u00a0: 2 sur 3", "détail masqué sous 3 réponses", "Fontaine Textile"} {
 		if !strings.Contains(synth, want) {
 			t.Errorf("synthesis lacks %q:\n%s", want, synth)
 		}
+	}
+	if strings.Contains(synth, "Mutualiser 2") {
+		t.Errorf("two answers' counts shown to a member: they would tell each company's answer:\n%s", synth)
+	}
+	if staff := slash(n.s, "staff", "mutualisation synthese"); !strings.Contains(staff, "réponses\u00a0: 2 · Mutualiser 2") {
+		t.Errorf("facilitators' synthesis:\n%s", staff)
 	}
 	if strings.Contains(synth, "Gesnord") || strings.Contains(synth, "pooling.decide") {
 		t.Errorf("synthesis names a company that does not share, or offers a member to decide:\n%s", synth)
@@ -201,7 +202,7 @@ func TestPoolingFromCampaignToWorkingGroup(t *testing.T) {
 	}
 	decided := console.Render(n.submit("staff", open.Form.ID, open.Form.State, map[string]string{
 		"decision_way": "shared_team", "decision_companies": open.Form.Fields[1].Value, "decision_note": "Un recruteur à temps partagé."}))
-	if !strings.Contains(decided, "Mutualisation · Ressources humaines › Recrutement") || !strings.Contains(decided, "membres invités\u00a0: 3") {
+	if !strings.Contains(decided, "Mutualisation · Ressources humaines › Recrutement") || !strings.Contains(decided, "membres invités\u00a0: 2") {
 		t.Fatalf("decision: %s", decided)
 	}
 	g, err := n.db.FindGroupBySlug(ctx, "mutualisation-recrutement")
@@ -209,11 +210,11 @@ func TestPoolingFromCampaignToWorkingGroup(t *testing.T) {
 		t.Fatal(err)
 	}
 	members, _ := n.db.GroupMembers(ctx, g.ID)
-	if len(members) != 4 { // staff, its lead, and lea, lea2, marc
+	if len(members) != 3 { // staff, its lead, and lea and marc
 		t.Errorf("group members: %d", len(members))
 	}
-	if got := n.outbox(t, "lea2", fmt.Sprintf("pooling:1:group:%d", g.ID)); len(got) != 1 {
-		t.Errorf("lea2 told of the group: %v", got)
+	if got := n.outbox(t, "marc", fmt.Sprintf("pooling:1:group:%d", g.ID)); len(got) != 1 {
+		t.Errorf("marc told of the group: %v", got)
 	}
 	if synth := slash(n.s, "staff", "mutualisation synthese"); !strings.Contains(synth, "Mise en commun (équipe partagée ou groupement d'employeurs) · 2 entreprises engagées") {
 		t.Errorf("decision in the synthesis:\n%s", synth)

@@ -25,6 +25,10 @@ const (
 	maxDecisionNote      = 1000
 	maxPoolingGroupSlug  = 40
 	poolingGroupPrefixFr = "mutualisation-"
+	// minShownAnswers is the fewest answers a function needs for its
+	// counts to show to members: under it, counts could tell one
+	// company's answers. Facilitators, who see every answer, see them.
+	minShownAnswers = 3
 )
 
 // synthesisCmd is /cercle mutualisation synthese [n°].
@@ -63,6 +67,9 @@ func (s *Service) synthesisView(ctx context.Context, m *Member, p *i18n.Printer,
 	for _, fs := range Synthesize(c, answers) {
 		sec := Section{Heading: functionLabel(c, fs.Function)}
 		sec.Body = []Span{Text(synthesisLine(fs, p))}
+		if !m.IsFacilitator() && fs.Answered > 0 && fs.Answered < minShownAnswers {
+			sec.Body = []Span{Text(p.T("pooling.synthesis.masked", fs.Answered, minShownAnswers))}
+		}
 		if len(fs.Poolers) > 0 {
 			sec.Pairs = append(sec.Pairs, Pair{Label: p.T("pooling.synthesis.poolers"), Value: strings.Join(fs.Poolers, ", ")})
 		}
@@ -148,7 +155,7 @@ func (s *Service) heatMapAction(ctx context.Context, m *Member, p *i18n.Printer,
 	if err != nil {
 		return nil, err
 	}
-	png, err := s.heatMapPNG(c, answers, p)
+	png, err := s.heatMapPNG(c, answers, p, m.IsFacilitator())
 	if err != nil {
 		return nil, err
 	}
@@ -159,12 +166,16 @@ func (s *Service) heatMapAction(ctx context.Context, m *Member, p *i18n.Printer,
 }
 
 // heatMapPNG draws, for each function, how many companies hold each
-// intention: counts only.
-func (s *Service) heatMapPNG(c *Campaign, answers []*CompanyAnswers, p *i18n.Printer) (*File, error) {
+// intention: counts only, and, unless full, none for a function with
+// fewer than minShownAnswers answers.
+func (s *Service) heatMapPNG(c *Campaign, answers []*CompanyAnswers, p *i18n.Printer, full bool) (*File, error) {
 	if s.charts == nil {
 		return nil, nil
 	}
 	h := HeatMapChart{Title: p.T("pooling.chart.heatmap.title", c.Name), Note: p.T("pooling.chart.heatmap.note", len(answers), len(c.Companies))}
+	if !full {
+		h.Note += " " + p.T("pooling.chart.heatmap.masked", minShownAnswers)
+	}
 	for _, in := range Intentions {
 		h.Columns = append(h.Columns, p.T("pooling.intent."+string(in)))
 	}
@@ -172,7 +183,9 @@ func (s *Service) heatMapPNG(c *Campaign, answers []*CompanyAnswers, p *i18n.Pri
 		h.Rows = append(h.Rows, functionLabel(c, fs.Function))
 		row := make([]int, len(Intentions))
 		for i, in := range Intentions {
-			row[i] = fs.Intentions[in]
+			if full || fs.Answered >= minShownAnswers {
+				row[i] = fs.Intentions[in]
+			}
 		}
 		h.Cells = append(h.Cells, row)
 	}

@@ -152,13 +152,24 @@ func (s *Service) help(_ context.Context, c *Call) (*Response, error) {
 }
 
 func (s *Service) commandList(m *Member, p *i18n.Printer) *Response {
+	return s.listCommands(m, p, func(cmd *Command) string { return p.T(cmd.Usage) })
+}
+
+// commandNames is the list as the Home tab shows it: each command by its
+// name, its syntax left to /cercle aide, so the tab stays within Slack's
+// size as commands come.
+func (s *Service) commandNames(m *Member, p *i18n.Printer) *Response {
+	return s.listCommands(m, p, func(cmd *Command) string { return "/cercle " + cmd.Name })
+}
+
+func (s *Service) listCommands(m *Member, p *i18n.Printer, label func(*Command) string) *Response {
 	r := &Response{Title: p.T("help.title")}
 	var pairs []Pair
 	for _, cmd := range s.commands {
 		if cmd.Allowed != nil && !cmd.Allowed(m) {
 			continue
 		}
-		pairs = append(pairs, Pair{Label: p.T(cmd.Usage), Value: p.T(cmd.Summary)})
+		pairs = append(pairs, Pair{Label: label(cmd), Value: p.T(cmd.Summary)})
 	}
 	r.Sections = append(r.Sections,
 		Section{Pairs: pairs},
