@@ -38,6 +38,7 @@ func (s *Service) poolingFeature() feature {
 			{ID: ActionPoolingMatrix, Run: s.matrixAction},
 			{ID: ActionPoolingShare, Run: s.shareAction},
 			{ID: ActionPoolingHeatMap, Run: s.heatMapAction},
+			{ID: ActionPoolingSynthesisPage, Run: s.synthesisPageAction},
 			staff(ActionPoolingDecide, s.decideAction),
 			staff(ActionPoolingRemind, s.remindAction),
 			staff(ActionPoolingEditForm, s.campaignFormAction),

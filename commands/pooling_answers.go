@@ -51,10 +51,16 @@ func (s *Service) companyView(ctx context.Context, m *Member, p *i18n.Printer, c
 	}
 	head.Buttons = append(head.Buttons, Button{ActionID: ActionPoolingShare, Value: id + ":" + share, Label: p.T(label)})
 	r.Sections = append(r.Sections, head)
+	// One line a function, in one section the renderer splits at
+	// Slack's 3,000 characters: 40 functions stay within a message.
+	var lines []string
 	for _, f := range c.Functions {
 		if a, ok := mine.Answers[f.Key]; ok {
-			r.Sections = append(r.Sections, Paragraph(Bold(functionLabel(c, f)), Text(" · "+answerLine(a, p))))
+			lines = append(lines, truncate(functionLabel(c, f), 80)+" · "+answerLine(a, p))
 		}
+	}
+	if len(lines) > 0 {
+		r.Sections = append(r.Sections, Paragraph(Text(strings.Join(lines, "\n"))))
 	}
 	note := "pooling.private"
 	if mine.Shared {
@@ -65,15 +71,13 @@ func (s *Service) companyView(ctx context.Context, m *Member, p *i18n.Printer, c
 }
 
 // answerLine is one answer: the two scores and the intention, marked
-// when it is the matrix's suggestion.
+// when it is the matrix's suggestion. Its comment stays in the form and
+// the export: 40 lines with comments would not fit a message.
 func answerLine(a PoolAnswer, p *i18n.Printer) string {
 	line := p.T("pooling.answer.line", p.T("pooling.level.eff."+string(a.Efficiency)), p.T("pooling.level.imp."+string(a.Importance)),
 		p.T("pooling.intent."+string(a.Intention)))
 	if !a.Chosen {
 		line += " " + p.T("pooling.answer.suggested")
-	}
-	if a.Comment != "" {
-		line += " · " + p.T("pooling.answer.comment", a.Comment)
 	}
 	return line
 }

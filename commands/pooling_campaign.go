@@ -26,6 +26,9 @@ const (
 	fieldCampaignDeadline = "campaign_deadline"
 	maxCampaignName       = 100
 	maxCampaignText       = 3000 // Slack's limit on a text input
+	// maxProgressNames companies a list of the follow-up names, each cut
+	// to 40 characters: the export has them all.
+	maxProgressNames = 20
 )
 
 // campaignForm asks for a campaign: name, mode, functions (the default
@@ -226,11 +229,11 @@ func (s *Service) progressView(ctx context.Context, p *i18n.Printer, c *Campaign
 		switch n := count[co.ID]; {
 		case !c.Participates(co.ID):
 		case n >= len(c.Functions):
-			done = append(done, co.Name)
+			done = append(done, truncate(co.Name, 40))
 		case n > 0:
-			partial = append(partial, p.T("pooling.progress.partial", co.Name, n, len(c.Functions)))
+			partial = append(partial, p.T("pooling.progress.partial", truncate(co.Name, 40), n, len(c.Functions)))
 		default:
-			none = append(none, co.Name)
+			none = append(none, truncate(co.Name, 40))
 		}
 	}
 	r := &Response{Title: p.T("pooling.progress.title"), Sections: []Section{campaignHeader(c, s.now(), p)}}
@@ -239,7 +242,12 @@ func (s *Service) progressView(ctx context.Context, p *i18n.Printer, c *Campaign
 		names []string
 	}{{"pooling.progress.done", done}, {"pooling.progress.partial_title", partial}, {"pooling.progress.none", none}} {
 		if len(part.names) > 0 {
-			r.Sections = append(r.Sections, Section{Heading: p.T(part.key, len(part.names)), Body: []Span{Text(strings.Join(part.names, ", "))}})
+			shown := part.names[:min(len(part.names), maxProgressNames)]
+			text := strings.Join(shown, ", ")
+			if more := len(part.names) - len(shown); more > 0 {
+				text += " " + p.Plural("pooling.names.more", more)
+			}
+			r.Sections = append(r.Sections, Section{Heading: p.T(part.key, len(part.names)), Body: []Span{Text(text)}})
 		}
 	}
 	if len(partial)+len(none) > 0 && c.openAt(s.now()) {

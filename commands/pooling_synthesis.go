@@ -29,6 +29,13 @@ const (
 	// counts to show to members: under it, counts could tell one
 	// company's answers. Facilitators, who see every answer, see them.
 	minShownAnswers = 3
+	// synthesisPageSize functions a page: at worst 4 blocks and about
+	// 900 characters each (a 120-character label, the counts, five
+	// names of 40 characters).
+	synthesisPageSize = 8
+	maxNamesShown     = 5
+	// ActionPoolingSynthesisPage is Précédent / Suivant on the synthesis.
+	ActionPoolingSynthesisPage = "pooling.synthesis.page"
 )
 
 // synthesisCmd is /cercle mutualisation synthese [n°].
@@ -40,10 +47,35 @@ func (s *Service) synthesisCmd(ctx context.Context, c *Call, ref string) (*Respo
 	return s.synthesisView(ctx, c.Member, c.P, camp)
 }
 
-// synthesisView shows, per function, how many companies answered and
-// want to pool it, the spread of the scores, the companies that agreed
-// to be named, and the group's decision; facilitators get Décider.
+// synthesisView shows the first page of the synthesis.
 func (s *Service) synthesisView(ctx context.Context, m *Member, p *i18n.Printer, c *Campaign) (*Response, error) {
+	return s.synthesisPage(ctx, m, p, c, 0)
+}
+
+// synthesisPageAction is Précédent / Suivant on the synthesis: its value
+// is "<campaign>:<offset>".
+func (s *Service) synthesisPageAction(ctx context.Context, m *Member, p *i18n.Printer, act *Action) (*Response, error) {
+	pv, err := parsePageValue(act.Value, 2)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.campaignRef(ctx, m, strconv.Itoa(pv[0]))
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.synthesisPage(ctx, m, p, c, pv[1])
+	if r != nil {
+		r.Replace = true
+	}
+	return r, err
+}
+
+// synthesisPage shows, for a page of functions, how many companies
+// answered and want to pool each, the spread of the scores, the
+// companies that agreed to be named, and the group's decision;
+// facilitators get Décider. A page holds synthesisPageSize functions, so
+// a campaign of 40 stays within Slack's 50 blocks a message.
+func (s *Service) synthesisPage(ctx context.Context, m *Member, p *i18n.Printer, c *Campaign, offset int) (*Response, error) {
 	if !canSeeSynthesis(m, c) {
 		return nil, Errorf(ENOTFOUND, "pooling.error.not_found", c.ID)
 	}
@@ -60,29 +92,54 @@ func (s *Service) synthesisView(ctx context.Context, m *Member, p *i18n.Printer,
 		byFunction[d.Function] = d
 	}
 	id := strconv.FormatInt(c.ID, 10)
+	all := Synthesize(c, answers)
+	pg := pageAt(offset, synthesisPageSize, len(all))
 	head := campaignHeader(c, s.now(), p)
 	head.Pairs = append(head.Pairs, Pair{Label: p.T("pooling.synthesis.answered"), Value: p.T("pooling.synthesis.answered.value", len(answers), len(c.Companies))})
 	head.Buttons = []Button{{ActionID: ActionPoolingHeatMap, Value: id, Label: p.T("pooling.button.heatmap")}}
 	r := &Response{Title: p.T("pooling.synthesis.title"), Sections: []Section{head}}
-	for _, fs := range Synthesize(c, answers) {
-		sec := Section{Heading: functionLabel(c, fs.Function)}
-		sec.Body = []Span{Text(synthesisLine(fs, p))}
-		if !m.IsFacilitator() && fs.Answered > 0 && fs.Answered < minShownAnswers {
-			sec.Body = []Span{Text(p.T("pooling.synthesis.masked", fs.Answered, minShownAnswers))}
-		}
-		if len(fs.Poolers) > 0 {
-			sec.Pairs = append(sec.Pairs, Pair{Label: p.T("pooling.synthesis.poolers"), Value: strings.Join(fs.Poolers, ", ")})
-		}
-		if d := byFunction[fs.Function.Key]; d != nil {
-			sec.Pairs = append(sec.Pairs, Pair{Label: p.T("pooling.decision"), Value: p.T("pooling.way."+string(d.Way)) + decisionCount(d, p)})
-		}
-		if m.IsFacilitator() {
-			sec.Buttons = []Button{{ActionID: ActionPoolingDecide, Value: id + ":" + fs.Function.Key, Label: p.T("pooling.button.decide")}}
-		}
-		r.Sections = append(r.Sections, sec)
+	if pg.count() > 1 {
+		r.Title += " · " + p.T("list.page", pg.number(), pg.count())
 	}
-	r.Sections = append(r.Sections, Section{Note: true, Body: []Span{Text(p.T("pooling.synthesis.privacy"))}})
+	for _, fs := range all[pg.offset:pg.end()] {
+		r.Sections = append(r.Sections, s.functionSection(m, p, c, fs, byFunction[fs.Function.Key]))
+	}
+	nav := pageNav(pg, ActionPoolingSynthesisPage, func(o int) string { return joinInts(c.ID, int64(o)) }, p.T("list.previous"), p.T("list.next"))
+	r.Sections = append(r.Sections, Section{Note: true, Body: []Span{Text(p.T("pooling.synthesis.privacy"))}, Buttons: nav})
 	return r, nil
+}
+
+// functionSection is one function of the synthesis.
+func (s *Service) functionSection(m *Member, p *i18n.Printer, c *Campaign, fs FunctionSynthesis, d *PoolDecision) Section {
+	sec := Section{Heading: functionLabel(c, fs.Function)}
+	sec.Body = []Span{Text(synthesisLine(fs, p))}
+	if !m.IsFacilitator() && fs.Answered > 0 && fs.Answered < minShownAnswers {
+		sec.Body = []Span{Text(p.T("pooling.synthesis.masked", fs.Answered, minShownAnswers))}
+	}
+	if len(fs.Poolers) > 0 {
+		sec.Pairs = append(sec.Pairs, Pair{Label: p.T("pooling.synthesis.poolers"), Value: someNames(fs.Poolers, p)})
+	}
+	if d != nil {
+		sec.Pairs = append(sec.Pairs, Pair{Label: p.T("pooling.decision"), Value: p.T("pooling.way."+string(d.Way)) + decisionCount(d, p)})
+	}
+	if m.IsFacilitator() {
+		sec.Buttons = []Button{{ActionID: ActionPoolingDecide, Value: fmt.Sprintf("%d:%s", c.ID, fs.Function.Key), Label: p.T("pooling.button.decide")}}
+	}
+	return sec
+}
+
+// someNames lists up to maxNamesShown names, each cut short, and says
+// how many more: a network of 300 companies stays within a message.
+func someNames(names []string, p *i18n.Printer) string {
+	shown := make([]string, 0, maxNamesShown)
+	for _, n := range names[:min(len(names), maxNamesShown)] {
+		shown = append(shown, truncate(n, 40))
+	}
+	text := strings.Join(shown, ", ")
+	if more := len(names) - len(shown); more > 0 {
+		text += " " + p.Plural("pooling.names.more", more)
+	}
+	return text
 }
 
 func decisionCount(d *PoolDecision, p *i18n.Printer) string {
