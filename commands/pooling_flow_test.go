@@ -269,3 +269,64 @@ func TestPoolingPrivacy(t *testing.T) {
 	}
 	_ = time.Second
 }
+
+// recordingCharts draws with the real charts and keeps what it was asked
+// to draw.
+type recordingCharts struct {
+	inner   commands.Charts
+	matrix  []commands.MatrixChart
+	heatMap []commands.HeatMapChart
+}
+
+func (r *recordingCharts) Matrix(m commands.MatrixChart) ([]byte, error) {
+	r.matrix = append(r.matrix, m)
+	return r.inner.Matrix(m)
+}
+
+func (r *recordingCharts) HeatMap(h commands.HeatMapChart) ([]byte, error) {
+	r.heatMap = append(r.heatMap, h)
+	return r.inner.HeatMap(h)
+}
+
+// TestPoolingChartsInFrench: the pictures are asked in the reader's
+// language, with every function the company placed on the matrix, in
+// its cell, and every function of the campaign on the heat map.
+func TestPoolingChartsInFrench(t *testing.T) {
+	rec := &recordingCharts{inner: charts.New()}
+	n := newExpertNet(t, func(c *commands.Config) { c.Charts = rec })
+	ctx := context.Background()
+	for _, pc := range poolingCompanies {
+		slash(n.s, pc.user, "aide")
+		if _, err := n.db.SaveCompany(ctx, pc.user, &commands.Company{Name: pc.company, Sector: pc.sector}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := n.openCampaign(t)
+	n.answerAll(t, "lea", c, commands.LevelLow, commands.LevelHigh, map[string]commands.Intention{"juridique": commands.IntentOutsource})
+	n.act("lea", commands.ActionPoolingMatrix, "1")
+	n.act("staff", commands.ActionPoolingHeatMap, "1")
+	if len(rec.matrix) != 1 || len(rec.heatMap) != 1 {
+		t.Fatalf("drawn: %d matrices, %d heat maps", len(rec.matrix), len(rec.heatMap))
+	}
+	m := rec.matrix[0]
+	if m.XLabel != "Efficacité aujourd'hui" || m.YLabel != "Importance dans les prochaines années" ||
+		m.Ticks != [3]string{"Faible", "Moyenne", "Élevée"} || strings.Join(m.Series, ", ") != "Garder et renforcer, Mutualiser, Externaliser, Abandonner" {
+		t.Errorf("matrix labels: %+v", m)
+	}
+	if len(m.Points) != len(c.Functions) {
+		t.Errorf("%d points for %d functions", len(m.Points), len(c.Functions))
+	}
+	for _, pt := range m.Points {
+		wantSeries := 0 // Garder et renforcer: high importance
+		if pt.Label == "Juridique" {
+			wantSeries = 2
+		}
+		if pt.X != 0 || pt.Y != 2 || pt.Series != wantSeries {
+			t.Errorf("point %+v", pt)
+		}
+	}
+	h := rec.heatMap[0]
+	if len(h.Rows) != len(c.Functions) || h.Rows[1] != "Ressources humaines › Recrutement" || len(h.Columns) != 4 || h.Cells[5][2] != 1 {
+		t.Errorf("heat map: %+v", h)
+	}
+}
