@@ -626,3 +626,19 @@ func TestPoolingNextPageInTheModalOverSlack(t *testing.T) {
 		t.Fatalf("page 2 %q (%q) titled %q", second.CallbackID, second.PrivateMetadata, second.Title.Text)
 	}
 }
+
+// TestPoolingCampaignModalTitleFitsSlack: Slack cuts a modal's title at
+// 24 characters, so the renderer marks the cut with « … »; the campaign
+// modal's French title, « Campagne de mutualisation », has 25 and shows
+// as « Campagne de mutualisati… ».
+//
+// It fails against the code of this commit: the title (i18n key
+// pooling.campaign.form.title) is one character too long for Slack.
+func TestPoolingCampaignModalTitleFitsSlack(t *testing.T) {
+	t.Parallel()
+	n := newPoolingNet(t)
+	n.command(t, claire, "mutualisation campagne nouvelle")
+	if title := n.opened(t, claire, 1).Title.Text; strings.HasSuffix(title, "…") {
+		t.Errorf("the campaign modal's title is cut: %q", title)
+	}
+}
