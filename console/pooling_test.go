@@ -261,3 +261,25 @@ func TestPoolingInTheConsole(t *testing.T) {
 		t.Errorf("%d files written, want the matrix, the CSV and the heat map", len(entries))
 	}
 }
+
+// TestPoolingShareBeforeAnsweringIsNoAnswer: the company view offers
+// « Partager mes réponses avec le groupe » before the company has
+// answered anything. Damien's company, which has not answered the demo's
+// campaign, presses it: the synthesis must still count twelve companies
+// that answered, not thirteen, and the heat map's note likewise.
+//
+// It fails against the code of this commit: shareAction saves a
+// standing with no answer (storage's pool_responses), FindAnswers
+// returns one CompanyAnswers per standing, and synthesisView and
+// heatMapPNG count len(answers), so the synthesis reads « entreprises :
+// 13 sur 14 » while the follow-up still lists Damien's company among
+// those that have not started.
+func TestPoolingShareBeforeAnsweringIsNoAnswer(t *testing.T) {
+	t.Parallel()
+	s := newPoolingSession(t)
+	out := s.typeDelivering(":as damien", "/cercle mutualisation 1", ":clic pooling.share 1:on", "/cercle mutualisation synthese 1",
+		":as claire", "/cercle mutualisation suivi 1")
+	wantPrinted(t, "Damien's share", out, "fonctions placées : 0 sur 19", "[Partager mes réponses avec le groupe] (:clic pooling.share 1:on)",
+		"C'est noté : la synthèse du groupe pourra nommer votre entreprise", "## N'ont pas commencé (2)\nCirculaire & Co, Numérique Partagé")
+	wantPrinted(t, "the synthesis", out, "entreprises : 12 sur 14")
+}
