@@ -9,7 +9,9 @@ import (
 	"maps"
 	"mime/multipart"
 	"net/http"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -692,5 +694,78 @@ func TestPoolingSynthesisOfTheDefaultListOverSlack(t *testing.T) {
 		if !found {
 			t.Errorf("no Décider for %s in the synthesis Slack shows", f.Key)
 		}
+	}
+}
+
+// TestPoolingSynthesisTellsNoAnswerToAParticipant: the synthesis hides a
+// function's counts from members under three answers, because with two
+// a company that answered would subtract its own and read the other's
+// (commands/pooling_synthesis.go, minShownAnswers). The companies named
+// as wanting to pool are known too, so the same subtraction works with
+// three answers as soon as one company shares. Here Léa's company pools
+// and shares, Marc's pools, Nadia's keeps everything and does not share;
+// Marc reads « Garder et renforcer 1, Mutualiser 2 » for recruiting, takes
+// away his own « Mutualiser » and Fontaine Textile's, and learns that the
+// one company left, which agreed to show nothing, keeps it.
+//
+// It fails against the code of this commit: the threshold counts every
+// answer, the reader's own and the named ones included.
+func TestPoolingSynthesisTellsNoAnswerToAParticipant(t *testing.T) {
+	t.Parallel()
+	n := newPoolingNet(t)
+	n.command(t, claire, "mutualisation campagne nouvelle")
+	n.opened(t, claire, 1)
+	n.submit(t, claire, commands.FormCampaign, "", campaignForm("Gesnord Logistique\nMétallerie Haddad\nFontaine Textile", parisTime("2027-01-15 18:00")))
+	n.answerAll(t, lea, commands.LevelLow, commands.LevelMedium, nil)
+	n.press(t, lea, commands.ActionPoolingShare, "1:on")
+	n.answerAll(t, marc, commands.LevelLow, commands.LevelMedium, nil)
+	n.answerAll(t, nadia, commands.LevelHigh, commands.LevelHigh, nil)
+
+	// What Marc reads, function by function: the intentions' counts and
+	// the companies named as pooling.
+	text := said(readPage(t, n.slash(t, marc, "mutualisation synthese 1").Blocks, 50).text)
+	intents := map[string]string{"Garder et renforcer": "keep", "Mutualiser": "pool", "Externaliser": "outsource", "Abandonner": "abandon"}
+	line := regexp.MustCompile(`(?m)^\*([^*\n]+)\*\nréponses : (\d+) · ([^·\n]+) · efficacité`)
+	named := regexp.MustCompile(`Veulent mutualiser \(et l'acceptent publiquement\)\*\n([^\n*]+)`)
+	checked := 0
+	for _, m := range line.FindAllStringSubmatchIndex(text, -1) {
+		function, counts := text[m[2]:m[3]], text[m[6]:m[7]]
+		left := map[string]int{}
+		for _, part := range strings.Split(counts, ", ") {
+			name, num, _ := strings.Cut(part, " ")
+			for label := range intents {
+				if strings.HasPrefix(part, label+" ") {
+					name, num = label, strings.TrimPrefix(part, label+" ")
+				}
+			}
+			k, err := strconv.Atoi(num)
+			if err != nil {
+				t.Fatalf("counts %q: %v", counts, err)
+			}
+			left[intents[name]] += k
+		}
+		left["pool"]-- // Marc's own answer
+		// The names, if any, come on the line after the counts.
+		rest := text[m[1]:]
+		if eol := strings.Index(rest, "\n"); eol >= 0 {
+			rest = rest[eol:]
+		}
+		if nm := named.FindStringSubmatch(rest); nm != nil && strings.HasPrefix(rest, "\n*Veulent") {
+			left["pool"] -= len(strings.Split(nm[1], ", "))
+		}
+		total, known := 0, ""
+		for in, k := range left {
+			total += k
+			if k > 0 {
+				known = in
+			}
+		}
+		checked++
+		if total == 1 {
+			t.Errorf("%s: Marc takes away his answer and the named ones, and reads that the company left, Métallerie Haddad, would %s", function, known)
+		}
+	}
+	if checked == 0 {
+		t.Fatalf("no counts in Marc's synthesis:\n%s", text)
 	}
 }
