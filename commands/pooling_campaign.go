@@ -115,8 +115,9 @@ func (s *Service) parseCampaign(ctx context.Context, values map[string]string, p
 	return c, nil
 }
 
-// matchCompanies finds the companies named one per line, ignoring case
-// and accents; no line at all means every company. It returns their ids
+// matchCompanies finds the companies named one per line (or separated
+// by ";"), ignoring case and accents; no name at all means every
+// company. It returns their ids
 // and the names that match none.
 func matchCompanies(companies []*Company, text string) ([]int64, []string) {
 	byName := map[string]int64{}
@@ -129,7 +130,7 @@ func matchCompanies(companies []*Company, text string) ([]int64, []string) {
 	var ids []int64
 	var unknown []string
 	seen := map[int64]bool{}
-	for _, line := range strings.Split(text, "\n") {
+	for _, line := range splitList(text) {
 		name := cleanLine(line)
 		if name == "" {
 			continue
@@ -281,7 +282,7 @@ func (s *Service) exportCampaign(ctx context.Context, m *Member, p *i18n.Printer
 		return nil, err
 	}
 	files := []File{answersCSV(c, answers, p)}
-	if png, err := s.heatMapPNG(c, answers, p, true); err != nil {
+	if png, err := s.heatMapPNG(c, answers, p, m); err != nil {
 		return nil, err
 	} else if png != nil {
 		files = append(files, *png)

@@ -65,15 +65,15 @@ const (
 	maxPoolFunctionName = 60
 )
 
-// ParseFunctions reads a list of functions, one per line; a line
-// starting with "-" is a sub-function of the line above it that does
-// not. Keys are the names folded into slugs, made unique. It returns
+// ParseFunctions reads a list of functions, one per line (or separated
+// by ";", as a console's one-line answer types them); a line starting
+// with "-" is a sub-function of the line above it that does not. Keys are the names folded into slugs, made unique. It returns
 // the list, or the message key of what is wrong and its argument.
 func ParseFunctions(text string) ([]PoolFunction, string, any) {
 	var out []PoolFunction
 	used := map[string]bool{}
 	parent := ""
-	for _, raw := range strings.Split(text, "\n") {
+	for _, raw := range splitList(text) {
 		line := strings.TrimSpace(raw)
 		sub := strings.HasPrefix(line, "-") || strings.HasPrefix(line, "•")
 		name := cleanLine(strings.TrimLeft(line, "-• \t"))
@@ -101,6 +101,12 @@ func ParseFunctions(text string) ([]PoolFunction, string, any) {
 		return nil, "pooling.error.too_many_functions", maxPoolFunctions
 	}
 	return out, "", nil
+}
+
+// splitList splits a list typed one item per line, or with ";" between
+// items.
+func splitList(text string) []string {
+	return strings.FieldsFunc(text, func(r rune) bool { return r == '\n' || r == ';' })
 }
 
 // FunctionsText writes a list back as ParseFunctions reads it.
@@ -162,6 +168,25 @@ func canSeeSynthesis(m *Member, c *Campaign) bool {
 	return m.IsFacilitator() || c.Participates(m.CompanyID)
 }
 
+// minUnknownAnswers is the fewest answers a member must be unable to
+// tell apart for a function's counts to show: answers of companies
+// neither theirs nor named. With one, the member would subtract their
+// own answer and the named ones from the counts and read that company's.
+const minUnknownAnswers = 2
+
+// hiddenFrom reports whether fs's counts would tell a member of the
+// company whose answers are own (nil when it gave none) another
+// company's answer. Facilitators, who see every answer, are never asked.
+func (fs FunctionSynthesis) hiddenFrom(own *CompanyAnswers) bool {
+	unknown := fs.Answered - fs.Shared
+	if own != nil && !own.Shared {
+		if _, ok := own.Answers[fs.Function.Key]; ok {
+			unknown--
+		}
+	}
+	return fs.Answered > 0 && unknown < minUnknownAnswers
+}
+
 // FunctionSynthesis is what the group said of one function.
 type FunctionSynthesis struct {
 	Function PoolFunction
@@ -175,6 +200,8 @@ type FunctionSynthesis struct {
 	// Poolers are the companies that want to pool it and agreed to
 	// share their answers, by name; the others are only counted.
 	Poolers []string
+	// Shared counts the answers of companies that agreed to share.
+	Shared int
 }
 
 // Synthesize counts, for each of the campaign's functions, what the
@@ -200,8 +227,11 @@ func Synthesize(c *Campaign, answers []*CompanyAnswers) []FunctionSynthesis {
 			s.Intentions[a.Intention]++
 			s.Efficiency[a.Efficiency.Index()]++
 			s.Importance[a.Importance.Index()]++
-			if a.Intention == IntentPool && ca.Shared {
-				s.Poolers = append(s.Poolers, ca.CompanyName)
+			if ca.Shared {
+				s.Shared++
+				if a.Intention == IntentPool {
+					s.Poolers = append(s.Poolers, ca.CompanyName)
+				}
 			}
 		}
 	}

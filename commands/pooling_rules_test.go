@@ -109,3 +109,15 @@ func TestWhoSeesPoolingAnswers(t *testing.T) {
 		t.Error("a member without a company sees company 0's answers")
 	}
 }
+
+func TestListsTypedOnOneLine(t *testing.T) {
+	fs, key, _ := ParseFunctions("Achats; - Énergie ;Informatique")
+	if key != "" || len(fs) != 3 || fs[1].Parent != "achats" || fs[2].Parent != "" {
+		t.Errorf("one-line list: %+v %q", fs, key)
+	}
+	ids, unknown := matchCompanies([]*Company{{ID: 1, Name: "Fontaine Textile"}, {ID: 2, Name: "Métallerie Haddad"}, {ID: 3, Name: "fontaine textile"}},
+		"metallerie haddad ; Fontaine textile;Inconnue")
+	if !reflect.DeepEqual(ids, []int64{2, 1}) || !reflect.DeepEqual(unknown, []string{"Inconnue"}) {
+		t.Errorf("companies: %v, unknown %v", ids, unknown)
+	}
+}

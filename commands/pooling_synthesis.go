@@ -25,10 +25,6 @@ const (
 	maxDecisionNote      = 1000
 	maxPoolingGroupSlug  = 40
 	poolingGroupPrefixFr = "mutualisation-"
-	// minShownAnswers is the fewest answers a function needs for its
-	// counts to show to members: under it, counts could tell one
-	// company's answers. Facilitators, who see every answer, see them.
-	minShownAnswers = 3
 	// synthesisPageSize functions a page: at worst 4 blocks and about
 	// 900 characters each (a 120-character label, the counts, five
 	// names of 40 characters).
@@ -93,16 +89,17 @@ func (s *Service) synthesisPage(ctx context.Context, m *Member, p *i18n.Printer,
 	}
 	id := strconv.FormatInt(c.ID, 10)
 	all := Synthesize(c, answers)
+	own := viewerAnswers(m, answers)
 	pg := pageAt(offset, synthesisPageSize, len(all))
 	head := campaignHeader(c, s.now(), p)
-	head.Pairs = append(head.Pairs, Pair{Label: p.T("pooling.synthesis.answered"), Value: p.T("pooling.synthesis.answered.value", len(answers), len(c.Companies))})
+	head.Pairs = append(head.Pairs, Pair{Label: p.T("pooling.synthesis.answered"), Value: p.T("pooling.synthesis.answered.value", answeredCount(c, answers), len(c.Companies))})
 	head.Buttons = []Button{{ActionID: ActionPoolingHeatMap, Value: id, Label: p.T("pooling.button.heatmap")}}
 	r := &Response{Title: p.T("pooling.synthesis.title"), Sections: []Section{head}}
 	if pg.count() > 1 {
 		r.Title += " · " + p.T("list.page", pg.number(), pg.count())
 	}
 	for _, fs := range all[pg.offset:pg.end()] {
-		r.Sections = append(r.Sections, s.functionSection(m, p, c, fs, byFunction[fs.Function.Key]))
+		r.Sections = append(r.Sections, s.functionSection(m, p, c, fs, own, byFunction[fs.Function.Key]))
 	}
 	nav := pageNav(pg, ActionPoolingSynthesisPage, func(o int) string { return joinInts(c.ID, int64(o)) }, p.T("list.previous"), p.T("list.next"))
 	r.Sections = append(r.Sections, Section{Note: true, Body: []Span{Text(p.T("pooling.synthesis.privacy"))}, Buttons: nav})
@@ -110,11 +107,11 @@ func (s *Service) synthesisPage(ctx context.Context, m *Member, p *i18n.Printer,
 }
 
 // functionSection is one function of the synthesis.
-func (s *Service) functionSection(m *Member, p *i18n.Printer, c *Campaign, fs FunctionSynthesis, d *PoolDecision) Section {
+func (s *Service) functionSection(m *Member, p *i18n.Printer, c *Campaign, fs FunctionSynthesis, own *CompanyAnswers, d *PoolDecision) Section {
 	sec := Section{Heading: functionLabel(c, fs.Function)}
 	sec.Body = []Span{Text(synthesisLine(fs, p))}
-	if !m.IsFacilitator() && fs.Answered > 0 && fs.Answered < minShownAnswers {
-		sec.Body = []Span{Text(p.T("pooling.synthesis.masked", fs.Answered, minShownAnswers))}
+	if !m.IsFacilitator() && fs.hiddenFrom(own) {
+		sec.Body = []Span{Text(p.T("pooling.synthesis.masked", fs.Answered))}
 	}
 	if len(fs.Poolers) > 0 {
 		sec.Pairs = append(sec.Pairs, Pair{Label: p.T("pooling.synthesis.poolers"), Value: someNames(fs.Poolers, p)})
@@ -140,6 +137,33 @@ func someNames(names []string, p *i18n.Printer) string {
 		text += " " + p.Plural("pooling.names.more", more)
 	}
 	return text
+}
+
+// viewerAnswers returns the answers of m's company among answers, for a
+// member; nil for a facilitator, who sees everything, or a company that
+// gave none.
+func viewerAnswers(m *Member, answers []*CompanyAnswers) *CompanyAnswers {
+	if m.IsFacilitator() {
+		return nil
+	}
+	for _, ca := range answers {
+		if ca.Company == m.CompanyID {
+			return ca
+		}
+	}
+	return nil
+}
+
+// answeredCount counts the participating companies that placed at least
+// one function: agreeing to share is no answer.
+func answeredCount(c *Campaign, answers []*CompanyAnswers) int {
+	n := 0
+	for _, ca := range answers {
+		if len(ca.Answers) > 0 && c.Participates(ca.Company) {
+			n++
+		}
+	}
+	return n
 }
 
 func decisionCount(d *PoolDecision, p *i18n.Printer) string {
@@ -212,7 +236,7 @@ func (s *Service) heatMapAction(ctx context.Context, m *Member, p *i18n.Printer,
 	if err != nil {
 		return nil, err
 	}
-	png, err := s.heatMapPNG(c, answers, p, m.IsFacilitator())
+	png, err := s.heatMapPNG(c, answers, p, m)
 	if err != nil {
 		return nil, err
 	}
@@ -223,15 +247,16 @@ func (s *Service) heatMapAction(ctx context.Context, m *Member, p *i18n.Printer,
 }
 
 // heatMapPNG draws, for each function, how many companies hold each
-// intention: counts only, and, unless full, none for a function with
-// fewer than minShownAnswers answers.
-func (s *Service) heatMapPNG(c *Campaign, answers []*CompanyAnswers, p *i18n.Printer, full bool) (*File, error) {
+// intention: counts only, and, for a member, none for a function whose
+// counts would tell them another company's answer (hiddenFrom).
+func (s *Service) heatMapPNG(c *Campaign, answers []*CompanyAnswers, p *i18n.Printer, m *Member) (*File, error) {
 	if s.charts == nil {
 		return nil, nil
 	}
-	h := HeatMapChart{Title: p.T("pooling.chart.heatmap.title", c.Name), Note: p.T("pooling.chart.heatmap.note", len(answers), len(c.Companies))}
+	full, own := m.IsFacilitator(), viewerAnswers(m, answers)
+	h := HeatMapChart{Title: p.T("pooling.chart.heatmap.title", c.Name), Note: p.T("pooling.chart.heatmap.note", answeredCount(c, answers), len(c.Companies))}
 	if !full {
-		h.Note += " " + p.T("pooling.chart.heatmap.masked", minShownAnswers)
+		h.Note += " " + p.T("pooling.chart.heatmap.masked")
 	}
 	for _, in := range Intentions {
 		h.Columns = append(h.Columns, p.T("pooling.intent."+string(in)))
@@ -240,7 +265,7 @@ func (s *Service) heatMapPNG(c *Campaign, answers []*CompanyAnswers, p *i18n.Pri
 		h.Rows = append(h.Rows, functionLabel(c, fs.Function))
 		row := make([]int, len(Intentions))
 		for i, in := range Intentions {
-			if full || fs.Answered >= minShownAnswers {
+			if full || !fs.hiddenFrom(own) {
 				row[i] = fs.Intentions[in]
 			}
 		}

@@ -98,7 +98,7 @@ func TestPoolingInTheConsole(t *testing.T) {
 	// Campaign n°2, from its form: the default list kept with Enter.
 	out := s.typeDelivering(":as claire", "/cercle mutualisation campagne nouvelle",
 		"Fonctions support · Tourcoing", "", "", "Fontaine Textile", "15/01/2027 18h00")
-	wantPrinted(t, "the campaign's form", out, "== Campagne de mutualisation ==", "Nom de la campagne : ",
+	wantPrinted(t, "the campaign's form", out, "== Mutualisation ==", "Nom de la campagne : ",
 		"Organisation {Réseau d'alliés (cooptation), Cluster piloté par un tiers} [Réseau d'alliés (cooptation)] : ",
 		"Fonctions à cartographier [Ressources humaines\n- Recrutement\n", "Entreprises participantes (facultatif) : ",
 		"Date limite des réponses (JJ/MM/AAAA HHhMM) : ",
