@@ -359,7 +359,7 @@ func TestPoolingOverSlack(t *testing.T) {
 	p := readPage(t, synth.Blocks, 50)
 	text := said(p.text)
 	wantSaid(t, "a member's synthesis", text, "Synthèse de la campagne", "entreprises : 2 sur 3",
-		"réponses : 2 ; détail masqué", "Fontaine Textile")
+		"réponses : 2 ; le détail sera publié à la clôture", "Fontaine Textile")
 	for _, secret := range []string{"Gesnord", "Haddad", "Mutualiser 2", "Abandonner", leaComment, "faible/moyenne/élevée : 2"} {
 		if strings.Contains(text, secret) {
 			t.Errorf("a member's synthesis shows %q:\n%s", secret, text)
@@ -392,7 +392,7 @@ func TestPoolingOverSlack(t *testing.T) {
 	// counts would tell him Nadia's, so he still reads them masked.
 	n.answerAll(t, nadia, commands.LevelHigh, commands.LevelHigh, nil)
 	text = said(readPage(t, n.slash(t, marc, "mutualisation synthese 1").Blocks, 50).text)
-	wantSaid(t, "the synthesis of three", text, "entreprises : 3 sur 3", "réponses : 3 ; détail masqué",
+	wantSaid(t, "the synthesis of three", text, "entreprises : 3 sur 3", "réponses : 3 ; le détail sera publié à la clôture",
 		"Veulent mutualiser (et l'acceptent publiquement)*\nFontaine Textile")
 	for _, secret := range []string{"Gesnord", "Haddad", leaComment, "Garder et renforcer 1"} {
 		if strings.Contains(text, secret) {
@@ -771,7 +771,7 @@ func TestPoolingSynthesisTellsNoAnswerToAParticipant(t *testing.T) {
 			t.Errorf("%s: Marc takes away his answer and the named ones, and reads that the company left, Métallerie Haddad, would %s", function, known)
 		}
 	}
-	if checked == 0 && !strings.Contains(text, "détail masqué") {
+	if checked == 0 && !strings.Contains(text, "le détail sera publié") {
 		t.Fatalf("neither counts nor a masked detail in Marc's synthesis:\n%s", text)
 	}
 }

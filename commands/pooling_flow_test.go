@@ -160,7 +160,7 @@ func TestPoolingFromCampaignToWorkingGroup(t *testing.T) {
 	// The synthesis: counts for everyone who takes part, names only of
 	// those who share.
 	synth := slash(n.s, "nadia", "mutualisation synthese")
-	for _, want := range []string{"entreprises\u00a0: 2 sur 3", "détail masqué", "Fontaine Textile"} {
+	for _, want := range []string{"entreprises\u00a0: 2 sur 3", "le détail sera publié à la clôture", "Fontaine Textile"} {
 		if !strings.Contains(synth, want) {
 			t.Errorf("synthesis lacks %q:\n%s", want, synth)
 		}

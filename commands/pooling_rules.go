@@ -170,21 +170,23 @@ func canSeeSynthesis(m *Member, c *Campaign) bool {
 
 // minUnknownAnswers is the fewest answers a member must be unable to
 // tell apart for a function's counts to show: answers of companies
-// neither theirs nor named. With one, the member would subtract their
-// own answer and the named ones from the counts and read that company's.
-const minUnknownAnswers = 2
+// neither theirs nor named. Under it, the member would subtract their
+// own answer and the named ones from the counts and read what is left.
+const minUnknownAnswers = 3
 
 // hiddenFrom reports whether fs's counts would tell a member of the
 // company whose answers are own (nil when it gave none) another
 // company's answer. Facilitators, who see every answer, are never asked.
-func (fs FunctionSynthesis) hiddenFrom(own *CompanyAnswers) bool {
+// While the campaign is open, members see no counts at all: two looks a
+// few answers apart would tell the newcomers' answers by difference.
+func (fs FunctionSynthesis) hiddenFrom(own *CompanyAnswers, open bool) bool {
 	unknown := fs.Answered - fs.Shared
 	if own != nil && !own.Shared {
 		if _, ok := own.Answers[fs.Function.Key]; ok {
 			unknown--
 		}
 	}
-	return fs.Answered > 0 && unknown < minUnknownAnswers
+	return fs.Answered > 0 && (open || unknown < minUnknownAnswers)
 }
 
 // FunctionSynthesis is what the group said of one function.

@@ -121,3 +121,27 @@ func TestListsTypedOnOneLine(t *testing.T) {
 		t.Errorf("companies: %v, unknown %v", ids, unknown)
 	}
 }
+
+func TestCountsHiddenFromMembers(t *testing.T) {
+	fs := FunctionSynthesis{Function: PoolFunction{Key: "achats"}, Answered: 5, Shared: 1}
+	mine := &CompanyAnswers{Answers: map[string]PoolAnswer{"achats": {}}}
+	sharing := &CompanyAnswers{Shared: true, Answers: map[string]PoolAnswer{"achats": {}}}
+	for _, tt := range []struct {
+		name   string
+		fs     FunctionSynthesis
+		own    *CompanyAnswers
+		open   bool
+		hidden bool
+	}{
+		{"open: differences between two looks would tell newcomers", fs, nil, true, true},
+		{"closed, 4 unknown to an outsider", fs, nil, false, false},
+		{"closed, 3 unknown once the reader's own answer is set aside", fs, mine, false, false},
+		{"closed, 2 unknown: the rest would be read", FunctionSynthesis{Function: fs.Function, Answered: 4, Shared: 1}, mine, false, true},
+		{"closed, a sharing reader is already among the named", FunctionSynthesis{Function: fs.Function, Answered: 4, Shared: 1}, sharing, false, false},
+		{"no answer, nothing to hide", FunctionSynthesis{Function: fs.Function}, nil, true, false},
+	} {
+		if got := tt.fs.hiddenFrom(tt.own, tt.open); got != tt.hidden {
+			t.Errorf("%s: hidden %v", tt.name, got)
+		}
+	}
+}

@@ -110,8 +110,12 @@ func (s *Service) synthesisPage(ctx context.Context, m *Member, p *i18n.Printer,
 func (s *Service) functionSection(m *Member, p *i18n.Printer, c *Campaign, fs FunctionSynthesis, own *CompanyAnswers, d *PoolDecision) Section {
 	sec := Section{Heading: functionLabel(c, fs.Function)}
 	sec.Body = []Span{Text(synthesisLine(fs, p))}
-	if !m.IsFacilitator() && fs.hiddenFrom(own) {
-		sec.Body = []Span{Text(p.T("pooling.synthesis.masked", fs.Answered))}
+	if open := c.openAt(s.now()); !m.IsFacilitator() && fs.hiddenFrom(own, open) {
+		key := "pooling.synthesis.masked"
+		if open {
+			key = "pooling.synthesis.until_close"
+		}
+		sec.Body = []Span{Text(p.T(key, fs.Answered))}
 	}
 	if len(fs.Poolers) > 0 {
 		sec.Pairs = append(sec.Pairs, Pair{Label: p.T("pooling.synthesis.poolers"), Value: someNames(fs.Poolers, p)})
@@ -253,7 +257,7 @@ func (s *Service) heatMapPNG(c *Campaign, answers []*CompanyAnswers, p *i18n.Pri
 	if s.charts == nil {
 		return nil, nil
 	}
-	full, own := m.IsFacilitator(), viewerAnswers(m, answers)
+	full, own, open := m.IsFacilitator(), viewerAnswers(m, answers), c.openAt(s.now())
 	h := HeatMapChart{Title: p.T("pooling.chart.heatmap.title", c.Name), Note: p.T("pooling.chart.heatmap.note", answeredCount(c, answers), len(c.Companies))}
 	if !full {
 		h.Note += " " + p.T("pooling.chart.heatmap.masked")
@@ -265,7 +269,7 @@ func (s *Service) heatMapPNG(c *Campaign, answers []*CompanyAnswers, p *i18n.Pri
 		h.Rows = append(h.Rows, functionLabel(c, fs.Function))
 		row := make([]int, len(Intentions))
 		for i, in := range Intentions {
-			if full || !fs.hiddenFrom(own) {
+			if full || !fs.hiddenFrom(own, open) {
 				row[i] = fs.Intentions[in]
 			}
 		}

@@ -166,12 +166,13 @@ func TestPoolingInTheConsole(t *testing.T) {
 	}
 
 	// The demo's campaign n°1: twelve companies answered, seven share.
-	// Nadia reads counts, and the names of the companies that share only.
+	// While it is open Nadia reads how many answered, and the names of the
+	// companies that share only; the detail waits for the close.
 	out = s.typeDelivering(":as nadia", "/cercle mutualisation synthese 1")
 	wantPrinted(t, "Nadia's synthesis", out, "Synthèse de la campagne", "## Campagne n°1 · Fonctions support 2027", "entreprises : 12 sur 14",
-		"## Ressources humaines › Recrutement\nréponses : 12 · ", "Veulent mutualiser (et l'acceptent publiquement) — ",
+		"## Ressources humaines › Recrutement\nréponses : 12 ; le détail sera publié à la clôture", "Veulent mutualiser (et l'acceptent publiquement) — ",
 		"[Recevoir la carte de chaleur] (:clic pooling.heatmap 1)")
-	for _, hidden := range []string{"Imprimerie du Beffroi", "Opale Informatique", "Fontaine Textile", "Ambulances de l'Opale", "pooling.decide", "masqué"} {
+	for _, hidden := range []string{"Imprimerie du Beffroi", "Opale Informatique", "Fontaine Textile", "Ambulances de l'Opale", "pooling.decide", "Mutualiser 5"} {
 		if strings.Contains(out, hidden) {
 			t.Errorf("Nadia's synthesis shows %q:\n%s", hidden, out)
 		}
