@@ -205,7 +205,9 @@ func slotSection(d *HearingDay, n int, a *Application, m *Member, p *i18n.Printe
 		return Paragraph(Bold(when), Text(" · "+p.T("bureau.slot.not_yours")))
 	}
 	sec := Paragraph(Bold(when), Text(" · "+p.T("bureau.slot.app", a.ID, a.Company, a.Sector, p.T("bureau.kind."+string(a.Kind)))))
-	sec.Pairs = []Pair{{Label: p.T("bureau.opinion"), Value: opinionState(a, p)}}
+	if mayWriteOpinion(m, a) || maySeal(m, a) { // never the applicant's own draft
+		sec.Pairs = []Pair{{Label: p.T("bureau.opinion"), Value: opinionState(a, p)}}
+	}
 	sec.Buttons = applicationButtons(a, m, p)
 	return sec
 }

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 )
 
@@ -104,7 +105,7 @@ type PanelProposal struct {
 // still short of MinHearingPanel; one whose sector the panel lacks; one
 // who can hear more of the day; one who sat fewer times; then by name,
 // so the same input gives the same panel. A peer who can hear none of the
-// day is never chosen.
+// day is never chosen, nor one whose own company is heard that day.
 func ProposePanel(peers []*Peer, apps []*Application, size int) PanelProposal {
 	folded := make([]foldedApplication, len(apps))
 	for i, a := range apps {
@@ -124,7 +125,12 @@ func ProposePanel(peers []*Peer, apps []*Application, size int) PanelProposal {
 				c.seat.Hears++
 			}
 		}
-		if c.seat.Hears > 0 || len(apps) == 0 {
+		// A peer heard that day, or whose company is, sits on none of its
+		// hearings: their own draft opinion would be theirs to read.
+		own := slices.ContainsFunc(slices.Collect(maps.Values(c.seat.Recused)), func(r Recusal) bool {
+			return r == RecusedApplicant || r == RecusedCompany
+		})
+		if !own && (c.seat.Hears > 0 || len(apps) == 0) {
 			candidates = append(candidates, c)
 		}
 	}

@@ -187,3 +187,18 @@ func BenchmarkProposePanel(b *testing.B) {
 		}
 	}
 }
+
+func TestProposePanelLeavesOutPeersHeardThatDay(t *testing.T) {
+	apps := []*Application{
+		{ID: 1, Applicant: "boss", Company: "Verrerie du Nord", Sector: "Verre"},
+		{ID: 2, Applicant: "a2", Company: "Cave", Sector: "Viticulture"},
+	}
+	peers := []*Peer{
+		peer("boss", "Boss", "Verrerie du Nord", "Verre", 0),     // heard that day
+		peer("colleague", "Col", "Verrerie du Nord", "Négoce", 0), // their company is
+		peer("other", "Other", "BTP Hérault", "BTP", 0),
+	}
+	if got := seatIDs(ProposePanel(peers, apps, 3)); !reflect.DeepEqual(got, []UserID{"other"}) {
+		t.Errorf("panel = %v, want only the peer with no stake in the day", got)
+	}
+}
