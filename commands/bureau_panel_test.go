@@ -194,7 +194,7 @@ func TestProposePanelLeavesOutPeersHeardThatDay(t *testing.T) {
 		{ID: 2, Applicant: "a2", Company: "Cave", Sector: "Viticulture"},
 	}
 	peers := []*Peer{
-		peer("boss", "Boss", "Verrerie du Nord", "Verre", 0),     // heard that day
+		peer("boss", "Boss", "Verrerie du Nord", "Verre", 0),      // heard that day
 		peer("colleague", "Col", "Verrerie du Nord", "Négoce", 0), // their company is
 		peer("other", "Other", "BTP Hérault", "BTP", 0),
 	}
