@@ -403,7 +403,7 @@ func TestBureauOverSlack(t *testing.T) {
 	// Paul writes the opinion, offered the experts closest to the project;
 	// Sarah amends it from his draft.
 	opinion := n.pressForm(t, pBTP, commands.ActionWriteOpinion, "1")
-	if opinion.CallbackID != commands.FormBureauOpinion || opinion.PrivateMetadata != "1" || opinion.Title.Text != "Avis · candidature n°1" {
+	if opinion.CallbackID != commands.FormBureauOpinion || !strings.HasPrefix(opinion.PrivateMetadata, "1:") || opinion.Title.Text != "Avis · n°1" {
 		t.Fatalf("opinion modal %+v", opinion)
 	}
 	if ids := blockIDs(opinion); !slices.Equal(ids, []string{"opinion_strengths", "opinion_risks", "opinion_recommendations",
@@ -432,7 +432,7 @@ func TestBureauOverSlack(t *testing.T) {
 	dayView := n.commandPage(t, claire, "bureau seance 1")
 	wantSaid(t, "day with the draft", said(dayView.text), "brouillon · Projet à retravailler · contributeurs : 2")
 	seal, ok := dayView.button(commands.ActionSealOpinion, "Sceller et envoyer")
-	if !ok || seal.value != "1" {
+	if !ok || !strings.HasPrefix(seal.value, "1:") {
 		t.Fatalf("no seal button: %+v", dayView.buttons)
 	}
 	n.toldNothing(t, nadia)

@@ -237,7 +237,7 @@ func opinionButtons(a *Application, m *Member, p *i18n.Printer) []Button {
 		out = append(out, Button{ActionID: ActionWriteOpinion, Value: id, Label: label, Style: ButtonPrimary})
 	}
 	if a.Status == ApplicationHeard && a.Opinion.Written() && maySeal(m, a) {
-		out = append(out, Button{ActionID: ActionSealOpinion, Value: id, Label: p.T("bureau.button.seal"),
+		out = append(out, Button{ActionID: ActionSealOpinion, Value: versionedID(a), Label: p.T("bureau.button.seal"),
 			Confirm: &Confirm{Title: p.T("bureau.seal.confirm_title"), Text: p.T("bureau.seal.confirm_text", a.ID, a.Company),
 				Yes: p.T("bureau.button.seal"), No: p.T("button.back")}})
 	}

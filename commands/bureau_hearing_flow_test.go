@@ -446,3 +446,41 @@ func (n *expertNet) outboxFiles(t *testing.T, user commands.UserID, part string)
 	}
 	return out
 }
+
+// TestBureauOpinionNeverOverwritten: two panelists open the form; the
+// second to save, working from the older version, overwrites nothing and
+// is given their text back; a seal pressed on an opinion amended since
+// is refused.
+func TestBureauOpinionNeverOverwritten(t *testing.T) {
+	n, a, day := newHearingNet(t)
+	ctx := context.Background()
+	n.schedule(t, a)
+	n.setProposedPanel(t, day)
+	n.heard(t)
+	open := func(u commands.UserID) *commands.Form {
+		return n.s.Act(ctx, &commands.Action{ID: commands.ActionWriteOpinion, Value: fmt.Sprint(a.ID), User: commands.User{ID: u}}).Form
+	}
+	first, second := open("p_btp"), open("p_tour")
+	n.submit("p_btp", first.ID, first.State, opinionValues)
+	late := map[string]string{}
+	for k, v := range opinionValues {
+		late[k] = v
+	}
+	late["opinion_risks"] = "Un risque écrit sans voir le premier avis."
+	out := console.Render(n.submit("p_tour", second.ID, second.State, late))
+	if !strings.Contains(out, "a été amendé pendant que vous écriviez") || !strings.Contains(out, "Un risque écrit sans voir") {
+		t.Errorf("the late panelist: %s", out)
+	}
+	got, _ := n.db.FindApplication(ctx, a.ID)
+	if got.Opinion.Risks != opinionValues["opinion_risks"] || len(got.Opinion.AmendedBy) != 0 {
+		t.Fatalf("opinion overwritten: %+v", got.Opinion)
+	}
+	staleSeal := fmt.Sprintf("%d:%d", a.ID, got.Version)
+	n.writeOpinion(t, "p_tour", late) // from the current version: an amendment
+	if out := n.act("staff", commands.ActionSealOpinion, staleSeal); !strings.Contains(out, "a changé depuis que vous l'avez lu") {
+		t.Errorf("a seal pressed on an older version: %s", out)
+	}
+	if got, _ := n.db.FindApplication(ctx, a.ID); got.Opinion.Sealed() {
+		t.Error("sealed unread")
+	}
+}

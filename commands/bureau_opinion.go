@@ -88,7 +88,7 @@ func (s *Service) writeOpinionAction(ctx context.Context, m *Member, p *i18n.Pri
 	fields = append(fields, Field{ID: fieldOpinionVerdict, Label: p.T("bureau.opinion.verdict"), Kind: FieldSelect,
 		Value: string(o.Verdict), Options: verdicts})
 	return &Response{Form: &Form{ID: FormBureauOpinion, Title: p.T("bureau.opinion.form.title", a.ID), Submit: p.T("bureau.opinion.form.submit"),
-		State: strconv.FormatInt(a.ID, 10), Fields: fields}}, nil
+		State: versionedID(a), Fields: fields}}, nil
 }
 
 // parseOpinion reads the opinion form. Experts must be the network's: a
@@ -126,7 +126,7 @@ func parseOpinion(values map[string]string, p *i18n.Printer) (Opinion, FieldErro
 // submitOpinion writes or amends the opinion, and tells the facilitators
 // it waits for their seal.
 func (s *Service) submitOpinion(ctx context.Context, m *Member, p *i18n.Printer, sub *Submission) (*Response, error) {
-	id, err := applicationID(sub.State)
+	id, seen, err := parseVersionedID(sub.State)
 	if err != nil {
 		return nil, err
 	}
@@ -139,8 +139,17 @@ func (s *Service) submitOpinion(ctx context.Context, m *Member, p *i18n.Printer,
 	}
 	now := s.now()
 	a, err := s.changeApplication(ctx, m, id, mayWriteOpinion, func(_ ApplicationTx, a *Application) error {
+		if seen != 0 && a.Version != seen {
+			return Errorf(ECONFLICT, "bureau.error.opinion_changed", a.ID)
+		}
 		return decideOpinion(a, o, m.UserID, now)
 	})
+	if ErrorCode(err) == ECONFLICT && seen != 0 {
+		// Amended by another panelist meanwhile: nothing is overwritten,
+		// and what this one wrote is given back to merge.
+		return &Response{Sections: []Section{Paragraph(Text(p.T("bureau.error.opinion_changed", id))),
+			{Heading: p.T("bureau.opinion.yours"), Body: []Span{Text(o.Strengths + "\n\n" + o.Risks + "\n\n" + o.Recommendations + "\n\n" + o.Contacts)}}}}, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -168,12 +177,15 @@ func (s *Service) activeExperts(ctx context.Context, users []UserID) ([]UserID, 
 // sealOpinionAction seals the opinion and sends it to the applicant, in
 // the same transaction: nobody else receives it.
 func (s *Service) sealOpinionAction(ctx context.Context, m *Member, p *i18n.Printer, act *Action) (*Response, error) {
-	id, err := applicationID(act.Value)
+	id, seen, err := parseVersionedID(act.Value)
 	if err != nil {
 		return nil, err
 	}
 	now := s.now()
 	a, err := s.changeApplication(ctx, m, id, maySeal, func(tx ApplicationTx, a *Application) error {
+		if seen != 0 && a.Version != seen {
+			return Errorf(ECONFLICT, "bureau.error.seal_changed", a.ID)
+		}
 		if err := decideSeal(a, m.UserID, now); err != nil {
 			return err
 		}
@@ -273,4 +285,23 @@ func (s *Service) opinionToExpertAction(ctx context.Context, m *Member, p *i18n.
 	problem := p.T("bureau.opinion.request", a.Opinion.Recommendations)
 	form.Fields[0].Value = string([]rune(problem)[:min(utf8.RuneCountInString(problem), maxProblem)])
 	return &Response{Form: form}, nil
+}
+
+// versionedID is "<id>:<version>": a form or button that acts on the
+// opinion as its holder saw it.
+func versionedID(a *Application) string { return fmt.Sprintf("%d:%d", a.ID, a.Version) }
+
+// parseVersionedID reads "<id>" or "<id>:<version>"; version 0 means
+// none was given (a typed command).
+func parseVersionedID(v string) (int64, int, error) {
+	rawID, rawVersion, found := strings.Cut(v, ":")
+	id, err := applicationID(rawID)
+	if err != nil || !found {
+		return id, 0, err
+	}
+	version, err := strconv.Atoi(rawVersion)
+	if err != nil || version <= 0 {
+		return 0, 0, Errorf(EINVALID, "error.action.unknown")
+	}
+	return id, version, nil
 }

@@ -212,7 +212,7 @@ func TestBureauInTheConsole(t *testing.T) {
 	// the risks, the rest kept with Enter.
 	out = s.typeDelivering(":as julien", ":clic bureau.opinion.write 7",
 		"Un savoir-faire rare.", "La trésorerie devra tenir six mois.", "Tester avec deux transporteurs.", "", "vincent", "retravailler")
-	wantPrinted(t, "the opinion", out, "== Avis · candidature n°7 ==", "Points forts : ", "Contacts à rencontrer (facultatif) : ",
+	wantPrinted(t, "the opinion", out, "== Avis · n°7 ==", "Points forts : ", "Contacts à rencontrer (facultatif) : ",
 		"Experts du réseau à rencontrer (facultatif) {Vincent Hochart · logistique, transition énergétique",
 		"Conclusion {Projet validé, Projet à retravailler, Projet déconseillé} : ",
 		"Avis de la candidature n°7 (Métallerie Haddad) enregistré.")
@@ -227,9 +227,14 @@ func TestBureauInTheConsole(t *testing.T) {
 	}
 
 	// Claire seals it: Nadia alone receives it, with its file.
-	out = s.typeDelivering(":as claire", "/cercle bureau seance 2", ":clic bureau.opinion.seal 7")
+	out = s.typeDelivering(":as claire", "/cercle bureau seance 2")
+	seal := regexp.MustCompile(`\(:clic (bureau\.opinion\.seal 7:\d+)\)`).FindStringSubmatch(out)
+	if seal == nil {
+		t.Fatalf("no seal button:\n%s", out)
+	}
+	out += s.typeDelivering(":as claire", ":clic "+seal[1])
 	wantPrinted(t, "the seal", out, "Avis — brouillon · Projet à retravailler · contributeurs : 2",
-		"[Amender l'avis] (:clic bureau.opinion.write 7)  [Sceller et envoyer] (:clic bureau.opinion.seal 7)",
+		"[Amender l'avis] (:clic bureau.opinion.write 7)  [Sceller et envoyer] (:clic bureau.opinion.seal 7:",
 		"Avis de la candidature n°7 scellé et envoyé à Métallerie Haddad.")
 	dms = dmsTo(s.dms.take())
 	onlyTo(t, dms, consoleAmendment, "nadia")
