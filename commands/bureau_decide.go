@@ -133,7 +133,17 @@ func (s *Service) withdrawAction(ctx context.Context, m *Member, p *i18n.Printer
 		return nil, err
 	}
 	applicantOnly := func(m *Member, a *Application) bool { return mayActOnApplication(m, a, AppApplicant) }
-	a, err := s.changeApplication(ctx, m, id, applicantOnly, func(_ ApplicationTx, a *Application) error { return decideWithdraw(a) })
+	a, err := s.changeApplication(ctx, m, id, applicantOnly, func(tx ApplicationTx, a *Application) error {
+		day, slot := a.Day, a.Slot
+		if err := decideWithdraw(a); err != nil || day == 0 {
+			return err
+		}
+		d, err := tx.Day(day)
+		if err != nil {
+			return err
+		}
+		return tx.Enqueue(s.hearingMessage(ctx, a, d, slot, "bureau.hearing.withdrawn"))
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -484,3 +484,33 @@ func TestBureauOpinionNeverOverwritten(t *testing.T) {
 		t.Error("sealed unread")
 	}
 }
+
+// TestBureauWithdrawnHearing: an applicant withdraws a scheduled
+// application: the slot is free, the panel no longer sees it, and the
+// applicant gets the calendar cancellation.
+func TestBureauWithdrawnHearing(t *testing.T) {
+	n, a, day := newHearingNet(t)
+	ctx := context.Background()
+	n.schedule(t, a)
+	n.setProposedPanel(t, day)
+	if out := n.act("author", commands.ActionWithdrawApplication, fmt.Sprint(a.ID)); !strings.Contains(out, "retirée") {
+		t.Fatalf("withdraw: %s", out)
+	}
+	got, _ := n.db.FindApplication(ctx, a.ID)
+	if got.Day != 0 || got.Slot != 0 || got.Status != commands.ApplicationWithdrawn {
+		t.Errorf("withdrawn: day %d slot %d %s", got.Day, got.Slot, got.Status)
+	}
+	if out := slash(n.s, "p_btp", "bureau avis "+fmt.Sprint(a.ID)) + slash(n.s, "p_btp", "bureau seance 1"); strings.Contains(out, "Métallerie") || strings.Contains(out, "retirée") {
+		t.Errorf("the panel still sees a withdrawn application:\n%s", out)
+	}
+	msgs, _ := n.db.DueMessages(ctx, n.clock.Now().Add(400*24*time.Hour), 1000)
+	found := false
+	for _, m := range msgs {
+		if m.To.User == "author" && m.DedupeKey == fmt.Sprintf("bureau:%d:hearing:2", a.ID) {
+			found = len(m.Message.Files) == 1 && strings.Contains(string(m.Message.Files[0].Content), "STATUS:CANCELLED")
+		}
+	}
+	if !found {
+		t.Error("no calendar cancellation for the applicant")
+	}
+}

@@ -151,7 +151,10 @@ func decideWithdraw(a *Application) error {
 		return errApplicationState(a)
 	}
 	if a.Status == ApplicationScheduled {
-		a.HearingSeq++ // its reminders are dropped
+		// Its reminders are dropped, its slot freed, and its day's panel
+		// no longer sees it.
+		a.HearingSeq++
+		a.Day, a.Slot = 0, 0
 	}
 	a.Status = ApplicationWithdrawn
 	return nil

@@ -100,7 +100,7 @@ func (s *Service) submitSchedule(ctx context.Context, m *Member, p *i18n.Printer
 		if err := decideSchedule(a, day, slot, now); err != nil {
 			return err
 		}
-		return tx.Enqueue(append(hearingReminders(a, day), s.hearingMessage(ctx, a, day, a.Slot))...)
+		return tx.Enqueue(append(hearingReminders(a, day), s.hearingMessage(ctx, a, day, a.Slot, ""))...)
 	})
 	switch ErrorCode(err) {
 	case "":
@@ -117,9 +117,9 @@ func (s *Service) submitSchedule(ctx context.Context, m *Member, p *i18n.Printer
 }
 
 // hearingMessage gives the applicant their slot, with its .ics and
-// calendar links; slot is the one given, or, for a cancellation, the
-// one called off.
-func (s *Service) hearingMessage(ctx context.Context, a *Application, d *HearingDay, slot int) *OutboxMessage {
+// calendar links; or, with offKey (the sentence saying why), calls the
+// slot off, with the calendar cancellation.
+func (s *Service) hearingMessage(ctx context.Context, a *Application, d *HearingDay, slot int, offKey string) *OutboxMessage {
 	p := s.Printer(ctx, User{ID: a.Applicant})
 	start, end := d.SlotStart(slot), d.SlotEnd(slot)
 	where := d.Place
@@ -127,8 +127,8 @@ func (s *Service) hearingMessage(ctx context.Context, a *Application, d *Hearing
 		where = d.VideoURL
 	}
 	msg := &OutboxMessage{DedupeKey: fmt.Sprintf("bureau:%d:hearing:%d", a.ID, a.HearingSeq), To: Recipient{User: a.Applicant}}
-	if d.Cancelled() {
-		msg.Message.Sections = []Section{Paragraph(Text(p.T("bureau.hearing.cancelled", a.ID, p.DateTime(start))))}
+	if offKey != "" {
+		msg.Message.Sections = []Section{Paragraph(Text(p.T(offKey, a.ID, p.DateTime(start))))}
 	} else {
 		msg.Message.Sections = []Section{Paragraph(Text(p.T("bureau.hearing.given", a.ID, p.DateTime(start), where))),
 			calendarLinks(&Event{Title: p.T("bureau.calendar.hearing"), Place: where, Start: start, End: end}, p)}
@@ -136,7 +136,7 @@ func (s *Service) hearingMessage(ctx context.Context, a *Application, d *Hearing
 	if s.calendar != nil {
 		entry := CalendarEntry{UID: fmt.Sprintf("bureau-hearing-%d@cercle", a.ID), Sequence: a.HearingSeq,
 			Title: p.T("bureau.calendar.hearing"), Location: where, URL: d.VideoURL, Start: start, End: end,
-			Description: p.T("bureau.calendar.hearing.description", a.ID), Cancelled: d.Cancelled()}
+			Description: p.T("bureau.calendar.hearing.description", a.ID), Cancelled: offKey != ""}
 		if b, err := s.calendar.Invitation(entry); err == nil {
 			msg.Message.Files = []File{{Name: fmt.Sprintf("audition-%d.ics", a.ID), Title: entry.Title, Content: b}}
 		}
@@ -173,7 +173,7 @@ func (s *Service) cancelDayAction(ctx context.Context, m *Member, p *i18n.Printe
 			if err := tx.Save(a); err != nil {
 				return err
 			}
-			return tx.Enqueue(s.hearingMessage(ctx, a, d, slot))
+			return tx.Enqueue(s.hearingMessage(ctx, a, d, slot, "bureau.hearing.cancelled"))
 		})
 		if err != nil && ErrorCode(err) != ECONFLICT {
 			return nil, err
