@@ -186,6 +186,24 @@ func TestBureauFromApplicationToFollowUp(t *testing.T) {
 	if len(brief) != 1 || !strings.Contains(brief[0], "mobilier urbain") || !strings.Contains(brief[0], "Confidentiel") {
 		t.Fatalf("brief: %v", brief)
 	}
+	// A hearing scheduled after the briefs went out: they go again, whole.
+	_, late := n.apply(t, "other", "", map[string]string{"bureau_company": "Verrerie Tardive", "bureau_sector": "Verre",
+		"bureau_city": "Alès", "bureau_founded": "2001", "bureau_headcount": "12"})
+	n.act("staff", commands.ActionAcceptApplication, fmt.Sprint(late.ID))
+	n.submit("staff", commands.FormBureauDecision, fmt.Sprintf("accept:%d", late.ID), map[string]string{})
+	n.submit("staff", commands.FormBureauSchedule, fmt.Sprint(late.ID), map[string]string{"bureau_slot": "1:6"})
+	if err := n.s.RunBureau(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := n.s.RunBureau(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	briefs := n.outbox(t, "p_btp", "bureau:day:1:brief")
+	if len(briefs) != 2 || !strings.Contains(briefs[1]+briefs[0], "Verrerie Tardive") {
+		t.Errorf("briefs after a late hearing: %d", len(briefs))
+	}
 	for _, u := range []commands.UserID{"p_met", "p_conf", "other", "author"} {
 		if b := n.outbox(t, u, "brief"); len(b) != 0 {
 			t.Errorf("%s got a brief: %v", u, b)
@@ -246,7 +264,7 @@ func TestBureauFromApplicationToFollowUp(t *testing.T) {
 
 	report := n.s.Handle(ctx, &commands.Request{Kind: commands.KindSlash, Text: "bureau bilan", User: commands.User{ID: "staff"}})
 	text := console.Render(report)
-	for _, want := range []string{"reçues : 1", "tenues : 1", "1 à retravailler", "4,0 sur 5 (1 réponse)", "Transition énergétique"} {
+	for _, want := range []string{"reçues : 2", "tenues : 2", "1 à retravailler", "4,0 sur 5 (1 réponse)", "Transition énergétique"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("report lacks %q:\n%s", want, text)
 		}

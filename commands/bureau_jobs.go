@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"strconv"
 	"strings"
 	"time"
@@ -42,7 +43,8 @@ func (s *Service) RunBureau(ctx context.Context) error {
 
 // sendBriefs sends each panelist of a day starting tomorrow the briefs of
 // the hearings they sit on, from briefHour the day before. A panelist
-// added later gets theirs at the next run.
+// added later gets theirs at the next run, and everyone gets the briefs
+// again when the day's hearings change.
 func (s *Service) sendBriefs(ctx context.Context, now time.Time) error {
 	days, err := s.store.FindHearingDays(ctx, HearingDayFilter{From: now, Before: now.Add(48 * time.Hour)})
 	if err != nil {
@@ -79,7 +81,13 @@ func (s *Service) sendBriefs(ctx context.Context, now time.Time) error {
 // sit out are named by slot only.
 func (s *Service) briefMessage(ctx context.Context, d *HearingDay, apps []*Application, m *Member) *OutboxMessage {
 	p := s.Printer(ctx, User{ID: m.UserID})
-	msg := &OutboxMessage{DedupeKey: fmt.Sprintf("bureau:day:%d:brief", d.ID), To: Recipient{User: m.UserID}}
+	// The key names the day's hearings as they stand: one scheduled,
+	// moved or withdrawn after the briefs went out sends them again.
+	h := fnv.New32a()
+	for _, a := range apps {
+		fmt.Fprintf(h, "%d:%d;", a.ID, a.HearingSeq)
+	}
+	msg := &OutboxMessage{DedupeKey: fmt.Sprintf("bureau:day:%d:brief:%08x", d.ID, h.Sum32()), To: Recipient{User: m.UserID}}
 	msg.Message.Title = p.T("bureau.brief.title", p.Date(d.StartsAt))
 	msg.Message.Sections = []Section{{Note: true, Body: []Span{Text("🔒 " + p.T("bureau.brief.confidential"))}}, dayHeader(d, p)}
 	for _, a := range apps {
