@@ -174,7 +174,7 @@ func missSentences(p *i18n.Printer, a *Application) string {
 		case miss.Criterion == CriterionRevenue && miss.Got >= 0:
 			out = append(out, p.T("bureau.miss.revenue", p.T("bureau.revenue."+string(a.Revenue)), p.Number(int(miss.Want))))
 		case miss.Criterion == CriterionHeadcount:
-			out = append(out, p.T("bureau.miss.headcount", a.Headcount, miss.Want))
+			out = append(out, p.Plural("bureau.miss.headcount", a.Headcount, miss.Want))
 		default:
 			out = append(out, p.T("bureau.miss."+string(miss.Criterion)+".unknown"))
 		}

@@ -85,7 +85,7 @@ func (s *Service) setPeersCmd(ctx context.Context, c *Call, args []string) (*Res
 	if !active {
 		key = "bureau.peer.removed"
 	}
-	return textResponse(c.P.T(key, strings.Join(names, ", "))), nil
+	return textResponse(c.P.Plural(key, len(names), strings.Join(names, ", "))), nil
 }
 
 // conflictCmd is /cercle bureau conflit <entreprise>: a peer declares a
