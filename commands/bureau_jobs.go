@@ -26,6 +26,9 @@ const (
 	fieldFollowUpComment      = "followup_comment"
 	// briefHour is when, the day before, panelists get their briefs.
 	briefHour = 9
+	// allRows asks the store for every row: the store's default page
+	// would leave the newest out of a job or the report.
+	allRows = 1 << 30
 )
 
 // RunBureau is the Bureau des pairs' job; each step is idempotent, so a
@@ -117,7 +120,7 @@ func companyFacts(a *Application, p *i18n.Printer) string {
 // markHeard marks heard the hearings whose slot ended, and asks their
 // panelists for the opinion.
 func (s *Service) markHeard(ctx context.Context, now time.Time) error {
-	scheduled, err := s.store.FindApplications(ctx, ApplicationFilter{Statuses: []ApplicationStatus{ApplicationScheduled}})
+	scheduled, err := s.store.FindApplications(ctx, ApplicationFilter{Statuses: []ApplicationStatus{ApplicationScheduled}, Limit: allRows})
 	if err != nil {
 		return err
 	}
@@ -160,7 +163,7 @@ func (s *Service) opinionRequests(ctx context.Context, a *Application) []*Outbox
 // askFollowUps asks the applicants whose opinion was sealed three months
 // ago whether it helped.
 func (s *Service) askFollowUps(ctx context.Context, now time.Time) error {
-	advised, err := s.store.FindApplications(ctx, ApplicationFilter{Statuses: []ApplicationStatus{ApplicationAdvised}})
+	advised, err := s.store.FindApplications(ctx, ApplicationFilter{Statuses: []ApplicationStatus{ApplicationAdvised}, Limit: allRows})
 	if err != nil {
 		return err
 	}

@@ -78,11 +78,11 @@ func (s *Service) reportCmd(ctx context.Context, c *Call, args []string) (*Respo
 	if len(args) > 0 {
 		return nil, Errorf(EINVALID, "bureau.error.usage")
 	}
-	apps, err := s.store.FindApplications(ctx, ApplicationFilter{})
+	apps, err := s.store.FindApplications(ctx, ApplicationFilter{Limit: allRows})
 	if err != nil {
 		return nil, err
 	}
-	days, err := s.store.FindHearingDays(ctx, HearingDayFilter{})
+	days, err := s.store.FindHearingDays(ctx, HearingDayFilter{Limit: allRows})
 	if err != nil {
 		return nil, err
 	}

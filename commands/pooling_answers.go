@@ -35,7 +35,7 @@ func (s *Service) companyView(ctx context.Context, m *Member, p *i18n.Printer, c
 	now := s.now()
 	r := &Response{Title: p.T("pooling.title")}
 	head := campaignHeader(c, now, p)
-	head.Pairs = append(head.Pairs, Pair{Label: p.T("pooling.progress"), Value: p.T("pooling.progress.value", len(mine.Answers), len(c.Functions))})
+	head.Pairs = append(head.Pairs, Pair{Label: p.T("pooling.progress"), Value: p.T("pooling.progress.value", placed(c, mine), len(c.Functions))})
 	id := strconv.FormatInt(c.ID, 10)
 	if c.openAt(now) {
 		next := firstPageToAnswer(c, mine)
@@ -250,7 +250,7 @@ func (s *Service) submitAnswers(ctx context.Context, m *Member, p *i18n.Printer,
 			suggested = append(suggested, functionLabel(c, f)+" : "+p.T("pooling.intent."+string(a.Intention))+" ("+p.T(hint)+")")
 		}
 	}
-	text := p.T("pooling.saved", page+1, pageCount(c), len(mine.Answers), len(c.Functions))
+	text := p.T("pooling.saved", page+1, pageCount(c), placed(c, mine), len(c.Functions))
 	r.Sections = append(r.Sections, Paragraph(Text(text)))
 	if len(suggested) > 0 {
 		r.Sections = append(r.Sections, Section{Heading: p.T("pooling.suggested"), Body: []Span{Text(strings.Join(suggested, "\n"))}})

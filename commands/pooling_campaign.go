@@ -194,7 +194,7 @@ func (s *Service) announceCampaign(ctx context.Context, c *Campaign, what string
 	}
 	done := map[int64]bool{}
 	for _, a := range answers {
-		done[a.Company] = len(a.Answers) >= len(c.Functions)
+		done[a.Company] = placed(c, a) >= len(c.Functions)
 	}
 	var msgs []*OutboxMessage
 	for _, mem := range members {
@@ -223,7 +223,7 @@ func (s *Service) progressView(ctx context.Context, p *i18n.Printer, c *Campaign
 	}
 	count := map[int64]int{}
 	for _, a := range answers {
-		count[a.Company] = len(a.Answers)
+		count[a.Company] = placed(c, a)
 	}
 	var done, partial, none []string
 	for _, co := range companies {

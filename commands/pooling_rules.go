@@ -155,6 +155,18 @@ func functionLabel(c *Campaign, f PoolFunction) string {
 	return f.Name
 }
 
+// placed counts the functions of c a company placed: an answer kept for
+// a function since renamed or removed does not count.
+func placed(c *Campaign, ca *CompanyAnswers) int {
+	n := 0
+	for _, f := range c.Functions {
+		if _, ok := ca.Answers[f.Key]; ok {
+			n++
+		}
+	}
+	return n
+}
+
 // canSeeAnswers reports whether m may see company's answers: its own
 // members and the facilitators.
 func canSeeAnswers(m *Member, company int64) bool {

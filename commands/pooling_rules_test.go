@@ -145,3 +145,11 @@ func TestCountsHiddenFromMembers(t *testing.T) {
 		}
 	}
 }
+
+func TestPlacedCountsOnlyTheCampaignsFunctions(t *testing.T) {
+	c := &Campaign{Functions: []PoolFunction{{Key: "achats"}, {Key: "paie-et-salaires"}}}
+	ca := &CompanyAnswers{Answers: map[string]PoolAnswer{"achats": {}, "paie": {}}} // « paie » renamed since
+	if n := placed(c, ca); n != 1 {
+		t.Errorf("placed = %d, want 1: a renamed function is still to answer", n)
+	}
+}

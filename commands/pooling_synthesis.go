@@ -163,7 +163,7 @@ func viewerAnswers(m *Member, answers []*CompanyAnswers) *CompanyAnswers {
 func answeredCount(c *Campaign, answers []*CompanyAnswers) int {
 	n := 0
 	for _, ca := range answers {
-		if len(ca.Answers) > 0 && c.Participates(ca.Company) {
+		if placed(c, ca) > 0 && c.Participates(ca.Company) {
 			n++
 		}
 	}
