@@ -66,12 +66,19 @@ func (s *Service) campaignFormAction(ctx context.Context, m *Member, p *i18n.Pri
 		return nil, err
 	}
 	var names []string
+	seen := map[string]bool{}
 	for _, co := range companies {
-		if c.Participates(co.ID) {
+		if c.Participates(co.ID) && !seen[Fold(co.Name)] {
+			seen[Fold(co.Name)] = true
 			names = append(names, co.Name)
 		}
 	}
-	f.Fields[3].Value = strings.Join(names, "\n")
+	// Empty keeps the companies as they are: a large network's list does
+	// not fit a text field, and is then not written out.
+	f.Fields[3].Hint = p.T("pooling.campaign.field.companies.edit_hint", len(c.Companies))
+	if list := strings.Join(names, "\n"); utf8.RuneCountInString(list) <= maxCampaignText {
+		f.Fields[3].Value = list
+	}
 	return &Response{Form: f}, nil
 }
 
@@ -120,12 +127,11 @@ func (s *Service) parseCampaign(ctx context.Context, values map[string]string, p
 // company. It returns their ids
 // and the names that match none.
 func matchCompanies(companies []*Company, text string) ([]int64, []string) {
-	byName := map[string]int64{}
+	// Two colleagues' profiles may name one company: the name takes both,
+	// so a list written back from the campaign reads the same.
+	byName := map[string][]int64{}
 	for _, co := range companies {
-		// Two profiles may name one company: the first keeps the name.
-		if _, ok := byName[Fold(co.Name)]; !ok {
-			byName[Fold(co.Name)] = co.ID
-		}
+		byName[Fold(co.Name)] = append(byName[Fold(co.Name)], co.ID)
 	}
 	var ids []int64
 	var unknown []string
@@ -135,12 +141,15 @@ func matchCompanies(companies []*Company, text string) ([]int64, []string) {
 		if name == "" {
 			continue
 		}
-		id, ok := byName[Fold(name)]
+		found, ok := byName[Fold(name)]
 		if !ok {
 			unknown = append(unknown, name)
-		} else if !seen[id] {
-			seen[id] = true
-			ids = append(ids, id)
+		}
+		for _, id := range found {
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
 		}
 	}
 	if len(ids)+len(unknown) == 0 {
@@ -164,6 +173,9 @@ func (s *Service) submitCampaign(ctx context.Context, m *Member, p *i18n.Printer
 			return nil, err
 		}
 		c.ID, c.CreatedBy, c.CreatedAt = old.ID, old.CreatedBy, old.CreatedAt
+		if strings.TrimSpace(sub.Values[fieldCampaignComps]) == "" {
+			c.Companies = old.Companies
+		}
 		if err := s.store.UpdateCampaign(ctx, c); err != nil {
 			return nil, err
 		}

@@ -330,3 +330,35 @@ func TestPoolingChartsInFrench(t *testing.T) {
 		t.Errorf("heat map: %+v", h)
 	}
 }
+
+// TestPoolingCampaignEditKeepsItsCompanies: the edit form, submitted as
+// it opens, changes no company, though two colleagues' profiles name the
+// same company; empty, it keeps them too.
+func TestPoolingCampaignEditKeepsItsCompanies(t *testing.T) {
+	n := newPoolingNet(t)
+	ctx := context.Background()
+	slash(n.s, "lea2", "aide")
+	if _, err := n.db.SaveCompany(ctx, "lea2", &commands.Company{Name: "FONTAINE TEXTILE", Sector: "Textile"}); err != nil {
+		t.Fatal(err)
+	}
+	c := n.openCampaign(t) // names Fontaine Textile: both profiles
+	if len(c.Companies) != 4 {
+		t.Fatalf("companies: %v", c.Companies)
+	}
+	for _, blank := range []bool{false, true} {
+		form := n.s.Handle(ctx, &commands.Request{Kind: commands.KindSlash, Text: "mutualisation campagne 1", User: commands.User{ID: "staff"}}).Form
+		values := map[string]string{}
+		for _, f := range form.Fields {
+			values[f.ID] = f.Value
+		}
+		if blank {
+			values["campaign_companies"] = ""
+		}
+		if r := n.submit("staff", form.ID, form.State, values); len(r.FieldErrors) > 0 {
+			t.Fatalf("edit refused: %v", r.FieldErrors)
+		}
+		if got, _ := n.db.FindCampaign(ctx, 1); len(got.Companies) != 4 {
+			t.Errorf("blank %v: companies after the edit: %v", blank, got.Companies)
+		}
+	}
+}

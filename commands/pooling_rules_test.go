@@ -117,7 +117,7 @@ func TestListsTypedOnOneLine(t *testing.T) {
 	}
 	ids, unknown := matchCompanies([]*Company{{ID: 1, Name: "Fontaine Textile"}, {ID: 2, Name: "Métallerie Haddad"}, {ID: 3, Name: "fontaine textile"}},
 		"metallerie haddad ; Fontaine textile;Inconnue")
-	if !reflect.DeepEqual(ids, []int64{2, 1}) || !reflect.DeepEqual(unknown, []string{"Inconnue"}) {
+	if !reflect.DeepEqual(ids, []int64{2, 1, 3}) || !reflect.DeepEqual(unknown, []string{"Inconnue"}) {
 		t.Errorf("companies: %v, unknown %v", ids, unknown)
 	}
 }
