@@ -91,7 +91,7 @@ type Peer struct {
 	// spreads the load by it.
 	Sittings int
 	// Conflicts are the companies the peer declared a conflict with, as
-	// typed; the store matches them folded (Fold).
+	// typed; the store matches them on CompanyKey.
 	Conflicts []string
 }
 

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"maps"
 	"slices"
+	"strings"
+	"unicode"
 )
 
 // This file composes a hearing day's panel: who may hear whom, and the
@@ -48,16 +50,38 @@ type foldedApplication struct {
 func foldPeer(m *Member, conflicts []string) foldedPeer {
 	f := foldedPeer{user: m.UserID, name: Fold(m.Name)}
 	if m.Company != nil {
-		f.company, f.sector = Fold(m.Company.Name), Fold(m.Company.Sector)
+		f.company, f.sector = CompanyKey(m.Company.Name), Fold(m.Company.Sector)
 	}
 	for _, c := range conflicts {
-		f.conflicts = append(f.conflicts, Fold(c))
+		f.conflicts = append(f.conflicts, CompanyKey(c))
 	}
 	return f
 }
 
 func foldApplication(a *Application) foldedApplication {
-	return foldedApplication{applicant: a.Applicant, company: Fold(a.Company), sector: Fold(a.Sector)}
+	return foldedApplication{applicant: a.Applicant, company: CompanyKey(a.Company), sector: Fold(a.Sector)}
+}
+
+// legalForms are the words of a company's name that say its legal form,
+// not which company it is: « Métallerie Secrète SARL » is « Métallerie
+// Secrète ».
+var legalForms = map[string]bool{"sarl": true, "sas": true, "sasu": true, "sa": true, "eurl": true, "sci": true, "scop": true,
+	"snc": true, "sca": true, "selarl": true, "ei": true, "eirl": true, "gie": true, "scic": true, "et": true, "cie": true, "co": true}
+
+// CompanyKey is what two spellings of one company's name share: folded
+// (case, accents), without punctuation nor its legal form. Declared
+// conflicts and a peer's own company are matched on it.
+func CompanyKey(name string) string {
+	var words []string
+	for _, w := range strings.FieldsFunc(Fold(name), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		if !legalForms[w] {
+			words = append(words, w)
+		}
+	}
+	if len(words) == 0 {
+		return Fold(name)
+	}
+	return strings.Join(words, " ")
 }
 
 func (p foldedPeer) recusal(a foldedApplication) Recusal {

@@ -202,3 +202,22 @@ func TestProposePanelLeavesOutPeersHeardThatDay(t *testing.T) {
 		t.Errorf("panel = %v, want only the peer with no stake in the day", got)
 	}
 }
+
+func TestCompanyKey(t *testing.T) {
+	for _, tt := range []struct{ a, b string }{
+		{"Métallerie Secrète", "METALLERIE SECRETE SARL"},
+		{"Dupont & Cie", "dupont"},
+		{"L'Atelier du Lez (SAS)", "l atelier du lez"},
+	} {
+		if CompanyKey(tt.a) != CompanyKey(tt.b) {
+			t.Errorf("CompanyKey(%q) = %q, CompanyKey(%q) = %q", tt.a, CompanyKey(tt.a), tt.b, CompanyKey(tt.b))
+		}
+	}
+	if CompanyKey("Métallerie Secrète") == CompanyKey("Métallerie Ouverte") {
+		t.Error("two companies share a key")
+	}
+	app := &Application{Applicant: "a", Company: "Métallerie Secrète SARL", Sector: "Métallurgie"}
+	if got := recusalOf(&Member{UserID: "p"}, []string{"metallerie secrete"}, app); got != RecusedConflict {
+		t.Errorf("a conflict declared without the legal form: %q", got)
+	}
+}

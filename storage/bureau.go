@@ -117,7 +117,7 @@ func applicationWrites(a *commands.Application) ([]columnValue, error) {
 	at := func(column string, t time.Time) columnValue { return val(column, formatTime(t)) }
 	o, fu := &a.Opinion, &a.FollowUp
 	return []columnValue{
-		val("company_name", a.Company), val("company_key", commands.Fold(a.Company)), val("sector", a.Sector),
+		val("company_name", a.Company), val("company_key", commands.CompanyKey(a.Company)), val("sector", a.Sector),
 		val("city", a.City), val("founded_year", a.FoundedYear), val("revenue_band", string(a.Revenue)),
 		val("headcount", a.Headcount), val("kind", string(a.Kind)), val("project", a.Project),
 		val("expectations", a.Expectations), val("status", string(a.Status)), val("misses", misses),

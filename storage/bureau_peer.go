@@ -97,7 +97,7 @@ func fillConflicts(ctx context.Context, q queryer, peers []*commands.Peer) error
 // matched on its folded name: declaring it again, however typed, changes
 // nothing. An empty name is EINVALID; an unknown member ENOTFOUND.
 func (db *DB) DeclareConflict(ctx context.Context, user commands.UserID, company string) error {
-	key := commands.Fold(company)
+	key := commands.CompanyKey(company)
 	if key == "" {
 		return commands.Errorf(commands.EINVALID, "bureau.error.conflict_company")
 	}

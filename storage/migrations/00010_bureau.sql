@@ -9,7 +9,7 @@ CREATE TABLE bureau_peers (
     since    TEXT    NOT NULL
 );
 -- A peer's declared conflicts, by company name as typed and folded
--- (company_key, commands.Fold): the key is what applications match.
+-- (company_key, commands.CompanyKey: folded, without punctuation nor legal form): the key is what applications match.
 CREATE TABLE bureau_conflicts (
     user_id      TEXT NOT NULL REFERENCES members (user_id),
     company_key  TEXT NOT NULL,
@@ -74,7 +74,7 @@ CREATE TABLE bureau_applications (
     decision_reason TEXT    NOT NULL DEFAULT '',
     decided_by      TEXT    REFERENCES members (user_id),
     decided_at      TEXT    NOT NULL DEFAULT '',
-    -- The company's name folded (commands.Fold), which declared conflicts
+    -- The company's name as commands.CompanyKey writes it, which declared conflicts
     -- are matched on.
     company_key     TEXT    NOT NULL DEFAULT '',
     -- The hearing: day and slot (from 1) once scheduled; hearing_seq
