@@ -113,19 +113,41 @@ func cutWords(s string, n int) string {
 	return string(r) + "…"
 }
 
+// wrapAtSpaces splits a line longer than n runes at spaces into lines of
+// at most n; a word longer than n is cut (cutWords).
+func wrapAtSpaces(line string, n int) []string {
+	var out []string
+	for utf8.RuneCountInString(line) > n {
+		r := []rune(line)
+		i := n
+		for i > n/2 && r[i] != ' ' {
+			i--
+		}
+		if r[i] != ' ' {
+			return append(out, cutWords(line, n))
+		}
+		out, line = append(out, string(r[:i])), string(r[i+1:])
+	}
+	return append(out, line)
+}
+
 // splitLines splits text into pieces of at most n runes, each ending at
-// a line break; a single line longer than n is cut at a space.
+// a line break; a single line longer than n is split at spaces, so a
+// 3,000-character project that escaping lengthens loses no word.
 func splitLines(text string, n int) []string {
 	if utf8.RuneCountInString(text) <= n {
 		return []string{text}
+	}
+	var lines []string
+	for _, line := range strings.Split(text, "\n") {
+		lines = append(lines, wrapAtSpaces(line, n)...)
 	}
 	var (
 		out  []string
 		cur  strings.Builder
 		size int
 	)
-	for _, line := range strings.Split(text, "\n") {
-		line = cutWords(line, n)
+	for _, line := range lines {
 		l := utf8.RuneCountInString(line)
 		if size > 0 && size+1+l > n {
 			out = append(out, cur.String())
