@@ -318,10 +318,18 @@ func (s *Service) decideAction(ctx context.Context, m *Member, p *i18n.Printer, 
 	if err != nil {
 		return nil, err
 	}
+	// Prefilled with the companies that want to pool it and agreed to be
+	// named: committing one that did not would show its answer to the
+	// group. The others are counted in the hint, to ask first.
 	var poolers []string
+	unnamed := 0
 	for _, ca := range answers {
-		if a, ok := ca.Answers[f.Key]; ok && a.Intention == IntentPool {
-			poolers = append(poolers, ca.CompanyName)
+		if a, ok := ca.Answers[f.Key]; ok && a.Intention == IntentPool && c.Participates(ca.Company) {
+			if ca.Shared {
+				poolers = append(poolers, ca.CompanyName)
+			} else {
+				unnamed++
+			}
 		}
 	}
 	ways := make([]Option, len(Ways))
@@ -331,7 +339,7 @@ func (s *Service) decideAction(ctx context.Context, m *Member, p *i18n.Printer, 
 	return &Response{Form: &Form{ID: FormPoolingDecision, Title: p.T("pooling.decision.form.title"), Submit: p.T("pooling.decision.form.submit"),
 		State: fmt.Sprintf("%d:%s", c.ID, f.Key), Fields: []Field{
 			{ID: fieldDecisionWay, Label: p.T("pooling.decision.field.way", functionLabel(c, f)), Kind: FieldSelect, Options: ways},
-			{ID: fieldDecisionComps, Label: p.T("pooling.decision.field.companies"), Hint: p.T("pooling.decision.field.companies.hint"),
+			{ID: fieldDecisionComps, Label: p.T("pooling.decision.field.companies"), Hint: p.T("pooling.decision.field.companies.hint", unnamed),
 				Kind: FieldLongText, Optional: true, Value: strings.Join(poolers, "\n"), MaxLength: maxCampaignText},
 			{ID: fieldDecisionNote, Label: p.T("pooling.decision.field.note"), Kind: FieldLongText, Optional: true, MaxLength: maxDecisionNote},
 		}}}, nil

@@ -198,7 +198,7 @@ func TestPoolingInTheConsole(t *testing.T) {
 	}
 	var poolers []string
 	for _, a := range answers {
-		if a.Answers["recrutement"].Intention == commands.IntentPool {
+		if a.Answers["recrutement"].Intention == commands.IntentPool && a.Shared { // the form starts from those named
 			poolers = append(poolers, a.CompanyName)
 		}
 	}
