@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"cercle/commands"
 	"cercle/console"
@@ -381,9 +380,8 @@ func TestBureauCancelledDay(t *testing.T) {
 	if len(called) != 1 || !strings.Contains(called[0], "est annulée") {
 		t.Errorf("applicant told: %v", called)
 	}
-	msgs, _ := n.db.DueMessages(ctx, n.clock.Now().Add(400*24*time.Hour), 1000)
-	for _, m := range msgs {
-		if m.DedupeKey == fmt.Sprintf("bureau:%d:hearing:2", a.ID) && (len(m.Message.Files) != 1 || !strings.Contains(string(m.Message.Files[0].Content), "STATUS:CANCELLED")) {
+	for _, m := range n.pending(t, "author", fmt.Sprintf("bureau:%d:hearing:2", a.ID)) {
+		if len(m.Message.Files) != 1 || !strings.Contains(string(m.Message.Files[0].Content), "STATUS:CANCELLED") {
 			t.Errorf("no calendar cancellation: %+v", m.Message.Files)
 		}
 	}
@@ -450,16 +448,10 @@ func TestBureauMalformedCommands(t *testing.T) {
 // key contains part.
 func (n *expertNet) outboxFiles(t *testing.T, user commands.UserID, part string) []string {
 	t.Helper()
-	msgs, err := n.db.DueMessages(context.Background(), n.clock.Now().Add(400*24*time.Hour), 10000)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out []string
-	for _, m := range msgs {
-		if m.To.User == user && strings.Contains(m.DedupeKey, part) {
-			for _, f := range m.Message.Files {
-				out = append(out, string(f.Content))
-			}
+	for _, m := range n.pending(t, user, part) {
+		for _, f := range m.Message.Files {
+			out = append(out, string(f.Content))
 		}
 	}
 	return out
@@ -521,14 +513,7 @@ func TestBureauWithdrawnHearing(t *testing.T) {
 	if out := slash(n.s, "p_btp", "bureau avis "+fmt.Sprint(a.ID)) + slash(n.s, "p_btp", "bureau seance 1"); strings.Contains(out, "Métallerie") || strings.Contains(out, "retirée") {
 		t.Errorf("the panel still sees a withdrawn application:\n%s", out)
 	}
-	msgs, _ := n.db.DueMessages(ctx, n.clock.Now().Add(400*24*time.Hour), 1000)
-	found := false
-	for _, m := range msgs {
-		if m.To.User == "author" && m.DedupeKey == fmt.Sprintf("bureau:%d:hearing:2", a.ID) {
-			found = len(m.Message.Files) == 1 && strings.Contains(string(m.Message.Files[0].Content), "STATUS:CANCELLED")
-		}
-	}
-	if !found {
+	if got := n.outboxFiles(t, "author", fmt.Sprintf("bureau:%d:hearing:2", a.ID)); len(got) != 1 || !strings.Contains(got[0], "STATUS:CANCELLED") {
 		t.Error("no calendar cancellation for the applicant")
 	}
 }

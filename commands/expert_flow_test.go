@@ -87,23 +87,33 @@ func (n *expertNet) request(t *testing.T, id int64) *commands.ExpertRequest {
 	return r
 }
 
-// outbox returns the pending messages to user whose key contains part,
-// rendered.
-func (n *expertNet) outbox(t *testing.T, user commands.UserID, part string) []string {
+// pending returns the pending messages to user whose key contains part.
+func (n *expertNet) pending(t *testing.T, user commands.UserID, part string) []*commands.OutboxMessage {
 	t.Helper()
 	msgs, err := n.db.DueMessages(context.Background(), n.clock.Now().Add(400*24*time.Hour), 10000)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []string
+	var out []*commands.OutboxMessage
 	for _, m := range msgs {
 		if m.To.User == user && strings.Contains(m.DedupeKey, part) {
-			if m.Notice != nil {
-				out = append(out, "notice:"+string(m.Notice.Kind))
-				continue
-			}
-			out = append(out, console.Render(&m.Message))
+			out = append(out, m)
 		}
+	}
+	return out
+}
+
+// outbox returns the pending messages to user whose key contains part,
+// rendered.
+func (n *expertNet) outbox(t *testing.T, user commands.UserID, part string) []string {
+	t.Helper()
+	var out []string
+	for _, m := range n.pending(t, user, part) {
+		if m.Notice != nil {
+			out = append(out, "notice:"+string(m.Notice.Kind))
+			continue
+		}
+		out = append(out, console.Render(&m.Message))
 	}
 	return out
 }
