@@ -216,36 +216,23 @@ const defaultApplicationLimit = 500
 // FindApplications returns the applications f selects, with their
 // panels, oldest first.
 func (db *DB) FindApplications(ctx context.Context, f commands.ApplicationFilter) ([]*commands.Application, error) {
-	var (
-		where []string
-		args  []any
-	)
-	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
+	var c conditions
 	if f.Applicant != "" {
-		add("applicant = ?", string(f.Applicant))
+		c.add("applicant = ?", string(f.Applicant))
 	}
 	if f.FiledBy != "" {
-		add("filed_by = ?", string(f.FiledBy))
+		c.add("filed_by = ?", string(f.FiledBy))
 	}
-	if len(f.Statuses) > 0 {
-		statuses := make([]any, len(f.Statuses))
-		for i, s := range f.Statuses {
-			statuses[i] = string(s)
-		}
-		add("status IN ("+placeholders(len(statuses))+")", statuses...)
-	}
+	in(&c, "status", f.Statuses)
 	if f.Day != 0 {
-		add("day_id = ?", f.Day)
+		c.add("day_id = ?", f.Day)
 	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = defaultApplicationLimit
 	}
-	query := `SELECT ` + applicationColumns + ` FROM bureau_applications`
-	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
-	}
-	out, err := queryAll(ctx, db.read, scanApplication, query+" ORDER BY created_at, id LIMIT ?", append(args, limit)...)
+	query := `SELECT ` + applicationColumns + ` FROM bureau_applications` + c.clause() + " ORDER BY created_at, id LIMIT ?"
+	out, err := queryAll(ctx, db.read, scanApplication, query, append(c.args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("find applications: %w", err)
 	}

@@ -106,31 +106,24 @@ const defaultHearingDayLimit = 500
 // start; never a cancelled day. Panelist keeps the days whose panel
 // shows them: an active peer on it, as Panel reads.
 func (db *DB) FindHearingDays(ctx context.Context, f commands.HearingDayFilter) ([]*commands.HearingDay, error) {
-	var (
-		where []string
-		args  []any
-	)
-	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
-	add("cancelled_at = ''")
+	var c conditions
+	c.add("cancelled_at = ''")
 	if !f.From.IsZero() {
-		add("starts_at >= ?", formatTime(f.From))
+		c.add("starts_at >= ?", formatTime(f.From))
 	}
 	if !f.Before.IsZero() {
-		add("starts_at < ?", formatTime(f.Before))
+		c.add("starts_at < ?", formatTime(f.Before))
 	}
 	if f.Panelist != "" {
-		add(`EXISTS (SELECT 1 FROM bureau_panel p JOIN bureau_peers pe ON pe.user_id = p.user_id AND pe.active = 1
+		c.add(`EXISTS (SELECT 1 FROM bureau_panel p JOIN bureau_peers pe ON pe.user_id = p.user_id AND pe.active = 1
 			WHERE p.day_id = bureau_days.id AND p.user_id = ?)`, string(f.Panelist))
 	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = defaultHearingDayLimit
 	}
-	query := `SELECT ` + hearingDayColumns + ` FROM bureau_days`
-	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
-	}
-	out, err := queryAll(ctx, db.read, scanHearingDay, query+" ORDER BY starts_at, id LIMIT ?", append(args, limit)...)
+	query := `SELECT ` + hearingDayColumns + ` FROM bureau_days` + c.clause() + " ORDER BY starts_at, id LIMIT ?"
+	out, err := queryAll(ctx, db.read, scanHearingDay, query, append(c.args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("find hearing days: %w", err)
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"cercle/commands"
@@ -128,45 +127,32 @@ const defaultRequestLimit = 500
 // FindRequests returns the requests f selects, newest first. A zero field
 // of f selects nothing out.
 func (db *DB) FindRequests(ctx context.Context, f commands.RequestFilter) ([]*commands.ExpertRequest, error) {
-	var (
-		where []string
-		args  []any
-	)
-	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
+	var c conditions
 	if f.Requester != "" {
-		add("requester = ?", string(f.Requester))
+		c.add("requester = ?", string(f.Requester))
 	}
 	if f.Expert != "" {
-		add("expert = ?", string(f.Expert))
+		c.add("expert = ?", string(f.Expert))
 	}
-	if len(f.Statuses) > 0 {
-		statuses := make([]any, len(f.Statuses))
-		for i, s := range f.Statuses {
-			statuses[i] = string(s)
-		}
-		add("status IN ("+placeholders(len(statuses))+")", statuses...)
-	}
+	in(&c, "status", f.Statuses)
 	if !f.AnswerDueBefore.IsZero() {
-		add("status = 'proposed' AND answer_by <> '' AND answer_by < ?", formatTime(f.AnswerDueBefore))
+		c.add("status = 'proposed' AND answer_by <> '' AND answer_by < ?", formatTime(f.AnswerDueBefore))
 	}
 	if !f.SlotFrom.IsZero() || !f.SlotTo.IsZero() {
-		add("status = 'scheduled' AND slot <> ''")
+		c.add("status = 'scheduled' AND slot <> ''")
 		if !f.SlotFrom.IsZero() {
-			add("slot >= ?", formatTime(f.SlotFrom))
+			c.add("slot >= ?", formatTime(f.SlotFrom))
 		}
 		if !f.SlotTo.IsZero() {
-			add("slot < ?", formatTime(f.SlotTo))
+			c.add("slot < ?", formatTime(f.SlotTo))
 		}
 	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = defaultRequestLimit
 	}
-	query := `SELECT ` + requestColumns + ` FROM expert_requests`
-	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
-	}
-	out, err := queryAll(ctx, db.read, scanRequest, query+" ORDER BY created_at DESC, id DESC LIMIT ?", append(args, limit)...)
+	query := `SELECT ` + requestColumns + ` FROM expert_requests` + c.clause() + " ORDER BY created_at DESC, id DESC LIMIT ?"
+	out, err := queryAll(ctx, db.read, scanRequest, query, append(c.args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("find expert requests: %w", err)
 	}

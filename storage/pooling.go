@@ -201,28 +201,20 @@ const defaultCampaignLimit = 500
 // FindCampaigns returns the campaigns f selects, with their companies,
 // newest first.
 func (db *DB) FindCampaigns(ctx context.Context, f commands.CampaignFilter) ([]*commands.Campaign, error) {
-	var (
-		where []string
-		args  []any
-	)
+	var c conditions
 	if f.Company != 0 {
-		where = append(where, `EXISTS (SELECT 1 FROM pool_campaign_companies pc
-			WHERE pc.campaign_id = pool_campaigns.id AND pc.company_id = ?)`)
-		args = append(args, f.Company)
+		c.add(`EXISTS (SELECT 1 FROM pool_campaign_companies pc
+			WHERE pc.campaign_id = pool_campaigns.id AND pc.company_id = ?)`, f.Company)
 	}
 	if f.Open {
-		where = append(where, "status = ?")
-		args = append(args, string(commands.CampaignOpen))
+		c.add("status = ?", string(commands.CampaignOpen))
 	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = defaultCampaignLimit
 	}
-	query := `SELECT ` + campaignColumns + ` FROM pool_campaigns`
-	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
-	}
-	out, err := queryAll(ctx, db.read, scanCampaign, query+" ORDER BY created_at DESC, id DESC LIMIT ?", append(args, limit)...)
+	query := `SELECT ` + campaignColumns + ` FROM pool_campaigns` + c.clause() + " ORDER BY created_at DESC, id DESC LIMIT ?"
+	out, err := queryAll(ctx, db.read, scanCampaign, query, append(c.args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("find campaigns: %w", err)
 	}
