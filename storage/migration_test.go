@@ -335,6 +335,26 @@ func upDownUp(t *testing.T, raw *sql.DB, p *goose.Provider) {
 	raw.Close()
 }
 
+// downUpOpen takes the newest migration back and applies it again, on
+// the rows seeded before, then opens the database for storage's reads.
+func downUpOpen(t *testing.T, path string, raw *sql.DB, p *goose.Provider) *storage.DB {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := p.Down(ctx); err != nil {
+		t.Fatalf("down: %v", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		t.Fatalf("up again: %v", err)
+	}
+	raw.Close()
+	db, err := storage.Open(ctx, path, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 // TestMigration00010 takes the Bureau des pairs back down with its rows
 // in place (a company's revenue band, a peer, a conflict, a day with its
 // panel and a scheduled application) and up again: the company and its
@@ -358,19 +378,7 @@ func TestMigration00010(t *testing.T) {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	if _, err := p.Down(ctx); err != nil {
-		t.Fatalf("down: %v", err)
-	}
-	if _, err := p.Up(ctx); err != nil {
-		t.Fatalf("up again: %v", err)
-	}
-	raw.Close()
-
-	db, err := storage.Open(ctx, path, storage.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := downUpOpen(t, path, raw, p)
 	if m, err := db.FindMemberByUserID(ctx, "U1"); err != nil || m.Company == nil || m.Company.Name != "Métallerie" || m.Company.Revenue != "" {
 		t.Errorf("U1 = %+v, %v; want their company kept, its band forgotten", m, err)
 	}
@@ -451,19 +459,7 @@ func TestMigration00012(t *testing.T) {
 		`INSERT INTO pool_responses (campaign_id, company_id, shared, answered_by, updated_at) VALUES (1, 1, 1, 'U1', '`+at+`')`,
 		`INSERT INTO pool_decisions (campaign_id, function_key, way, companies, group_id, decided_by, decided_at)
 			VALUES (1, 'paie', 'shared_team', '[1,2]', 1, 'U2', '`+at+`')`)
-	if _, err := p.Down(ctx); err != nil {
-		t.Fatalf("down: %v", err)
-	}
-	if _, err := p.Up(ctx); err != nil {
-		t.Fatalf("up again: %v", err)
-	}
-	raw.Close()
-
-	db, err := storage.Open(ctx, path, storage.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := downUpOpen(t, path, raw, p)
 	if cs, err := db.ListCompanies(ctx); err != nil || len(cs) != 2 || cs[0].Name != "Atelier" {
 		t.Errorf("companies after down and up = %v, %v; want both kept", cs, err)
 	}
