@@ -7,7 +7,6 @@ import (
 	"image/png"
 	"strings"
 	"testing"
-	"time"
 
 	"cercle/charts"
 	"cercle/commands"
@@ -269,7 +268,6 @@ func TestPoolingPrivacy(t *testing.T) {
 	if out := n.act("marc", commands.ActionPoolingAnswer, "1:0"); !strings.Contains(out, "est close") {
 		t.Errorf("answering after the deadline: %s", out)
 	}
-	_ = time.Second
 }
 
 // recordingCharts draws with the real charts and keeps what it was asked
